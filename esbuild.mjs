@@ -1,0 +1,85 @@
+// Builds the extension (Node, CommonJS), the panel (browser, IIFE) and, with --tests, the test
+// bundles. Type checking is separate: `npm run typecheck`.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** Logs each rebuild so `--watch` shows when the bundles are fresh. */
+const logRebuilds = (name) => ({
+  name: 'log-rebuilds',
+  setup(build) {
+    build.onEnd((result) => {
+      const status = result.errors.length ? `failed with ${result.errors.length} error(s)` : 'done';
+      console.log(`[esbuild] ${name}: ${status}`);
+    });
+  },
+});
+
+function options(name, overrides) {
+  return {
+    bundle: true,
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    logLevel: 'warning',
+    plugins: [logRebuilds(name)],
+    ...overrides,
+  };
+}
+
+const bundles = [
+  options('extension', {
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  }),
+  options('webview', {
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  }),
+];
+
+if (tests) {
+  const testFiles = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f));
+  // Test bundles resolve their packages from node_modules at run time, like the code under test would.
+  const nodeTest = { platform: 'node', format: 'cjs', target: 'node20', packages: 'external', external: ['vscode'] };
+  bundles.push(
+    options('unit tests', { ...nodeTest, entryPoints: testFiles('test/unit'), outdir: 'out/test/unit' }),
+    options('integration suite', {
+      ...nodeTest,
+      entryPoints: ['test/integration/index.ts', 'test/runElectron.ts'],
+      outdir: 'out/test',
+      outbase: 'test',
+    }),
+    options('end-to-end tests', { ...nodeTest, entryPoints: testFiles('test/e2e'), outdir: 'out/test/e2e' }),
+  );
+}
+
+/** The WASM backend fetches its binaries at run time, so they ship next to the panel's bundle. */
+function copyWasmBinaries() {
+  const from = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+  mkdirSync('dist/wasm', { recursive: true });
+  for (const file of readdirSync(from).filter((f) => f.endsWith('.wasm'))) {
+    cpSync(join(from, file), join('dist/wasm', file));
+  }
+}
+
+copyWasmBinaries();
+if (watch) {
+  for (const bundle of bundles) {
+    const context = await esbuild.context(bundle);
+    await context.watch();
+  }
+} else {
+  await Promise.all(bundles.map((bundle) => esbuild.build(bundle)));
+}
