@@ -50,18 +50,18 @@ const bundles = [
 ];
 
 if (tests) {
-  const testFiles = (dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f));
+  const tsFiles = (dir, suffix = '.ts') => readdirSync(dir).filter((f) => f.endsWith(suffix)).map((f) => join(dir, f));
   // Test bundles resolve their packages from node_modules at run time, like the code under test would.
   const nodeTest = { platform: 'node', format: 'cjs', target: 'node20', packages: 'external', external: ['vscode'] };
   bundles.push(
-    options('unit tests', { ...nodeTest, entryPoints: testFiles('test/unit'), outdir: 'out/test/unit' }),
-    options('integration suite', {
+    options('unit tests', { ...nodeTest, entryPoints: tsFiles('test/unit', '.test.ts'), outdir: 'out/test/unit' }),
+    options('integration suite and harness', {
       ...nodeTest,
-      entryPoints: ['test/integration/index.ts', 'test/runElectron.ts'],
+      entryPoints: ['test/runElectron.ts', ...tsFiles('test/integration'), ...tsFiles('test/harness')],
       outdir: 'out/test',
       outbase: 'test',
     }),
-    options('end-to-end tests', { ...nodeTest, entryPoints: testFiles('test/e2e'), outdir: 'out/test/e2e' }),
+    options('end-to-end tests', { ...nodeTest, entryPoints: tsFiles('test/e2e', '.test.ts'), outdir: 'out/test/e2e' }),
   );
 }
 

@@ -1,0 +1,103 @@
+// Drives the VS Code workbench in Debian's Chromium the way a person would: palette, explorer
+// context menu, reading a webview's content, screenshots.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium, FrameLocator, Page } from 'playwright-core';
+import { chromiumPath, extensionId } from './paths';
+
+export interface WorkbenchBrowser {
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Launches Chromium headless; its profile and home stay under `stateDir`. */
+export async function launchBrowser(stateDir: string): Promise<WorkbenchBrowser> {
+  const home = join(stateDir, 'home');
+  mkdirSync(home, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    // QUIC probes fail noisily on a machine without internet.
+    args: ['--disable-quic'],
+    env: { ...process.env, HOME: home },
+  });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  return { browser, page, close: () => browser.close() };
+}
+
+/** Waits until `action` stops throwing, for things that appear once the workbench catches up. */
+export async function retry<T>(action: () => Promise<T>, timeoutMs: number, intervalMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await action();
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
+
+export class Workbench {
+  constructor(readonly page: Page, private readonly screenshotDir: string) {
+    mkdirSync(screenshotDir, { recursive: true });
+  }
+
+  /** Opens the workbench and waits for the explorer to list the workspace. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.getByRole('tree').first().waitFor({ timeout: 60_000 });
+  }
+
+  /** Runs a command from the Command Palette by its full title, e.g. "Fashion Classifier: Train Fashion Classifier". */
+  async runCommand(title: string): Promise<void> {
+    await retry(async () => {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 5000 });
+      await input.fill(`>${title}`);
+      await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 3000 });
+    }, 30_000);
+  }
+
+  /** The content of this extension's webview panel (the workbench nests it in two iframes). */
+  webview(): FrameLocator {
+    return this.page
+      .frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`)
+      .frameLocator('#active-frame');
+  }
+
+  /** Right-clicks a file in the explorer and returns the labels of the context menu's entries. */
+  async contextMenuFor(fileName: string): Promise<string[]> {
+    await this.page.keyboard.press('Escape');
+    await this.page.getByRole('treeitem', { name: fileName }).click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ timeout: 5000 });
+    const labels = await menu.locator('.action-label').allInnerTexts();
+    return labels.map((label) => label.trim()).filter(Boolean);
+  }
+
+  /**
+   * The context menu of `fileName` once the extension's entries are in it: menus show
+   * contributions only after the extension host has scanned them, so the first menus may lack them.
+   */
+  async contextMenuWith(fileName: string, entry: string, timeoutMs = 30_000): Promise<string[]> {
+    return retry(async () => {
+      const labels = await this.contextMenuFor(fileName);
+      if (!labels.includes(entry)) {
+        throw new Error(`"${entry}" not in the menu of ${fileName}: ${labels.join(', ')}`);
+      }
+      return labels;
+    }, timeoutMs);
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const path = join(this.screenshotDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
