@@ -1,0 +1,70 @@
+// From IDX bytes to the tensors the model trains on.
+// The byte-level helpers are plain functions on typed arrays; only `toTensors` touches TF.js.
+import * as tf from '@tensorflow/tfjs';
+import { IMAGE_SIDE, PIXELS_PER_IMAGE } from './model';
+
+/** Examples as they come out of the IDX files: one byte per pixel, one byte per label. */
+export interface ExampleBytes {
+  /** count * 784 bytes, row-major, 0 = background, 255 = ink. */
+  pixels: Uint8Array;
+  /** count labels, 0-9. */
+  labels: Uint8Array;
+}
+
+/** Examples ready for the model: pixels in [0, 1], labels as float class indices. */
+export interface LabeledTensors {
+  /** float32 [n, 28, 28] */
+  xs: tf.Tensor3D;
+  /** float32 [n]; the sparse loss takes class indices, not one-hot rows. */
+  ys: tf.Tensor1D;
+}
+
+export function exampleCount(examples: ExampleBytes): number {
+  if (examples.pixels.length !== examples.labels.length * PIXELS_PER_IMAGE) {
+    throw new Error(
+      `${examples.pixels.length} pixel bytes do not make ${examples.labels.length} images of ${IMAGE_SIDE}x${IMAGE_SIDE}.`,
+    );
+  }
+  return examples.labels.length;
+}
+
+/** Examples `start` (inclusive) to `end` (exclusive), as views: nothing is copied. */
+export function sliceExamples(examples: ExampleBytes, start: number, end: number): ExampleBytes {
+  return {
+    pixels: examples.pixels.subarray(start * PIXELS_PER_IMAGE, end * PIXELS_PER_IMAGE),
+    labels: examples.labels.subarray(start, end),
+  };
+}
+
+/**
+ * The first `count` examples, for quick runs; 0 (the settings' "all") or a count past the end
+ * keeps them all. Taking the first ones, not a random sample, keeps runs comparable.
+ */
+export function firstExamples(examples: ExampleBytes, count: number): ExampleBytes {
+  const total = exampleCount(examples);
+  return count > 0 && count < total ? sliceExamples(examples, 0, count) : examples;
+}
+
+/**
+ * Scales pixels to [0, 1] (as the tutorial does) and makes the tensors. The scaling runs in
+ * plain JS into one Float32Array: building an int tensor and dividing on the device would hold
+ * two full-size copies at once, which for 60,000 images is hundreds of megabytes.
+ * The caller owns the tensors and disposes them.
+ */
+export function toTensors(examples: ExampleBytes): LabeledTensors {
+  const count = exampleCount(examples);
+  const scaled = new Float32Array(examples.pixels.length);
+  for (let i = 0; i < scaled.length; i++) {
+    scaled[i] = examples.pixels[i] / 255;
+  }
+  return {
+    xs: tf.tensor3d(scaled, [count, IMAGE_SIDE, IMAGE_SIDE], 'float32'),
+    ys: tf.tensor1d(Float32Array.from(examples.labels), 'float32'),
+  };
+}
+
+export function disposeTensors(examples: LabeledTensors | undefined): void {
+  if (examples) {
+    tf.dispose([examples.xs, examples.ys]);
+  }
+}

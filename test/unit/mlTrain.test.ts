@@ -1,0 +1,224 @@
+import * as assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { parseHistory } from '../../src/shared/ml/history';
+import { createModel } from '../../src/shared/ml/model';
+import { splitTensors } from '../../src/shared/ml/split';
+import { disposeTensors, toTensors, type LabeledTensors } from '../../src/shared/ml/tensors';
+import { nextMacrotask, StopSignal, trainModel, type BatchProgress, type TrainingData, type TrainResult } from '../../src/shared/ml/train';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { syntheticExamples, useCpuBackend } from './mlFixtures';
+
+// The mechanics (callbacks, stopping, tensor bookkeeping) do not depend on the model's size, and
+// TF.js' CPU backend is slow, so most tests train a narrow model on 4 batches per epoch.
+const SMALL = { hiddenUnits: 16, dropout: 0.2, learningRate: 0.01 };
+const BATCH = 16;
+const BATCHES_PER_EPOCH = 4;
+
+function lossOn(model: tf.LayersModel, data: LabeledTensors): number {
+  return tf.tidy(() => (model.evaluate(data.xs, data.ys) as tf.Scalar[])[0].dataSync()[0]);
+}
+
+/** 64 training examples (4 batches of 16) and 16 for validation. */
+function smallData(): TrainingData {
+  const all = toTensors(syntheticExamples(80));
+  const split = splitTensors(all, 0.2);
+  disposeTensors(all);
+  return split;
+}
+
+function disposeData(data: TrainingData): void {
+  disposeTensors(data.train);
+  disposeTensors(data.validation);
+}
+
+describe('ML training', () => {
+  useCpuBackend();
+
+  it('lowers the loss of the tutorial model with one training step', async () => {
+    const model = createModel(DEFAULT_SETTINGS);
+    const batch = toTensors(syntheticExamples(64, 7));
+    try {
+      const before = lossOn(model, batch);
+      const reports: BatchProgress[] = [];
+      const result = await trainModel(model, { train: batch }, { epochs: 1, batchSize: 64, onBatchEnd: (p) => void reports.push(p) });
+      const after = lossOn(model, batch);
+      assert.ok(after < before, `loss ${before} -> ${after}`);
+      // Every batch is reported by default.
+      assert.deepEqual(
+        reports.map((p) => [p.epoch, p.batch, p.batchesPerEpoch]),
+        [[1, 1, 1]],
+      );
+      assert.ok(reports[0].loss > 0 && reports[0].accuracy >= 0 && reports[0].accuracy <= 1);
+      assert.equal(result.history.length, 1);
+      assert.equal(result.history[0].valLoss, null);
+      assert.equal(result.history[0].valAccuracy, null);
+      assert.equal(result.stoppedEarly, false);
+    } finally {
+      model.dispose();
+      disposeTensors(batch);
+    }
+  });
+
+  describe('over three epochs', () => {
+    let model: tf.LayersModel;
+    let data: TrainingData;
+    let result: TrainResult;
+    let tensorsBefore: number;
+    const tensorsAtEpochEnd: number[] = [];
+    const epochsReported: number[] = [];
+    const reports: BatchProgress[] = [];
+    let yields = 0;
+
+    before(async () => {
+      model = createModel(SMALL);
+      data = smallData();
+      tensorsBefore = tf.memory().numTensors;
+      result = await trainModel(model, data, {
+        epochs: 3,
+        batchSize: BATCH,
+        reportEveryBatches: 2,
+        onBatchEnd: (p) => void reports.push(p),
+        onEpochEnd: (m) => {
+          epochsReported.push(m.epoch);
+          tensorsAtEpochEnd.push(tf.memory().numTensors);
+        },
+        yieldEveryMs: 0,
+        yieldFunc: async () => void yields++,
+      });
+    });
+
+    after(() => {
+      model.dispose();
+      disposeData(data);
+    });
+
+    it('keeps the tensor count the same after every epoch', () => {
+      assert.equal(tensorsAtEpochEnd.length, 3);
+      assert.ok(
+        tensorsAtEpochEnd.every((n) => n === tensorsAtEpochEnd[0]),
+        `tensors after each epoch: ${tensorsAtEpochEnd}`,
+      );
+    });
+
+    it('leaves only the optimizer state behind', () => {
+      // Adam keeps a first and a second moment for each trainable weight, for the model's lifetime.
+      const optimizerState = 2 * model.trainableWeights.length;
+      assert.equal(tf.memory().numTensors, tensorsBefore + optimizerState);
+      // While fit runs it also holds [n, 1] copies of the training and validation labels.
+      assert.equal(tensorsAtEpochEnd[0], tensorsBefore + optimizerState + 2);
+    });
+
+    it('records a plain-JSON history with clear metric names', () => {
+      assert.equal(result.stoppedEarly, false);
+      assert.deepEqual(epochsReported, [1, 2, 3]);
+      assert.deepEqual(
+        result.history.map((m) => m.epoch),
+        [1, 2, 3],
+      );
+      for (const m of result.history) {
+        assert.deepEqual(Object.keys(m).sort(), ['accuracy', 'epoch', 'loss', 'seconds', 'valAccuracy', 'valLoss']);
+        assert.ok(m.loss > 0 && m.accuracy >= 0 && m.accuracy <= 1, JSON.stringify(m));
+        assert.ok(typeof m.valLoss === 'number' && m.valAccuracy !== null && m.valAccuracy >= 0 && m.valAccuracy <= 1, JSON.stringify(m));
+        assert.ok(m.seconds > 0);
+      }
+      assert.ok(result.history[2].loss < result.history[0].loss, JSON.stringify(result.history));
+      assert.deepEqual(parseHistory(JSON.parse(JSON.stringify(result.history))), result.history);
+      assert.ok(result.seconds >= result.history.reduce((sum, m) => sum + m.seconds, 0) - 1e-6);
+    });
+
+    it('reports only every Nth batch when asked for less', () => {
+      assert.deepEqual(
+        reports.map((p) => [p.epoch, p.batch, p.batchesPerEpoch]),
+        [1, 2, 3].flatMap((epoch) => [
+          [epoch, 2, BATCHES_PER_EPOCH],
+          [epoch, 4, BATCHES_PER_EPOCH],
+        ]),
+      );
+    });
+
+    it('hands control back to the event loop between batches', () => {
+      assert.equal(yields, 3 * BATCHES_PER_EPOCH);
+    });
+  });
+
+  describe('stopping', () => {
+    let model: tf.LayersModel;
+    let data: TrainingData;
+
+    beforeEach(() => {
+      model = createModel(SMALL);
+      data = smallData();
+    });
+
+    afterEach(() => {
+      model.dispose();
+      disposeData(data);
+    });
+
+    it('ends training after the current batch when the signal fires mid-epoch', async () => {
+      const before = tf.memory().numTensors;
+      const signal = new StopSignal();
+      const reports: BatchProgress[] = [];
+      const result = await trainModel(model, data, {
+        epochs: 3,
+        batchSize: BATCH,
+        stopSignal: signal,
+        onBatchEnd: (p) => {
+          reports.push(p);
+          if (p.batch === 2) {
+            signal.stop();
+          }
+        },
+      });
+      assert.deepEqual(
+        reports.map((p) => [p.epoch, p.batch]),
+        [
+          [1, 1],
+          [1, 2],
+        ],
+      );
+      assert.equal(result.stoppedEarly, true);
+      // The cut-short epoch is not a complete epoch of the history.
+      assert.deepEqual(result.history, []);
+      assert.equal(tf.memory().numTensors, before + 2 * model.trainableWeights.length);
+    });
+
+    it('ends training between epochs when the signal fires at the end of one', async () => {
+      const signal = new StopSignal();
+      const reports: BatchProgress[] = [];
+      const result = await trainModel(model, data, {
+        epochs: 3,
+        batchSize: BATCH,
+        stopSignal: signal,
+        onBatchEnd: (p) => void reports.push(p),
+        onEpochEnd: () => signal.stop(),
+      });
+      assert.equal(result.stoppedEarly, true);
+      assert.deepEqual(
+        result.history.map((m) => m.epoch),
+        [1],
+      );
+      assert.equal(reports.length, BATCHES_PER_EPOCH);
+    });
+
+    it('does not train at all when stopped before it starts', async () => {
+      const signal = new StopSignal();
+      signal.stop();
+      let batches = 0;
+      const result = await trainModel(model, data, { epochs: 3, batchSize: BATCH, stopSignal: signal, onBatchEnd: () => void batches++ });
+      assert.equal(batches, 0);
+      assert.deepEqual(result.history, []);
+      assert.equal(result.stoppedEarly, true);
+    });
+  });
+
+  it('yields on a macrotask by default, which lets timers run', async () => {
+    let timerRan = false;
+    setTimeout(() => (timerRan = true), 0);
+    // A microtask chain would never let the timer in; a few macrotask hops do.
+    for (let i = 0; i < 50 && !timerRan; i++) {
+      await nextMacrotask();
+    }
+    assert.equal(timerRan, true);
+  });
+});
