@@ -1,0 +1,76 @@
+// The confusion matrix as an HTML table heat map, and accuracy per class as a bar list.
+// Tables rather than a chart: screen readers and tests read the counts, and the colours are
+// theme variables mixed in by CSS (`--share` on each cell, see `.confusion` in panel.css).
+//
+// DOM for tests:
+//   #confusion-matrix[data-total]                       a <table>
+//   #confusion-matrix td[data-true][data-predicted][data-value]   one cell per pair, count
+//   #per-class-accuracy tr[data-label][data-value]      share right per class, 0-1
+import { CLASS_NAMES } from '../../src/shared/classNames';
+import { h } from './dom';
+import { formatCount, formatPercent } from './format';
+import { perClassAccuracy } from '../../src/shared/ml/metrics';
+import { rowTotals } from './confusionStats';
+
+const className = (label: number) => CLASS_NAMES[label] ?? `class ${label}`;
+
+export function createConfusionTable(confusion: readonly (readonly number[])[]): HTMLTableElement {
+  const totals = rowTotals(confusion);
+  const header = h(
+    'tr',
+    {},
+    h('th', { class: 'corner', scope: 'col' }, h('span', {}, 'true ↓ / predicted →')),
+    ...confusion.map((_, label) => h('th', { scope: 'col', class: 'predicted-class' }, h('span', {}, className(label)))),
+  );
+  const rows = confusion.map((row, trueLabel) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, className(trueLabel)),
+      ...row.map((count, predicted) => {
+        // Square root so that rare mistakes still show; a share of 1 is the strongest colour.
+        const share = totals[trueLabel] > 0 ? Math.sqrt(count / totals[trueLabel]) : 0;
+        const cell = h(
+          'td',
+          {
+            class: predicted === trueLabel ? 'hit' : 'miss',
+            'data-true': trueLabel,
+            'data-predicted': predicted,
+            'data-value': count,
+            title: `${formatCount(count)} ${className(trueLabel)} predicted as ${className(predicted)}`,
+          },
+          formatCount(count),
+        );
+        cell.style.setProperty('--share', share.toFixed(3));
+        return cell;
+      }),
+    ),
+  );
+  return h(
+    'table',
+    { id: 'confusion-matrix', class: 'confusion', 'data-total': totals.reduce((a, b) => a + b, 0) },
+    h('caption', {}, 'Rows: true class. Columns: predicted class. The diagonal counts right answers.'),
+    h('thead', {}, header),
+    h('tbody', {}, ...rows),
+  );
+}
+
+export function createPerClassAccuracy(confusion: number[][]): HTMLTableElement {
+  const rows = perClassAccuracy(confusion).map((value, label) => {
+    const fill = h('div', { class: 'bar-fill' });
+    fill.style.width = `${(value ?? 0) * 100}%`;
+    return h(
+      'tr',
+      { 'data-label': label, 'data-value': value === null ? '' : value.toFixed(4) },
+      h('th', { scope: 'row' }, className(label)),
+      h('td', { class: 'bar-cell' }, h('div', { class: 'bar-track' }, fill)),
+      h('td', { class: 'number' }, value === null ? '–' : formatPercent(value)),
+    );
+  });
+  return h(
+    'table',
+    { id: 'per-class-accuracy', class: 'per-class' },
+    h('caption', {}, 'Accuracy per class'),
+    h('tbody', {}, ...rows),
+  );
+}

@@ -1,0 +1,47 @@
+// Builds the classifier panel: a title, the status line, and one section per step of the
+// Keras "basic classification" tutorial, in its order. Returns each view so the training code
+// can feed it data; the views themselves never talk to TensorFlow.js or the extension host.
+import { createDataView, DataView } from './dataView';
+import { h } from './dom';
+import { createEvaluationView, EvaluationView } from './evaluationView';
+import { createModelView, ModelView } from './modelView';
+import { createPredictionsView, PredictionsView } from './predictionsView';
+import { createStatusView, StatusView } from './statusView';
+import { createTrainingView, TrainingView } from './trainingView';
+
+export interface PanelViews {
+  status: StatusView;
+  data: DataView;
+  model: ModelView;
+  training: TrainingView;
+  evaluation: EvaluationView;
+  predictions: PredictionsView;
+}
+
+/** Replaces the content of `app` with the panel's page. */
+export function createPanelLayout(app: HTMLElement): PanelViews {
+  const views: PanelViews = {
+    status: createStatusView(),
+    data: createDataView(),
+    model: createModelView(),
+    training: createTrainingView(),
+    evaluation: createEvaluationView(),
+    predictions: createPredictionsView(),
+  };
+  app.classList.add('panel');
+  app.replaceChildren(
+    h(
+      'header',
+      { class: 'panel-header' },
+      h('h1', {}, 'Fashion Classifier'),
+      h('p', { class: 'subtitle' }, "Train a clothing classifier step by step, following TensorFlow's Keras basic classification tutorial."),
+    ),
+    views.status.element,
+    views.data.element,
+    views.model.element,
+    views.training.element,
+    views.evaluation.element,
+    views.predictions.element,
+  );
+  return views;
+}

@@ -1,0 +1,70 @@
+// One test image with the model's answer, like the tutorial's plot_image and plot_value_array:
+// the image, "predicted confidence% (true class)", and ten bars of probability. Right and wrong
+// differ in colour and in a ✓/✗ mark, so the difference does not rest on colour alone; the true
+// class's bar is also marked under the bars.
+import { CLASS_NAMES } from '../../src/shared/classNames';
+import { h } from './dom';
+import { formatPercent } from './format';
+import { createPixelCanvas } from './pixelImage';
+
+/** A test image with the model's answer: the training code's sample prediction plus pixels. */
+export interface PredictedImage {
+  /** 28 × 28 bytes, 0 = background, 255 = ink. */
+  pixels: Uint8Array;
+  trueLabel: number;
+  /** Class with the highest probability. */
+  predictedClass: number;
+  /** Softmax output, one per class, summing to 1. */
+  probabilities: readonly number[];
+}
+
+const className = (label: number) => CLASS_NAMES[label] ?? `class ${label}`;
+
+function probabilityBars({ trueLabel, predictedClass: predicted, probabilities }: PredictedImage): HTMLElement {
+  const bars = probabilities.map((p, label) => {
+    const bar = h(
+      'div',
+      {
+        class: 'probability',
+        'data-class': label,
+        'data-predicted': String(label === predicted),
+        'data-true': String(label === trueLabel),
+        title: `${className(label)}: ${formatPercent(p)}`,
+      },
+      h('div', { class: 'probability-column' }, h('div', { class: 'probability-fill' })),
+      h('span', { class: 'probability-index' }, String(label)),
+    );
+    bar.style.setProperty('--p', Math.max(0, Math.min(1, p)).toFixed(4));
+    return bar;
+  });
+  const summary = probabilities.map((p, label) => `${className(label)} ${formatPercent(p)}`).join(', ');
+  return h('div', { class: 'probability-bars', role: 'img', 'aria-label': `Probabilities: ${summary}` }, ...bars);
+}
+
+export function createPredictionCard(prediction: PredictedImage): HTMLElement {
+  const { trueLabel, predictedClass: predicted, probabilities } = prediction;
+  const correct = predicted === trueLabel;
+  const confidence = probabilities[predicted] ?? 0;
+  return h(
+    'figure',
+    {
+      class: 'prediction',
+      'data-correct': String(correct),
+      'data-predicted': predicted,
+      'data-true': trueLabel,
+      'data-confidence': confidence.toFixed(4),
+    },
+    createPixelCanvas(prediction.pixels, `Test image of a ${className(trueLabel)}`),
+    h(
+      'figcaption',
+      { class: 'prediction-caption' },
+      h('span', { class: 'verdict', 'aria-label': correct ? 'right' : 'wrong' }, correct ? '✓' : '✗'),
+      ' ',
+      h('span', { class: 'predicted-name' }, className(predicted)),
+      ' ',
+      h('span', { class: 'confidence' }, formatPercent(confidence, 0)),
+      h('span', { class: 'true-name' }, `true: ${className(trueLabel)}`),
+    ),
+    probabilityBars(prediction),
+  );
+}
