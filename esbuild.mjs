@@ -19,6 +19,19 @@ const logRebuilds = (name) => ({
   },
 });
 
+/**
+ * One copy of TF.js' core in the panel's bundle. tfjs-vis ships CommonJS that `require`s the
+ * core, which would otherwise pull in its Node build next to the ES module build that TF.js
+ * imports: two engines, and tensors from one meet ops registered only in the other.
+ */
+const singleTfjsCore = {
+  name: 'single-tfjs-core',
+  setup(build) {
+    const esmEntry = join(process.cwd(), 'node_modules/@tensorflow/tfjs-core/dist/index.js');
+    build.onResolve({ filter: /^@tensorflow\/tfjs-core$/ }, () => ({ path: esmEntry }));
+  },
+};
+
 function options(name, overrides) {
   return {
     bundle: true,
@@ -46,6 +59,7 @@ const bundles = [
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',
+    plugins: [logRebuilds('webview'), singleTfjsCore],
   }),
 ];
 

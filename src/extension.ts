@@ -1,24 +1,30 @@
 import * as vscode from 'vscode';
 import { FashionClassifierApi } from './api';
 import { classifyImage } from './commands/classifyImage';
+import { exportTrainedModel } from './commands/exportModel';
+import { MODEL_FOLDER } from './model/modelStore';
 import { ClassifierPanel } from './panel/ClassifierPanel';
 
 export function activate(context: vscode.ExtensionContext): FashionClassifierApi {
   context.subscriptions.push(
     vscode.commands.registerCommand('fashionClassifier.train', () => {
-      ClassifierPanel.createOrShow(context.extensionUri);
+      ClassifierPanel.createOrShow(context);
     }),
     vscode.commands.registerCommand('fashionClassifier.classifyImage', classifyImage),
+    vscode.commands.registerCommand('fashionClassifier.exportModel', () => exportTrainedModel(context)),
     { dispose: () => ClassifierPanel.currentPanel?.dispose() },
   );
+  const openPanel = (): ClassifierPanel => {
+    const panel = ClassifierPanel.currentPanel;
+    if (!panel) {
+      throw new Error('The classifier panel is not open.');
+    }
+    return panel;
+  };
   return {
-    classifierPanelReady: async () => {
-      const panel = ClassifierPanel.currentPanel;
-      if (!panel) {
-        throw new Error('The classifier panel is not open.');
-      }
-      await panel.whenReady();
-    },
+    classifierPanelReady: () => openPanel().whenReady(),
+    trainingEnded: () => openPanel().whenTrainingEnds(),
+    modelFolder: vscode.Uri.joinPath(context.globalStorageUri, MODEL_FOLDER).fsPath,
   };
 }
 

@@ -1,36 +1,22 @@
-import { assertNever, HostToWebview } from '../src/shared/protocol';
-import type { TrainingSettings } from '../src/shared/settings';
+// The classifier panel's entry point: builds the page, then says `ready` to the host.
 import './ui/toolkit';
+import { PanelController } from './controller';
+import { createPanelLayout } from './views/layout';
 import { onHostMessage, vscode } from './vscodeApi';
 
-const app = document.getElementById('app')!;
+const views = createPanelLayout(document.getElementById('app')!);
+views.status.show('Connecting to the editor…', 'busy');
+const controller = new PanelController(views, document.body.dataset.wasmPath!);
 
-function renderSettings(settings: TrainingSettings): void {
-  const list = document.getElementById('settings') ?? app.appendChild(document.createElement('dl'));
-  list.id = 'settings';
-  list.replaceChildren(
-    ...Object.entries(settings).flatMap(([key, value]) => {
-      const term = document.createElement('dt');
-      term.textContent = key;
-      const detail = document.createElement('dd');
-      detail.textContent = String(value);
-      return [term, detail];
-    }),
-  );
-}
-
-function handle(message: HostToWebview): void {
-  switch (message.type) {
-    case 'init':
-    case 'settingsChanged':
-      document.getElementById('status')!.textContent = 'Ready to train.';
-      renderSettings(message.settings);
-      break;
-    default:
-      assertNever(message);
-  }
-}
-
-app.innerHTML = `<h1>Fashion Classifier</h1><p id="status">Connecting to the editor…</p>`;
-onHostMessage(handle);
+// Messages are handled one at a time, in order: each may wait on TF.js or a fetch.
+let queue = Promise.resolve();
+onHostMessage((message) => {
+  queue = queue
+    .then(() => controller.handle(message))
+    .catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      views.status.show(text, 'error');
+      vscode.postMessage({ type: 'panelError', message: text });
+    });
+});
 vscode.postMessage({ type: 'ready' });

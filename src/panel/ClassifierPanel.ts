@@ -1,6 +1,10 @@
 import * as vscode from 'vscode';
 import { onTrainingSettingsChanged, readTrainingSettings } from '../config';
-import { assertNever, HostToWebview, WebviewToHost } from '../shared/protocol';
+import { loadSavedRun, saveModel } from '../model/modelStore';
+import { DATASET_FOLDER } from '../shared/datasetFiles';
+import { assertNever, HostToWebview, SaveModelRequest, WebviewToHost } from '../shared/protocol';
+import { datasetMessageFor } from './datasetForPanel';
+import { TrainingNotification } from './trainingNotification';
 import { buildWebviewHtml, panelResourceRoots } from './webviewHtml';
 
 /** The "Train Fashion Classifier" panel: one at a time, brought forward when asked for again. */
@@ -11,8 +15,10 @@ export class ClassifierPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private isReady = false;
   private readonly readyWaiters: (() => void)[] = [];
+  private training: TrainingNotification | undefined;
+  private readonly trainingEndedWaiters: ((outcome: string) => void)[] = [];
 
-  static createOrShow(extensionUri: vscode.Uri): ClassifierPanel {
+  static createOrShow(context: vscode.ExtensionContext): ClassifierPanel {
     if (ClassifierPanel.currentPanel) {
       ClassifierPanel.currentPanel.panel.reveal();
       return ClassifierPanel.currentPanel;
@@ -23,22 +29,24 @@ export class ClassifierPanel {
       vscode.ViewColumn.Active,
       {
         enableScripts: true,
-        localResourceRoots: panelResourceRoots(extensionUri),
+        // The bundles and assets, plus the verified data set files the panel fetches.
+        localResourceRoots: [...panelResourceRoots(context.extensionUri), vscode.Uri.joinPath(context.globalStorageUri, DATASET_FOLDER)],
         // A training run lives in the webview; without this, switching tabs would end it.
         retainContextWhenHidden: true,
       },
     );
-    ClassifierPanel.currentPanel = new ClassifierPanel(panel, extensionUri);
+    ClassifierPanel.currentPanel = new ClassifierPanel(panel, context);
     return ClassifierPanel.currentPanel;
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
+    private readonly context: vscode.ExtensionContext,
   ) {
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.svg');
     panel.webview.html = buildWebviewHtml({
       webview: panel.webview,
-      extensionUri,
+      extensionUri: context.extensionUri,
       title: 'Fashion Classifier',
       script: 'webview.js',
       stylesheet: 'panel.css',
@@ -55,19 +63,80 @@ export class ClassifierPanel {
     return this.isReady ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
+  /** Resolves with the outcome of the next training run to end ('completed', 'stopped', 'failed'). */
+  whenTrainingEnds(): Promise<string> {
+    return new Promise((resolve) => this.trainingEndedWaiters.push(resolve));
+  }
+
+  get isTraining(): boolean {
+    return this.training !== undefined;
+  }
+
   private handleMessage(message: WebviewToHost): void {
     switch (message.type) {
       case 'ready':
-        this.isReady = true;
-        this.post({ type: 'init', settings: readTrainingSettings() });
-        this.readyWaiters.splice(0).forEach((resolve) => resolve());
+        void this.initialize();
+        break;
+      case 'retryDataset':
+        void this.sendDataset();
         break;
       case 'panelError':
         void vscode.window.showErrorMessage(`Fashion Classifier: ${message.message}`);
         break;
+      case 'trainingStarted':
+        this.training?.dispose();
+        this.training = new TrainingNotification(message.epochs, message.backend, () => this.post({ type: 'stopTraining' }));
+        break;
+      case 'trainingProgress':
+        this.training?.update(message);
+        break;
+      case 'trainingEnded':
+        this.endTraining(message.outcome);
+        if (message.outcome === 'failed') {
+          void vscode.window.showErrorMessage(`Fashion Classifier: training failed: ${message.message ?? 'unknown error'}`);
+        }
+        break;
+      case 'saveModel':
+        void this.save(message);
+        break;
       default:
         assertNever(message);
     }
+  }
+
+  private async initialize(): Promise<void> {
+    const savedRun = await loadSavedRun(this.context.globalStorageUri.fsPath);
+    this.isReady = true;
+    this.post({ type: 'init', settings: readTrainingSettings(), savedRun });
+    this.readyWaiters.splice(0).forEach((resolve) => resolve());
+    await this.sendDataset();
+  }
+
+  private async sendDataset(): Promise<void> {
+    this.post({ type: 'datasetLoading' });
+    this.post(await datasetMessageFor(this.context, this.panel.webview));
+  }
+
+  private async save(request: SaveModelRequest): Promise<void> {
+    try {
+      await saveModel(this.context.globalStorageUri.fsPath, {
+        modelTopology: request.modelTopology,
+        weightSpecs: request.weightSpecs as never,
+        weightData: new Uint8Array(request.weightData),
+        run: request.run,
+      });
+      this.post({ type: 'modelSaved', inReplyTo: request.id });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.post({ type: 'modelSaved', inReplyTo: request.id, error: message });
+      void vscode.window.showErrorMessage(`Fashion Classifier: the model could not be saved (the previous one is unchanged): ${message}`);
+    }
+  }
+
+  private endTraining(outcome: string): void {
+    this.training?.dispose();
+    this.training = undefined;
+    this.trainingEndedWaiters.splice(0).forEach((resolve) => resolve(outcome));
   }
 
   /** Posts to the webview, but only once it listens: before `ready` a message would be lost. */
@@ -79,6 +148,9 @@ export class ClassifierPanel {
 
   dispose(): void {
     ClassifierPanel.currentPanel = undefined;
+    // Closing the panel ends its page and with it any training run, before a save could start:
+    // the saved model stays as it was.
+    this.endTraining('stopped');
     this.panel.dispose();
     this.disposables.splice(0).forEach((d) => d.dispose());
   }

@@ -9,13 +9,21 @@ import { createSampleWorkspace } from '../harness/sampleWorkspace';
 export interface EditorSession {
   workbench: Workbench;
   workspace: string;
+  server: RunningCodeServer;
   stop(): Promise<void>;
 }
 
-export async function startEditorSession(name: string, prepareWorkspace?: (dir: string) => void): Promise<EditorSession> {
+export interface EditorSessionOptions {
+  /** User settings for this session. */
+  settings?: Record<string, unknown>;
+  /** Adds files to the sample workspace before the editor opens it. */
+  prepareWorkspace?: (dir: string) => void;
+}
+
+export async function startEditorSession(name: string, options: EditorSessionOptions = {}): Promise<EditorSession> {
   const stateDir = join(outputRoot, 'e2e', name);
   const workspace = createSampleWorkspace(join(stateDir, 'workspace'));
-  prepareWorkspace?.(workspace);
+  options.prepareWorkspace?.(workspace);
   let server: RunningCodeServer | undefined;
   let browser: WorkbenchBrowser | undefined;
   const stop = async () => {
@@ -23,11 +31,11 @@ export async function startEditorSession(name: string, prepareWorkspace?: (dir: 
     await server?.stop();
   };
   try {
-    server = await startCodeServer({ stateDir: join(stateDir, 'code-server'), workspace, installExtension: true });
+    server = await startCodeServer({ stateDir: join(stateDir, 'code-server'), workspace, installExtension: true, settings: options.settings });
     browser = await launchBrowser(join(stateDir, 'browser'));
     const workbench = new Workbench(browser.page, join(outputRoot, 'screenshots'));
     await workbench.open(server.url);
-    return { workbench, workspace, stop };
+    return { workbench, workspace, server, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -54,9 +54,16 @@ export class Workbench {
 
   /** Runs a command from the Command Palette by its full title, e.g. "Fashion Classifier: Train Fashion Classifier". */
   async runCommand(title: string): Promise<void> {
+    let attempt = 0;
     await retry(async () => {
       await this.page.keyboard.press('Escape');
-      await this.page.keyboard.press('F1');
+      // F1 does not reach the workbench while a webview has the focus; the command center
+      // in the title bar opens the same quick input wherever the focus is.
+      if (attempt++ % 2 === 0) {
+        await this.page.keyboard.press('F1');
+      } else {
+        await this.page.locator('.command-center .action-item').first().click({ timeout: 3000 });
+      }
       const input = this.page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 5000 });
       await input.fill(`>${title}`);
@@ -93,6 +100,30 @@ export class Workbench {
       }
       return labels;
     }, timeoutMs);
+  }
+
+  /**
+   * Changes a number or text setting in the Settings editor, as a person would, then closes it.
+   * (The editor does not pick up edits of settings.json made behind its back here.)
+   */
+  async setSetting(id: string, value: string): Promise<void> {
+    await this.runCommand('Preferences: Open User Settings');
+    const editor = this.page.locator('.settings-editor');
+    await editor.waitFor({ timeout: 30_000 });
+    await this.page.keyboard.type(id);
+    const input = editor.locator(`.setting-item-contents[data-key="${id}"] input`);
+    await retry(async () => {
+      await input.fill(value, { timeout: 2000 });
+      await input.press('Tab');
+      if ((await input.inputValue()) !== value) {
+        throw new Error(`${id} shows ${await input.inputValue()}`);
+      }
+    }, 30_000);
+    // The Settings editor writes a typed value after a short pause; it opens as a modal here.
+    await this.page.waitForTimeout(1500);
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Escape');
+    await editor.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => this.runCommand('View: Close Editor'));
   }
 
   async screenshot(name: string): Promise<string> {

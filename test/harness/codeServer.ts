@@ -15,6 +15,8 @@ export interface CodeServerOptions {
   installExtension?: boolean;
   /** Lets a page load an extension under development and run its tests (see `payloadUrl`). */
   enableTestDriver?: boolean;
+  /** User settings on top of the harness' quiet defaults, e.g. a small training subset. */
+  settings?: Record<string, unknown>;
   port?: number;
 }
 
@@ -23,6 +25,10 @@ export interface RunningCodeServer {
   /** The workbench with `workspace` open. */
   url: string;
   log: string;
+  /** The user settings.json; the editor applies changes to it while running. */
+  userSettingsFile: string;
+  /** This extension's global storage folder (where the trained model is saved). */
+  globalStorage: string;
   /** The workbench with an extension under development (and optionally its tests) loaded. */
   payloadUrl(payload: [string, string][]): string;
   /** `vscode-remote://` form of a local path, as the payload expects. */
@@ -95,7 +101,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   for (const dir of [home, join(userDataDir, 'User'), extensionsDir, join(stateDir, 'tmp'), workspace]) {
     mkdirSync(dir, { recursive: true });
   }
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...options.settings }, null, 2));
   if (options.installExtension) {
     try {
       symlinkSync(repoRoot, join(extensionsDir, `${extensionId}-${extensionVersion}`));
@@ -161,6 +167,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     port,
     url: `${base}/?folder=${encodeURIComponent(workspace)}`,
     log,
+    userSettingsFile: join(userDataDir, 'User', 'settings.json'),
+    globalStorage: join(userDataDir, 'User', 'globalStorage', extensionId),
     remoteUri,
     payloadUrl: (payload) => `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
     stop,

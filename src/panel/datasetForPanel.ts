@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { ensureDataset } from '../data/ensureDataset';
+import type { PreparedDataset } from '../data/prepareDataset';
+import type { DatasetRole } from '../shared/datasetFiles';
+import type { DatasetFailedMessage, DatasetReadyMessage } from '../shared/protocol';
+
+const SOURCE_DESCRIPTIONS: Record<PreparedDataset['source'], string> = {
+  setting: 'the folder in the fashionClassifier.datasetPath setting',
+  storage: "the extension's storage (verified earlier)",
+  system: "Debian's dataset-fashion-mnist package",
+  download: 'a download from the Fashion-MNIST site',
+};
+
+/**
+ * Readies the verified data set and tells the panel where to fetch it: as webview URLs of the
+ * decompressed files in storage, so tens of megabytes never travel through postMessage.
+ */
+export async function datasetMessageFor(
+  context: vscode.ExtensionContext,
+  webview: vscode.Webview,
+): Promise<DatasetReadyMessage | DatasetFailedMessage> {
+  const dataset = await ensureDataset(context);
+  if (!dataset) {
+    return {
+      type: 'datasetFailed',
+      message: 'The Fashion-MNIST data set is not available; the notification said why. Fix that, then choose "Load the data again".',
+    };
+  }
+  const urls = Object.fromEntries(
+    dataset.files.map((file) => [file.role, webview.asWebviewUri(vscode.Uri.file(file.path)).toString()]),
+  ) as Record<DatasetRole, string>;
+  return { type: 'datasetReady', urls, sourceDescription: SOURCE_DESCRIPTIONS[dataset.source] };
+}

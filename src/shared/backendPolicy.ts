@@ -1,0 +1,35 @@
+// Which TF.js backend to train on. Pure, so the policy is unit-tested without a browser.
+import type { BackendChoice } from './settings';
+
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+
+/** Renderer strings of WebGL implementations that run on the CPU, where WebGL is slower than WASM. */
+const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
+
+export function isSoftwareRenderer(renderer: string): boolean {
+  return SOFTWARE_RENDERERS.test(renderer);
+}
+
+export interface BackendPlan {
+  /** Backends to try, best first; the first that initialises is used. */
+  order: BackendName[];
+  /** Why the first one is preferred, for the panel. */
+  reason: string;
+}
+
+/**
+ * The order to try backends in. `auto` prefers WebGL only when a GPU draws it: in software
+ * (SwiftShader, llvmpipe) WebGL is several times slower than WASM with SIMD.
+ */
+export function planBackends(choice: BackendChoice, glRenderer: string | null): BackendPlan {
+  if (choice !== 'auto') {
+    return { order: [...new Set<BackendName>([choice, 'cpu'])], reason: `the fashionClassifier.backend setting asks for ${choice}` };
+  }
+  if (glRenderer === null) {
+    return { order: ['wasm', 'cpu'], reason: 'WebGL is not available in this editor' };
+  }
+  if (isSoftwareRenderer(glRenderer)) {
+    return { order: ['wasm', 'webgl', 'cpu'], reason: 'WebGL runs in software here, where WebAssembly is faster' };
+  }
+  return { order: ['webgl', 'wasm', 'cpu'], reason: 'WebGL runs on the GPU' };
+}

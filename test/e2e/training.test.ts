@@ -1,0 +1,97 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EditorSession, startEditorSession } from './editorSession';
+
+/** A quick run: the issue's "small subset" check, fast enough for every CI run. */
+const QUICK_RUN = {
+  'fashionClassifier.trainSubsetSize': 2000,
+  'fashionClassifier.testSubsetSize': 500,
+  'fashionClassifier.epochs': 2,
+};
+
+function hashFolder(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+}
+
+describe('Training in the classifier panel', () => {
+  let session: EditorSession;
+  let modelDir: string;
+  let firstAccuracy: string;
+
+  before(async () => {
+    session = await startEditorSession('training', { settings: QUICK_RUN });
+    modelDir = join(session.server.globalStorage, 'model');
+    await session.workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  it('shows the data set, sample images and the model summary', async () => {
+    const panel = session.workbench.webview();
+    await panel.locator('#sample-grid .sample').nth(24).waitFor({ timeout: 120_000 });
+    assert.equal(await panel.locator('#sample-grid .sample').count(), 25);
+    const summary = panel.locator('#data-summary');
+    assert.equal(await summary.getAttribute('data-train-count'), '2000');
+    assert.equal(await summary.getAttribute('data-validation-count'), '400');
+    assert.equal(await summary.getAttribute('data-test-count'), '500');
+    assert.equal(await panel.locator('#total-params').getAttribute('data-value'), '203530');
+    assert.match(await panel.locator('#backend').innerText(), /webgl|wasm|cpu/);
+    await session.workbench.screenshot('training-data-and-model');
+  });
+
+  it('trains, evaluates on the test set, shows predictions and saves the model', async () => {
+    const panel = session.workbench.webview();
+    await panel.locator('#start-training:not([disabled])').click();
+    const accuracy = panel.locator('#test-accuracy[data-value]');
+    await accuracy.waitFor({ timeout: 300_000 });
+    await panel.locator('#status[data-kind="success"]').waitFor({ timeout: 60_000 });
+    firstAccuracy = (await accuracy.getAttribute('data-value'))!;
+    assert.ok(Number(firstAccuracy) > 0.6, `test accuracy ${firstAccuracy}`);
+    assert.equal(await panel.locator('#history-table tr[data-epoch]').count(), 2);
+    assert.equal(await panel.locator('#confusion-matrix td[data-value]').count(), 100);
+    assert.equal(await panel.locator('#predictions .prediction').count(), 15);
+    assert.equal(await panel.locator('#predictions .prediction').first().locator('.probability').count(), 10);
+    await session.workbench.screenshot('training-finished');
+    await panel.locator('#predictions-section').scrollIntoViewIfNeeded();
+    await session.workbench.screenshot('training-predictions');
+    for (const file of ['model.json', 'weights.bin', 'run.json']) {
+      assert.ok(existsSync(join(modelDir, file)), `${file} saved`);
+    }
+    const run = JSON.parse(readFileSync(join(modelDir, 'run.json'), 'utf8'));
+    assert.equal(run.evaluation.accuracy.toFixed(4), Number(firstAccuracy).toFixed(4));
+  });
+
+  it('leaves the saved model byte-identical when a second run is stopped midway', async () => {
+    const before = hashFolder(modelDir);
+    const panel = session.workbench.webview();
+    // Long enough that the stop lands mid-run.
+    await session.workbench.setSetting('fashionClassifier.epochs', '50');
+    await session.workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
+    await panel.locator('#hyperparameters [data-key="epochs"][data-value="50"]').waitFor({ timeout: 30_000 });
+    await panel.locator('#start-training:not([disabled])').click();
+    await panel.locator('#training-progress[data-active="true"]').waitFor({ timeout: 60_000 });
+    await panel.locator('#stop-training:not([disabled])').click();
+    await panel.locator('#status[data-kind="warning"]').waitFor({ timeout: 60_000 });
+    assert.match(await panel.locator('#status').innerText(), /stopped/i);
+    assert.deepEqual(hashFolder(modelDir), before);
+    assert.deepEqual(readdirSync(session.server.globalStorage).sort(), ['dataset', 'model']);
+  });
+
+  it("shows the saved run's results after a window reload, without retraining", async () => {
+    const { workbench } = session;
+    await workbench.page.reload();
+    await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
+    const panel = workbench.webview();
+    const accuracy = panel.locator('#test-accuracy[data-value]');
+    await accuracy.waitFor({ timeout: 120_000 });
+    assert.equal(await accuracy.getAttribute('data-value'), firstAccuracy);
+    assert.equal(await panel.locator('#history-table tr[data-epoch]').count(), 2);
+    assert.equal(await panel.locator('#predictions .prediction').count(), 15);
+    await workbench.screenshot('training-restored-after-reload');
+  });
+});

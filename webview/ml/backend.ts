@@ -1,0 +1,68 @@
+// Puts TF.js on the backend the settings and the editor's graphics call for.
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { BackendName, planBackends } from '../../src/shared/backendPolicy';
+import type { BackendChoice } from '../../src/shared/settings';
+
+export interface ActiveBackend {
+  name: BackendName;
+  /** The GL renderer string, or null without WebGL. */
+  glRenderer: string | null;
+  reason: string;
+}
+
+/** The WebGL renderer as the browser reports it (e.g. "ANGLE (..., SwiftShader driver)"). */
+export function webglRenderer(): string | null {
+  const canvas = document.createElement('canvas');
+  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+  if (!gl) {
+    return null;
+  }
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return renderer;
+}
+
+let wasmPathSet = false;
+
+/** Tries the planned backends in order and keeps the first that initialises. */
+export async function activateBackend(choice: BackendChoice, wasmFolderUrl: string): Promise<ActiveBackend> {
+  if (!wasmPathSet) {
+    // The WASM binaries ship in dist/wasm and load through the webview's resource URLs.
+    setWasmPaths(wasmFolderUrl);
+    wasmPathSet = true;
+  }
+  const glRenderer = webglRenderer();
+  const plan = planBackends(choice, glRenderer);
+  const failures: string[] = [];
+  for (const name of plan.order) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        const reason = name === plan.order[0] ? plan.reason : `${plan.order[0]} failed (${failures.join('; ')})`;
+        return { name, glRenderer, reason };
+      }
+      failures.push(`${name} did not initialise`);
+    } catch (error) {
+      failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  throw new Error(`No TensorFlow.js backend could start: ${failures.join('; ')}`);
+}
+
+/**
+ * Calls `onLost` when the WebGL backend loses its GPU context. TF.js only logs a warning and
+ * then computes garbage, so the run must stop.
+ */
+export function watchContextLoss(onLost: () => void): () => void {
+  if (tf.getBackend() !== 'webgl') {
+    return () => {};
+  }
+  const canvas = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl?.canvas;
+  if (!canvas) {
+    return () => {};
+  }
+  canvas.addEventListener('webglcontextlost', onLost);
+  return () => canvas.removeEventListener('webglcontextlost', onLost);
+}
