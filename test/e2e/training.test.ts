@@ -81,6 +81,24 @@ describe('Training in the classifier panel', () => {
     assert.deepEqual(readdirSync(session.server.globalStorage).sort(), ['dataset', 'model']);
   });
 
+  it('stops cleanly when the panel is closed mid-training, keeping the saved model', async () => {
+    const { workbench } = session;
+    const before = hashFolder(modelDir);
+    const panel = workbench.webview();
+    await panel.locator('#start-training:not([disabled])').click();
+    await panel.locator('#training-progress[data-active="true"]').waitFor({ timeout: 60_000 });
+    await workbench.runCommand('View: Close Editor');
+    await workbench.page.locator(`iframe.webview`).waitFor({ state: 'detached', timeout: 30_000 });
+    // Give a run that wrongly survived its panel the time to reach a save.
+    await workbench.page.waitForTimeout(5000);
+    assert.deepEqual(hashFolder(modelDir), before);
+    assert.deepEqual(readdirSync(session.server.globalStorage).sort(), ['dataset', 'model']);
+    await workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
+    const accuracy = workbench.webview().locator('#test-accuracy[data-value]');
+    await accuracy.waitFor({ timeout: 120_000 });
+    assert.equal(await accuracy.getAttribute('data-value'), firstAccuracy);
+  });
+
   it("shows the saved run's results after a window reload, without retraining", async () => {
     const { workbench } = session;
     await workbench.page.reload();
