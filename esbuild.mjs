@@ -54,8 +54,8 @@ const bundles = [
     external: ['vscode'],
   }),
   options('webview', {
-    entryPoints: ['webview/main.ts'],
-    outfile: 'dist/webview.js',
+    entryPoints: { webview: 'webview/main.ts', results: 'webview/results/main.ts' },
+    outdir: 'dist',
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',

@@ -4,15 +4,19 @@ import { classifyImage } from './commands/classifyImage';
 import { exportTrainedModel } from './commands/exportModel';
 import { MODEL_FOLDER } from './model/modelStore';
 import { ClassifierPanel } from './panel/ClassifierPanel';
+import { ResultsPanel } from './panel/ResultsPanel';
 
 export function activate(context: vscode.ExtensionContext): FashionClassifierApi {
   context.subscriptions.push(
     vscode.commands.registerCommand('fashionClassifier.train', () => {
       ClassifierPanel.createOrShow(context);
     }),
-    vscode.commands.registerCommand('fashionClassifier.classifyImage', classifyImage),
+    vscode.commands.registerCommand('fashionClassifier.classifyImage', (clicked?: vscode.Uri, selection?: vscode.Uri[]) =>
+      classifyImage(context, clicked, selection),
+    ),
     vscode.commands.registerCommand('fashionClassifier.exportModel', () => exportTrainedModel(context)),
     { dispose: () => ClassifierPanel.currentPanel?.dispose() },
+    { dispose: () => ResultsPanel.currentPanel?.dispose() },
   );
   const openPanel = (): ClassifierPanel => {
     const panel = ClassifierPanel.currentPanel;

@@ -1,21 +1,39 @@
 import * as vscode from 'vscode';
+import { loadSavedRun } from '../model/modelStore';
+import { ResultsPanel } from '../panel/ResultsPanel';
+import type { ClassifiedMessage } from '../shared/resultsProtocol';
 import { resolveImageTargets } from './imageTargets';
+import { readImageForClassification } from './readImages';
 
 /**
- * "Classify image". Classification needs a trained model; until one exists the user is told so
- * and offered to train one.
+ * "Classify image": the picked images (or every image in a picked folder) go through the saved
+ * model in the results panel. Without a trained model the user is offered to train one.
  */
-export async function classifyImage(clicked?: vscode.Uri, selection?: vscode.Uri[]): Promise<void> {
+export async function classifyImage(
+  context: vscode.ExtensionContext,
+  clicked?: vscode.Uri,
+  selection?: vscode.Uri[],
+): Promise<ClassifiedMessage | undefined> {
   const targets = await resolveImageTargets(clicked, selection);
   if (targets.length === 0) {
-    return;
+    if (clicked || selection?.length) {
+      void vscode.window.showInformationMessage('There are no PNG, JPEG, GIF, BMP or WebP images in the selection.');
+    }
+    return undefined;
   }
-  const trainNow = 'Train now';
-  const choice = await vscode.window.showInformationMessage(
-    'No trained Fashion Classifier model yet: train one first, then classify your images.',
-    trainNow,
-  );
-  if (choice === trainNow) {
-    await vscode.commands.executeCommand('fashionClassifier.train');
+  const savedRun = await loadSavedRun(context.globalStorageUri.fsPath);
+  if (!savedRun) {
+    const trainNow = 'Train now';
+    const choice = await vscode.window.showInformationMessage(
+      'There is no trained Fashion Classifier model yet. Train one (a few minutes), then classify your images.',
+      trainNow,
+    );
+    if (choice === trainNow) {
+      await vscode.commands.executeCommand('fashionClassifier.train');
+    }
+    return undefined;
   }
+  const panel = ResultsPanel.createOrShow(context);
+  const images = await Promise.all(targets.map((uri, i) => readImageForClassification(uri, i)));
+  return panel.classify(images, savedRun.finishedAt);
 }

@@ -1,5 +1,6 @@
 // One editor session for an end-to-end suite: code-server with the extension installed, a sample
 // workspace, and Chromium on the workbench. Stopped in `after` even when a test fails.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, WorkbenchBrowser, Workbench } from '../harness/browser';
 import { RunningCodeServer, startCodeServer } from '../harness/codeServer';
@@ -22,6 +23,8 @@ export interface EditorSessionOptions {
 
 export async function startEditorSession(name: string, options: EditorSessionOptions = {}): Promise<EditorSession> {
   const stateDir = join(outputRoot, 'e2e', name);
+  // Every session starts as a new user would: no model, no settings left by an earlier run.
+  rmSync(stateDir, { recursive: true, force: true });
   const workspace = createSampleWorkspace(join(stateDir, 'workspace'));
   options.prepareWorkspace?.(workspace);
   let server: RunningCodeServer | undefined;
@@ -39,5 +42,12 @@ export async function startEditorSession(name: string, options: EditorSessionOpt
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Keeps a screenshot of the editor as it was when a test failed, named after the test. */
+export async function screenshotOnFailure(session: EditorSession | undefined, test: Mocha.Test | undefined): Promise<void> {
+  if (session && test?.state === 'failed') {
+    await session.workbench.screenshot(`FAILED ${test.fullTitle()}`.replace(/[^\w.-]+/g, '-').slice(0, 120)).catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EditorSession, startEditorSession } from './editorSession';
+import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 
 /** A quick run: the "small subset" check, fast enough for every CI run. */
 const QUICK_RUN = {
@@ -24,6 +24,10 @@ describe('Training in the classifier panel', () => {
     session = await startEditorSession('training', { settings: QUICK_RUN });
     modelDir = join(session.server.globalStorage, 'model');
     await session.workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
+  });
+
+  afterEach(async function () {
+    await screenshotOnFailure(session, this.currentTest);
   });
 
   after(async () => {

@@ -1,11 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { EditorSession, startEditorSession } from './editorSession';
+import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 
 describe('Fashion Classifier in the editor', () => {
   let session: EditorSession;
 
   before(async () => {
     session = await startEditorSession('workbench');
+  });
+
+  afterEach(async function () {
+    await screenshotOnFailure(session, this.currentTest);
   });
 
   after(async () => {

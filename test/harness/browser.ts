@@ -78,6 +78,34 @@ export class Workbench {
       .frameLocator('#active-frame');
   }
 
+  /**
+   * The webview of this extension whose page has `selector`: with two panels open, the
+   * workbench's iframes say which extension they belong to, not which panel.
+   */
+  async webviewWith(selector: string, timeoutMs = 60_000): Promise<FrameLocator> {
+    const frames = this.page.locator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`);
+    return retry(async () => {
+      for (let i = 0; i < (await frames.count()); i++) {
+        const frame = frames.nth(i).contentFrame().locator('#active-frame').contentFrame();
+        if ((await frame.locator(selector).count()) > 0) {
+          return frame;
+        }
+      }
+      throw new Error(`No webview shows ${selector}`);
+    }, timeoutMs);
+  }
+
+  /** Clicks an entry of a file's or folder's context menu in the explorer. */
+  async clickContextMenuEntry(name: string, entry: string): Promise<void> {
+    await this.contextMenuWith(name, entry);
+    await this.page.locator('.context-view .monaco-menu .action-label', { hasText: entry }).first().click();
+  }
+
+  /** The text of the notification toasts on screen. */
+  async notificationTexts(): Promise<string[]> {
+    return this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+  }
+
   /** Right-clicks a file in the explorer and returns the labels of the context menu's entries. */
   async contextMenuFor(fileName: string): Promise<string[]> {
     await this.page.keyboard.press('Escape');

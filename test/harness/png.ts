@@ -1,4 +1,4 @@
-// A minimal PNG encoder for 8-bit grayscale pictures, so tests can write real image files made
+// A minimal PNG encoder for 8-bit grayscale and RGB pictures, so tests can write real image files made
 // from data-set images without an image library.
 import { deflateSync } from 'node:zlib';
 
@@ -29,15 +29,25 @@ function chunk(type: string, data: Uint8Array): Buffer {
 
 /** Encodes `pixels` (width*height bytes, row-major, 0 = black) as a grayscale PNG file. */
 export function encodeGrayPng(width: number, height: number, pixels: Uint8Array): Buffer {
+  return encodePng(width, height, pixels, 1);
+}
+
+/** Encodes `pixels` (width*height*3 bytes, RGB, row-major) as a colour PNG file. */
+export function encodeRgbPng(width: number, height: number, pixels: Uint8Array): Buffer {
+  return encodePng(width, height, pixels, 3);
+}
+
+function encodePng(width: number, height: number, pixels: Uint8Array, channels: 1 | 3): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
-  header[9] = 0; // colour type: grayscale
-  const rows = Buffer.alloc((width + 1) * height);
+  header[9] = channels === 1 ? 0 : 2; // colour type: grayscale or RGB
+  const stride = width * channels;
+  const rows = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) {
-    rows[y * (width + 1)] = 0; // filter: none
-    rows.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+    rows[y * (stride + 1)] = 0; // filter: none
+    rows.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),

@@ -1,0 +1,60 @@
+// Messages between the host and the "Classification results" panel. Same rules as protocol.ts:
+// the panel speaks first (`ready`); image bytes travel as ArrayBuffers.
+import type { TrainingSettings } from './settings';
+
+/** One picked file, read by the host, or the reason it could not be. */
+export interface ImageToClassify {
+  id: number;
+  /** Workspace-relative path shown to the person. */
+  name: string;
+  /** The file's bytes; absent when `error` says why the host did not read them. */
+  bytes?: ArrayBuffer;
+  /** Size from the file's header, so the panel can decode a large picture straight to a small one. */
+  width?: number;
+  height?: number;
+  error?: string;
+}
+
+// ---- panel to host ----
+
+/** The panel has loaded its script and listens. */
+export interface ResultsReadyMessage {
+  type: 'ready';
+}
+
+/** Put this text on the clipboard (webviews cannot always write it themselves). */
+export interface CopyResultsMessage {
+  type: 'copyResults';
+  text: string;
+  format: 'Markdown' | 'JSON';
+}
+
+/** The results of one batch are on screen; for tests and for timing. */
+export interface ClassifiedMessage {
+  type: 'classified';
+  batch: number;
+  results: { name: string; predictedClass?: number; confidence?: number; error?: string }[];
+}
+
+/** The panel failed in a way it could not show itself. */
+export interface ResultsErrorMessage {
+  type: 'panelError';
+  message: string;
+}
+
+export type ResultsWebviewToHost = ResultsReadyMessage | CopyResultsMessage | ClassifiedMessage | ResultsErrorMessage;
+
+// ---- host to panel ----
+
+/** Classify these images with the saved model at `modelUrl` (model.json). */
+export interface ClassifyMessage {
+  type: 'classify';
+  batch: number;
+  modelUrl: string;
+  /** Changes whenever a new model is saved, so the panel knows to reload it. */
+  modelVersion: string;
+  settings: TrainingSettings;
+  images: ImageToClassify[];
+}
+
+export type ResultsHostToWebview = ClassifyMessage;

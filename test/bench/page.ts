@@ -1,0 +1,245 @@
+// The benchmark's page, run in headless Chromium by run.ts: trains the seed model with the
+// extension's own data, model and training code (so the figures are the shipping code's) and
+// measures speed, tensors, memory and classification latency.
+// Typed without the DOM library on purpose: the repository's host type check covers test/.
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { FASHION_MNIST } from '../../src/shared/datasetFiles';
+import {
+  createModel,
+  disposeTensors,
+  evaluateModel,
+  predictImages,
+  sliceExamples,
+  splitExamples,
+  StopSignal,
+  toTensors,
+  trainModel,
+  type ExampleBytes,
+  type LabeledTensors,
+} from '../../src/shared/ml';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { loadDataset } from '../../webview/ml/loadDataset';
+import type { BenchBackend, BenchOptions, BenchResult, ColdLatency, ColdOptions, LoadedLatency, SerializedModel } from './types';
+
+/** When this script finished loading, counted from navigation start. */
+const scriptReadyMs = performance.now();
+const LATENCY_RUNS = 20;
+const MB = 1024 * 1024;
+
+async function useBackend(backend: BenchBackend, wasmUrl: string): Promise<void> {
+  setWasmPaths(wasmUrl);
+  // setBackend resolves false (rather than throwing) when a backend cannot start.
+  if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) {
+    throw new Error(`The ${backend} backend did not start (TF.js is on ${tf.getBackend()}).`);
+  }
+  await tf.ready();
+}
+
+interface GlContext {
+  getExtension(name: string): { UNMASKED_RENDERER_WEBGL: number } | null;
+  getParameter(name: number): unknown;
+  RENDERER: number;
+}
+
+function glRenderer(): string | null {
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: GlContext } }).gpgpu?.gl;
+  if (!gl) {
+    return null;
+  }
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
+
+/** Peak JS heap and tensor bytes, sampled whenever `sample` is called. */
+class MemoryPeaks {
+  jsHeap: number | null = null;
+  tensorBytes = 0;
+
+  sample(): void {
+    // Chromium only; precise with --enable-precise-memory-info, otherwise bucketed.
+    const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+    if (memory) {
+      this.jsHeap = Math.max(this.jsHeap ?? 0, memory.usedJSHeapSize);
+    }
+    this.tensorBytes = Math.max(this.tensorBytes, tf.memory().numBytes);
+  }
+}
+
+async function classifyOne(model: tf.LayersModel, image: ExampleBytes): Promise<number> {
+  const start = performance.now();
+  const tensors = toTensors(image);
+  try {
+    await predictImages(model, tensors.xs);
+  } finally {
+    disposeTensors(tensors);
+  }
+  return performance.now() - start;
+}
+
+async function loadedLatency(model: tf.LayersModel, test: ExampleBytes): Promise<LoadedLatency> {
+  const times: number[] = [];
+  for (let i = 0; i < LATENCY_RUNS; i++) {
+    times.push(await classifyOne(model, sliceExamples(test, i, i + 1)));
+  }
+  const rest = times.slice(1).sort((a, b) => a - b);
+  return { firstMs: times[0], medianMs: rest[Math.floor(rest.length / 2)], runs: times.length };
+}
+
+async function serialize(model: tf.LayersModel): Promise<SerializedModel> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const data = saved!.weightData!;
+  const bytes = new Uint8Array(Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return { modelTopology: saved!.modelTopology, weightSpecs: saved!.weightSpecs ?? [], weightsBase64: btoa(binary) };
+}
+
+/** Seconds to validate once, as fit does after each epoch: evaluate at the training batch size, then read back. */
+async function validationSeconds(model: tf.LayersModel, validation: LabeledTensors, batchSize: number): Promise<number> {
+  const start = performance.now();
+  const outs = model.evaluate(validation.xs, validation.ys, { batchSize }) as tf.Scalar[];
+  await Promise.all(outs.map((o) => o.data()));
+  tf.dispose(outs);
+  return (performance.now() - start) / 1000;
+}
+
+type Timing = Pick<
+  BenchResult,
+  'extrapolated' | 'note' | 'batchesTimed' | 'samplesPerSecond' | 'secondsPerEpoch' | 'trainSecondsPerEpoch' | 'validationSeconds' | 'epochs' | 'testAccuracy' | 'testExamples'
+>;
+
+/** Times `batches` batches after a warm-up and extrapolates to an epoch plus one validation pass. */
+async function timeSomeBatches(model: tf.LayersModel, train: LabeledTensors, validation: LabeledTensors, options: BenchOptions, peaks: MemoryPeaks): Promise<Timing> {
+  const { batchSize, warmupBatches } = options;
+  const batchesPerEpoch = Math.ceil(train.ys.shape[0] / batchSize);
+  const batches = Math.min(options.batches!, batchesPerEpoch - warmupBatches - 1);
+  const stopSignal = new StopSignal();
+  let timedFrom = 0;
+  let timedTo = 0;
+  await trainModel(model, { train }, {
+    epochs: 1,
+    batchSize,
+    stopSignal,
+    // Every batch reports, as the panel's progress bar asks for.
+    onBatchEnd: ({ batch }) => {
+      peaks.sample();
+      if (batch === warmupBatches) {
+        timedFrom = performance.now();
+      } else if (batch === warmupBatches + batches) {
+        timedTo = performance.now();
+        stopSignal.stop();
+      }
+    },
+  });
+  const seconds = (timedTo - timedFrom) / 1000;
+  const trainSecondsPerEpoch = (seconds / batches) * batchesPerEpoch;
+  const validationTime = await validationSeconds(model, validation, batchSize);
+  return {
+    extrapolated: true,
+    note: `extrapolated from ${batches} batches (after ${warmupBatches} warm-up) to ${batchesPerEpoch} batches per epoch, plus one timed validation pass`,
+    batchesTimed: batches,
+    samplesPerSecond: (batches * batchSize) / seconds,
+    trainSecondsPerEpoch,
+    validationSeconds: validationTime,
+    secondsPerEpoch: trainSecondsPerEpoch + validationTime,
+  };
+}
+
+/** Trains full epochs, validation included, then evaluates on the test set. */
+async function trainFullEpochs(model: tf.LayersModel, train: LabeledTensors, validation: LabeledTensors, test: LabeledTensors, options: BenchOptions, peaks: MemoryPeaks): Promise<Timing> {
+  const result = await trainModel(model, { train, validation }, {
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    onBatchEnd: () => peaks.sample(),
+  });
+  const epochs = result.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, valAccuracy: h.valAccuracy }));
+  const secondsPerEpoch = epochs.reduce((sum, e) => sum + e.seconds, 0) / epochs.length;
+  const evaluation = await evaluateModel(model, test.xs, test.ys, 512);
+  return {
+    extrapolated: false,
+    note: `${epochs.length} full epochs over ${train.ys.shape[0]} images, validation included; test accuracy on ${evaluation.examples} images`,
+    batchesTimed: epochs.length * Math.ceil(train.ys.shape[0] / options.batchSize),
+    samplesPerSecond: train.ys.shape[0] / secondsPerEpoch,
+    secondsPerEpoch,
+    epochs,
+    testAccuracy: evaluation.accuracy,
+    testExamples: evaluation.examples,
+  };
+}
+
+async function runBench(options: BenchOptions): Promise<BenchResult> {
+  await useBackend(options.backend, options.wasmUrl);
+  const peaks = new MemoryPeaks();
+  const atStart = tf.memory().numTensors;
+  const loadStart = performance.now();
+  const urls = Object.fromEntries(FASHION_MNIST.map((f) => [f.role, `${options.dataUrl}${f.name}`]));
+  const dataset = await loadDataset(urls as Parameters<typeof loadDataset>[0]);
+  const split = splitExamples(dataset.train, DEFAULT_SETTINGS.validationSplit);
+  const train = toTensors(split.train);
+  const validation = toTensors(split.validation!);
+  const test = options.batches === undefined ? toTensors(dataset.test) : undefined;
+  const dataLoadSeconds = (performance.now() - loadStart) / 1000;
+  const model = createModel(DEFAULT_SETTINGS);
+  try {
+    const beforeTraining = tf.memory().numTensors;
+    peaks.sample();
+    const timing = test
+      ? await trainFullEpochs(model, train, validation, test, options, peaks)
+      : await timeSomeBatches(model, train, validation, options, peaks);
+    const afterTraining = tf.memory().numTensors;
+    const latency = options.measureLatency ? await loadedLatency(model, dataset.test) : undefined;
+    const serialized = options.measureLatency ? await serialize(model) : undefined;
+    peaks.sample();
+    [train, validation, test].forEach(disposeTensors);
+    model.dispose();
+    return {
+      backend: options.backend,
+      batchSize: options.batchSize,
+      tfjsVersion: tf.version.tfjs,
+      glRenderer: glRenderer(),
+      crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
+      trainExamples: train.ys.shape[0],
+      validationExamples: validation.ys.shape[0],
+      batchesPerEpoch: Math.ceil(train.ys.shape[0] / options.batchSize),
+      ...timing,
+      numTensors: { atStart, beforeTraining, afterTraining, afterDispose: tf.memory().numTensors },
+      peakJsHeapMB: peaks.jsHeap === null ? null : peaks.jsHeap / MB,
+      peakTensorMB: peaks.tensorBytes / MB,
+      dataLoadSeconds,
+      latency,
+      model: serialized,
+    };
+  } catch (error) {
+    [train, validation, test].forEach(disposeTensors);
+    model.dispose();
+    throw error;
+  }
+}
+
+/** Classifies one image in a page that has just loaded: backend start, model load, first prediction. */
+async function classifyCold(options: ColdOptions): Promise<ColdLatency> {
+  // Decoding the transport format is not part of what the extension does.
+  const weightData = Uint8Array.from(atob(options.model.weightsBase64), (c) => c.charCodeAt(0)).buffer;
+  const artifacts = { modelTopology: options.model.modelTopology as object, weightSpecs: options.model.weightSpecs as tf.io.WeightsManifestEntry[], weightData };
+  const start = performance.now();
+  await useBackend(options.backend, options.wasmUrl);
+  const backendDone = performance.now();
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const modelDone = performance.now();
+  const firstPredictionMs = await classifyOne(model, { pixels: Uint8Array.from(options.pixels), labels: Uint8Array.of(0) });
+  model.dispose();
+  const backendMs = backendDone - start;
+  const loadModelMs = modelDone - backendDone;
+  return { scriptMs: scriptReadyMs, backendMs, loadModelMs, firstPredictionMs, totalMs: scriptReadyMs + backendMs + loadModelMs + firstPredictionMs };
+}
+
+Object.assign(globalThis, { runBench, classifyCold });

@@ -1,0 +1,66 @@
+// Turns the measurements into the ratios against PyTorch and a short table for people.
+import type { TorchReport } from './torch';
+import type { BenchResult, ColdLatency } from './types';
+
+/** The issue's target: an epoch at batch 32 in the editor takes no longer than PyTorch's. */
+export const TARGET_BATCH_SIZE = 32;
+
+export interface Ratio {
+  backend: string;
+  batchSize: number;
+  editorSecondsPerEpoch: number;
+  pytorchSecondsPerEpoch: number;
+  /** editor / PyTorch with batches sliced from tensors (the faster PyTorch loop). */
+  ratio: number;
+  pytorchDataLoaderSecondsPerEpoch: number | null;
+  /** editor / PyTorch with a DataLoader, as PyTorch's tutorials write it. */
+  ratioVsDataLoader: number | null;
+  /** ratio <= 1. */
+  meetsTarget: boolean;
+}
+
+export function ratios(runs: BenchResult[], torch: TorchReport | undefined): Ratio[] {
+  const torchRun = (loader: string) => torch?.runs.find((r) => r.batchSize === TARGET_BATCH_SIZE && r.loader === loader);
+  const tensor = torchRun('tensor');
+  if (!tensor) {
+    return [];
+  }
+  const loader = torchRun('dataloader');
+  return runs
+    .filter((r) => r.batchSize === TARGET_BATCH_SIZE)
+    .map((r) => ({
+      backend: r.backend,
+      batchSize: r.batchSize,
+      editorSecondsPerEpoch: r.secondsPerEpoch,
+      pytorchSecondsPerEpoch: tensor.secondsPerEpoch,
+      ratio: r.secondsPerEpoch / tensor.secondsPerEpoch,
+      pytorchDataLoaderSecondsPerEpoch: loader?.secondsPerEpoch ?? null,
+      ratioVsDataLoader: loader ? r.secondsPerEpoch / loader.secondsPerEpoch : null,
+      meetsTarget: r.secondsPerEpoch <= tensor.secondsPerEpoch,
+    }));
+}
+
+const fixed = (value: number | null | undefined, digits: number) => (value === null || value === undefined ? '-' : value.toFixed(digits));
+
+function row(cells: string[]): string {
+  const widths = [9, 6, 10, 10, 9, 13, 12, 10];
+  return cells.map((cell, i) => cell.padEnd(widths[i] ?? 10)).join(' ');
+}
+
+export function table(runs: BenchResult[], cold: Record<string, ColdLatency>, torch: TorchReport | undefined, ratioRows: Ratio[]): string {
+  const lines = [row(['backend', 'batch', 'samples/s', 's/epoch', 'test acc', 'tensors b/a/d', 'peak heap MB', 'classify ms'])];
+  for (const r of runs) {
+    const counts = `${r.numTensors.beforeTraining}/${r.numTensors.afterTraining}/${r.numTensors.afterDispose}`;
+    const latency = r.latency ? `${fixed(r.latency.medianMs, 1)} (cold ${fixed(cold[r.backend]?.totalMs, 0)})` : '';
+    lines.push(row([r.backend, String(r.batchSize), fixed(r.samplesPerSecond, 0), fixed(r.secondsPerEpoch, 1), fixed(r.testAccuracy, 4), counts, fixed(r.peakJsHeapMB, 0), latency]));
+  }
+  for (const r of torch?.runs ?? []) {
+    lines.push(row([`torch/${r.loader === 'tensor' ? 'tensor' : 'loader'}`, String(r.batchSize), fixed(r.samplesPerSecond, 0), fixed(r.secondsPerEpoch, 1), fixed(r.testAccuracy, 4)]));
+  }
+  lines.push('', ...runs.map((r) => `${r.backend} at batch ${r.batchSize}: ${r.note}`));
+  for (const r of ratioRows) {
+    const vsLoader = r.ratioVsDataLoader === null ? '' : `, ${r.ratioVsDataLoader.toFixed(2)}x PyTorch with DataLoader`;
+    lines.push(`${r.backend} epoch at batch ${r.batchSize}: ${r.ratio.toFixed(2)}x PyTorch (${r.editorSecondsPerEpoch.toFixed(1)} s vs ${r.pytorchSecondsPerEpoch.toFixed(1)} s)${vsLoader}: ${r.meetsTarget ? 'meets' : 'misses'} the target`);
+  }
+  return lines.join('\n');
+}

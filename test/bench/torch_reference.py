@@ -1,0 +1,177 @@
+"""The seed model in PyTorch, as the yardstick for the TF.js benchmark (test/bench/run.ts).
+
+Same model, split and optimiser as the extension: Flatten, Linear 784-256, ReLU, Dropout 0.2,
+Linear 256-10, cross-entropy on the logits (softmax plus cross-entropy, as Keras computes it),
+Adam with learning rate 1e-3, Keras' initialisers, the last 20% of the training set for
+validation, shuffled every epoch, validated after every epoch at the training batch size.
+
+Two ways of feeding batches are timed: "tensor" slices the data held in memory (the fastest way
+to write it) and "dataloader" is torch.utils.data.DataLoader over a TensorDataset, as PyTorch's
+tutorials write it.
+
+Default: times a fixed number of batches and one validation pass, extrapolated to an epoch.
+--full: trains every epoch in full, then reports the accuracy on the 10,000 test images.
+Prints one JSON document on stdout.
+"""
+import argparse
+import gzip
+import json
+import os
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+DATA_DIR = "/usr/share/datasets/fashion-mnist"
+VALIDATION_FRACTION = 0.2
+THREADS = 2
+
+
+def read_idx(path, header_bytes):
+    with gzip.open(path, "rb") as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=header_bytes)
+
+
+def load_set(data_dir, prefix):
+    images = read_idx(os.path.join(data_dir, f"{prefix}-images-idx3-ubyte.gz"), 16)
+    labels = read_idx(os.path.join(data_dir, f"{prefix}-labels-idx1-ubyte.gz"), 8)
+    x = torch.from_numpy(images.reshape(-1, 28, 28).astype(np.float32) / 255.0)
+    return x, torch.from_numpy(labels.astype(np.int64))
+
+
+def create_model():
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 10))
+    # Keras' defaults (glorot_uniform, zero bias), so both frameworks start from the same kind of weights.
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    return model
+
+
+def batches(x, y, batch_size, loader):
+    """Shuffled batches for one epoch."""
+    if loader == "dataloader":
+        return iter(torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=batch_size, shuffle=True))
+    order = torch.randperm(len(y))
+    return ((x[idx], y[idx]) for idx in torch.split(order, batch_size))
+
+
+def train_batches(model, optimiser, batch_iter, count):
+    """Trains on `count` batches (all when None); reads loss and accuracy per batch, as Keras does."""
+    loss_fn = nn.CrossEntropyLoss()
+    model.train()
+    done = 0
+    for xb, yb in batch_iter:
+        optimiser.zero_grad()
+        logits = model(xb)
+        loss = loss_fn(logits, yb)
+        loss.backward()
+        optimiser.step()
+        loss.item()
+        (logits.argmax(1) == yb).float().mean().item()
+        done += 1
+        if count is not None and done >= count:
+            break
+    return done
+
+
+@torch.no_grad()
+def evaluate(model, x, y, batch_size):
+    model.eval()
+    right = 0
+    for start in range(0, len(y), batch_size):
+        logits = model(x[start : start + batch_size])
+        right += (logits.argmax(1) == y[start : start + batch_size]).sum().item()
+    return right / len(y)
+
+
+def sample_run(train, val, batch_size, loader, batches_timed, warmup):
+    model = create_model()
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    batch_iter = batches(*train, batch_size, loader)
+    train_batches(model, optimiser, batch_iter, warmup)
+    start = time.perf_counter()
+    timed = train_batches(model, optimiser, batch_iter, batches_timed)
+    train_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    evaluate(model, *val, batch_size)
+    validation_seconds = time.perf_counter() - start
+    per_epoch = -(-len(train[1]) // batch_size)
+    train_epoch = train_seconds / timed * per_epoch
+    return {
+        "batchSize": batch_size,
+        "loader": loader,
+        "extrapolated": True,
+        "note": f"extrapolated from {timed} batches (after {warmup} warm-up) to {per_epoch} batches per epoch",
+        "batchesTimed": timed,
+        "samplesPerSecond": timed * batch_size / train_seconds,
+        "trainSecondsPerEpoch": train_epoch,
+        "validationSeconds": validation_seconds,
+        "secondsPerEpoch": train_epoch + validation_seconds,
+    }
+
+
+def full_run(train, val, test, batch_size, loader, epochs):
+    model = create_model()
+    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    history = []
+    for epoch in range(epochs):
+        start = time.perf_counter()
+        count = train_batches(model, optimiser, batches(*train, batch_size, loader), None)
+        train_seconds = time.perf_counter() - start
+        val_accuracy = evaluate(model, *val, batch_size)
+        seconds = time.perf_counter() - start
+        history.append({"epoch": epoch + 1, "seconds": seconds, "trainSeconds": train_seconds, "valAccuracy": val_accuracy})
+    epoch_seconds = [h["seconds"] for h in history]
+    return {
+        "batchSize": batch_size,
+        "loader": loader,
+        "extrapolated": False,
+        "epochs": history,
+        "samplesPerSecond": len(train[1]) * epochs / sum(h["trainSeconds"] for h in history),
+        "secondsPerEpoch": sum(epoch_seconds) / epochs,
+        "testAccuracy": evaluate(model, *test, 512),
+        "testExamples": len(test[1]),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="train full epochs and report test accuracy")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--batch-sizes", default="32,128")
+    parser.add_argument("--loaders", default="tensor,dataloader")
+    parser.add_argument("--batches", type=int, default=400, help="batches timed per run without --full")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--data", default=DATA_DIR)
+    args = parser.parse_args()
+
+    torch.set_num_threads(THREADS)
+    torch.manual_seed(0)
+    x, y = load_set(args.data, "train")
+    split_at = int(len(y) * (1 - VALIDATION_FRACTION))
+    train, val = (x[:split_at], y[:split_at]), (x[split_at:], y[split_at:])
+    test = load_set(args.data, "t10k") if args.full else None
+
+    runs = []
+    for loader in args.loaders.split(","):
+        for batch_size in (int(b) for b in args.batch_sizes.split(",")):
+            if args.full:
+                runs.append(full_run(train, val, test, batch_size, loader, args.epochs))
+            else:
+                runs.append(sample_run(train, val, batch_size, loader, args.batches, args.warmup))
+    print(json.dumps({
+        "framework": "pytorch",
+        "version": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "mode": "full" if args.full else "sample",
+        "trainExamples": split_at,
+        "validationExamples": len(y) - split_at,
+        "runs": runs,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+// What the benchmark script (Node) and the benchmark page (Chromium) pass each other. Plain JSON:
+// it crosses the page boundary through playwright's evaluate.
+
+export type BenchBackend = 'webgl' | 'wasm' | 'cpu';
+
+export interface BenchOptions {
+  backend: BenchBackend;
+  batchSize: number;
+  /** Batches timed after the warm-up, extrapolated to an epoch; absent: `epochs` full epochs. */
+  batches?: number;
+  /** Batches trained before timing starts (shader compilation, first allocations). */
+  warmupBatches: number;
+  epochs: number;
+  /** Folder URL of the decompressed IDX files, named as in FASHION_MNIST. */
+  dataUrl: string;
+  /** Folder URL of the WASM backend's binaries. */
+  wasmUrl: string;
+  /** Measures classification latency and returns the trained model for the cold measurement. */
+  measureLatency: boolean;
+}
+
+/** tf.memory().numTensors at the points where a leak would show. */
+export interface TensorCounts {
+  /** Before any data or model exists. */
+  atStart: number;
+  /** Data tensors and the compiled model exist. */
+  beforeTraining: number;
+  /** Adds the optimizer's state, which lives as long as the model; anything more is a leak. */
+  afterTraining: number;
+  /** After disposing data and model; should equal `atStart`. */
+  afterDispose: number;
+}
+
+/** Latency of classifying one image with a model that is already in memory. */
+export interface LoadedLatency {
+  /** The first prediction after training (a GPU backend compiles its programs for batch 1 here). */
+  firstMs: number;
+  medianMs: number;
+  runs: number;
+}
+
+/** A trained model as plain JSON, so a fresh page can load it. */
+export interface SerializedModel {
+  modelTopology: unknown;
+  weightSpecs: unknown[];
+  weightsBase64: string;
+}
+
+export interface EpochTiming {
+  epoch: number;
+  seconds: number;
+  valAccuracy: number | null;
+}
+
+export interface BenchResult {
+  backend: BenchBackend;
+  batchSize: number;
+  tfjsVersion: string;
+  /** WebGL's renderer string, e.g. SwiftShader's; null on the other backends. */
+  glRenderer: string | null;
+  crossOriginIsolated: boolean;
+  trainExamples: number;
+  validationExamples: number;
+  batchesPerEpoch: number;
+  extrapolated: boolean;
+  /** How the epoch figure was obtained, in words. */
+  note: string;
+  batchesTimed: number;
+  /** Training images per second (sample mode: training only; full mode: epoch wall time, validation included). */
+  samplesPerSecond: number;
+  /** Seconds per epoch, validation included, as the panel's epoch timer counts it. */
+  secondsPerEpoch: number;
+  trainSecondsPerEpoch?: number;
+  validationSeconds?: number;
+  epochs?: EpochTiming[];
+  testAccuracy?: number;
+  testExamples?: number;
+  numTensors: TensorCounts;
+  /** performance.memory.usedJSHeapSize, sampled after every batch. */
+  peakJsHeapMB: number | null;
+  /** tf.memory().numBytes (tensor data on any backend), sampled after every batch. */
+  peakTensorMB: number;
+  dataLoadSeconds: number;
+  latency?: LoadedLatency;
+  model?: SerializedModel;
+}
+
+export interface ColdOptions {
+  backend: BenchBackend;
+  wasmUrl: string;
+  model: SerializedModel;
+  /** One 28x28 image, one byte per pixel. */
+  pixels: number[];
+}
+
+/** Classifying one image in a page that has just loaded, split into its steps. */
+export interface ColdLatency {
+  /** Navigation start until the benchmark script (TF.js included) has run. */
+  scriptMs: number;
+  backendMs: number;
+  loadModelMs: number;
+  firstPredictionMs: number;
+  /** The sum of the four. */
+  totalMs: number;
+}

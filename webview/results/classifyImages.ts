@@ -1,0 +1,53 @@
+// The classification path: decode, pre-process like the data set, predict. The model input is
+// built with the same toTensors the training and evaluation use, so a 28x28 data-set image
+// gets exactly the prediction the evaluation gave it.
+import type * as tf from '@tensorflow/tfjs';
+import { predictImages, toTensors, disposeTensors, Prediction } from '../../src/shared/ml';
+import { preprocessImage } from '../../src/shared/preprocess';
+import type { ImageToClassify } from '../../src/shared/resultsProtocol';
+import { decodeImage } from './decodeImage';
+
+export interface ClassifiedImage {
+  id: number;
+  name: string;
+  /** The original file, for display. */
+  blob?: Blob;
+  /** The 28x28 input the model saw. */
+  pixels28?: Uint8Array;
+  inverted?: boolean;
+  prediction?: Prediction;
+  error?: string;
+}
+
+async function prepare(image: ImageToClassify): Promise<ClassifiedImage> {
+  if (!image.bytes) {
+    return { id: image.id, name: image.name, error: image.error ?? 'The file could not be read.' };
+  }
+  const blob = new Blob([image.bytes]);
+  try {
+    const decoded = await decodeImage(image.bytes, image.width, image.height);
+    const { pixels28, inverted } = preprocessImage(decoded.rgba, decoded.width, decoded.height);
+    return { id: image.id, name: image.name, blob, pixels28, inverted };
+  } catch (error) {
+    return { id: image.id, name: image.name, blob, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Classifies every image that decodes; the others carry their error. One batch for the model. */
+export async function classifyImages(model: tf.LayersModel, images: ImageToClassify[]): Promise<ClassifiedImage[]> {
+  const prepared = await Promise.all(images.map(prepare));
+  const ready = prepared.filter((p) => p.pixels28);
+  if (ready.length === 0) {
+    return prepared;
+  }
+  const pixels = new Uint8Array(ready.length * 784);
+  ready.forEach((p, i) => pixels.set(p.pixels28!, i * 784));
+  const tensors = toTensors({ pixels, labels: new Uint8Array(ready.length) });
+  try {
+    const predictions = await predictImages(model, tensors.xs);
+    ready.forEach((p, i) => (p.prediction = predictions[i]));
+  } finally {
+    disposeTensors(tensors);
+  }
+  return prepared;
+}

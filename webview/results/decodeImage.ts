@@ -1,0 +1,39 @@
+// From file bytes to RGBA pixels with the browser's own decoders.
+
+/** Pictures are decoded straight to at most this many pixels a side: the model sees 28. */
+const MAX_DECODED_SIDE = 1024;
+
+export interface DecodedImage {
+  rgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/**
+ * Decodes PNG, JPEG, GIF (first frame), BMP or WebP. Colours are taken as stored (no colour
+ * management, no premultiplied alpha), so a gray data-set image keeps its exact byte values.
+ */
+export async function decodeImage(bytes: ArrayBuffer, width?: number, height?: number): Promise<DecodedImage> {
+  const options: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
+  if (width && height && Math.max(width, height) > MAX_DECODED_SIDE) {
+    const scale = MAX_DECODED_SIDE / Math.max(width, height);
+    options.resizeWidth = Math.max(1, Math.round(width * scale));
+    options.resizeHeight = Math.max(1, Math.round(height * scale));
+    options.resizeQuality = 'high';
+  }
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes]), options);
+  } catch {
+    throw new Error('The picture could not be decoded: the file is damaged or not an image.');
+  }
+  try {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    context.drawImage(bitmap, 0, 0);
+    const data = context.getImageData(0, 0, bitmap.width, bitmap.height, { colorSpace: 'srgb' });
+    return { rgba: data.data, width: bitmap.width, height: bitmap.height };
+  } finally {
+    bitmap.close();
+  }
+}

@@ -1,0 +1,44 @@
+// The "Classification results" panel's entry point.
+import '../ui/toolkit';
+import type { ClassifyMessage, ResultsHostToWebview, ResultsWebviewToHost } from '../../src/shared/resultsProtocol';
+import { activateBackend } from '../ml/backend';
+import { classifyImages } from './classifyImages';
+import { loadModel } from './modelCache';
+import { createResultsView } from './resultsView';
+
+declare function acquireVsCodeApi(): { postMessage(message: ResultsWebviewToHost): void };
+const vscode = acquireVsCodeApi();
+
+const view = createResultsView(document.getElementById('app')!, (text, format) => vscode.postMessage({ type: 'copyResults', text, format }));
+let backendChoice: string | undefined;
+
+async function classify(message: ClassifyMessage): Promise<void> {
+  const started = performance.now();
+  view.showStatus(`Classifying ${message.images.length} image(s)…`, 'busy');
+  if (message.settings.backend !== backendChoice) {
+    await activateBackend(message.settings.backend, document.body.dataset.wasmPath!);
+    backendChoice = message.settings.backend;
+  }
+  const model = await loadModel(message.modelUrl, message.modelVersion);
+  const results = await classifyImages(model, message.images);
+  view.showResults(results, performance.now() - started);
+  vscode.postMessage({
+    type: 'classified',
+    batch: message.batch,
+    results: results.map((r) => ({ name: r.name, predictedClass: r.prediction?.predictedClass, confidence: r.prediction?.confidence, error: r.error })),
+  });
+}
+
+// One batch at a time, in order.
+let queue = Promise.resolve();
+window.addEventListener('message', (event: MessageEvent<ResultsHostToWebview>) => {
+  const message = event.data;
+  queue = queue
+    .then(() => classify(message))
+    .catch((error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      view.showStatus(text, 'error');
+      vscode.postMessage({ type: 'classified', batch: message.batch, results: message.images.map((i) => ({ name: i.name, error: text })) });
+    });
+});
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,19 @@
+import * as tf from '@tensorflow/tfjs';
+
+let cached: { version: string; model: tf.LayersModel } | undefined;
+
+/** The saved model, loaded once per saved version: later classifications skip the load. */
+export async function loadModel(url: string, version: string): Promise<tf.LayersModel> {
+  if (cached?.version === version) {
+    return cached.model;
+  }
+  cached?.model.dispose();
+  cached = undefined;
+  try {
+    const model = await tf.loadLayersModel(url);
+    cached = { version, model };
+    return model;
+  } catch (error) {
+    throw new Error(`The saved model could not be loaded (${error instanceof Error ? error.message : String(error)}). Train it again.`);
+  }
+}

@@ -1,0 +1,113 @@
+// The results page: one card per image with the original, the 28x28 input the model saw, the
+// predicted class with its confidence, and the ten probabilities as bars.
+//
+// DOM for tests:
+//   #results .result[data-name][data-predicted][data-confidence]   a classified image
+//   #results .result[data-name][data-error]                         a file that failed, with the reason
+//   #results-status, #copy-markdown, #copy-json
+import { CLASS_NAMES } from '../../src/shared/classNames';
+import { createButton } from '../ui/toolkit';
+import { h } from '../views/dom';
+import { formatPercent } from '../views/format';
+import { createPixelCanvas } from '../views/pixelImage';
+import type { ClassifiedImage } from './classifyImages';
+
+export interface ResultsView {
+  showStatus(message: string, kind?: 'info' | 'busy' | 'error'): void;
+  showResults(results: ClassifiedImage[], milliseconds: number): void;
+}
+
+function probabilityRows(probabilities: number[], predicted: number): HTMLElement {
+  return h(
+    'div',
+    { class: 'result-bars' },
+    ...probabilities.map((p, label) => {
+      const row = h(
+        'div',
+        { class: 'result-bar', 'data-class': label, 'data-predicted': String(label === predicted) },
+        h('span', { class: 'result-bar-label' }, CLASS_NAMES[label]),
+        h('span', { class: 'result-bar-track' }, h('span', { class: 'result-bar-fill' })),
+        h('span', { class: 'result-bar-value' }, formatPercent(p)),
+      );
+      row.style.setProperty('--p', p.toFixed(4));
+      return row;
+    }),
+  );
+}
+
+function card(result: ClassifiedImage): HTMLElement {
+  const original = h('img', { class: 'result-original', alt: result.name });
+  if (result.blob) {
+    (original as HTMLImageElement).src = URL.createObjectURL(result.blob);
+  }
+  if (result.error || !result.prediction || !result.pixels28) {
+    return h(
+      'article',
+      { class: 'result', 'data-name': result.name, 'data-error': result.error ?? 'not classified' },
+      h('h3', {}, result.name),
+      h('p', { class: 'result-error' }, `✗ ${result.error ?? 'Not classified.'}`),
+    );
+  }
+  const { predictedClass, confidence, probabilities } = result.prediction;
+  return h(
+    'article',
+    { class: 'result', 'data-name': result.name, 'data-predicted': predictedClass, 'data-confidence': confidence.toFixed(4) },
+    h('h3', {}, result.name),
+    h(
+      'div',
+      { class: 'result-images' },
+      h('figure', {}, original, h('figcaption', {}, 'Your picture')),
+      h('figure', {}, createPixelCanvas(result.pixels28, 'model input'), h('figcaption', {}, result.inverted ? '28×28 input (inverted)' : '28×28 input')),
+    ),
+    h('p', { class: 'result-answer' }, h('strong', {}, CLASS_NAMES[predictedClass]), ` · ${formatPercent(confidence)} confident`),
+    probabilityRows(probabilities, predictedClass),
+  );
+}
+
+export function toMarkdown(results: ClassifiedImage[]): string {
+  const lines = ['| Image | Prediction | Confidence |', '| --- | --- | --- |'];
+  for (const r of results) {
+    const answer = r.prediction ? [CLASS_NAMES[r.prediction.predictedClass], formatPercent(r.prediction.confidence)] : [`error: ${r.error}`, ''];
+    lines.push(`| ${r.name} | ${answer[0]} | ${answer[1]} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function toJson(results: ClassifiedImage[]): string {
+  const plain = results.map((r) =>
+    r.prediction
+      ? {
+          image: r.name,
+          predictedClass: CLASS_NAMES[r.prediction.predictedClass],
+          confidence: r.prediction.confidence,
+          probabilities: Object.fromEntries(CLASS_NAMES.map((name, i) => [name, r.prediction!.probabilities[i]])),
+        }
+      : { image: r.name, error: r.error },
+  );
+  return JSON.stringify(plain, null, 2) + '\n';
+}
+
+export function createResultsView(app: HTMLElement, onCopy: (text: string, format: 'Markdown' | 'JSON') => void): ResultsView {
+  let current: ClassifiedImage[] = [];
+  const status = h('p', { id: 'results-status', class: 'status', 'data-kind': 'busy', role: 'status' }, 'Loading the model…');
+  const copyMarkdown = createButton('Copy as Markdown', () => onCopy(toMarkdown(current), 'Markdown'), 'secondary');
+  const copyJson = createButton('Copy as JSON', () => onCopy(toJson(current), 'JSON'), 'secondary');
+  copyMarkdown.id = 'copy-markdown';
+  copyJson.id = 'copy-json';
+  const list = h('div', { id: 'results', class: 'results' });
+  app.replaceChildren(h('h1', {}, 'Classification results'), status, h('div', { class: 'results-actions' }, copyMarkdown, copyJson), list);
+  return {
+    showStatus(message, kind = 'info') {
+      status.textContent = message;
+      status.dataset.kind = kind;
+    },
+    showResults(results, milliseconds) {
+      current = results;
+      list.querySelectorAll('img').forEach((img) => img.src && URL.revokeObjectURL(img.src));
+      list.replaceChildren(...results.map(card));
+      const failed = results.filter((r) => !r.prediction).length;
+      const summary = `${results.length - failed} of ${results.length} image(s) classified in ${Math.round(milliseconds)} ms` + (failed ? `; ${failed} could not be.` : '.');
+      this.showStatus(summary, failed ? 'error' : 'info');
+    },
+  };
+}
