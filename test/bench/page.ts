@@ -82,8 +82,7 @@ async function loadedLatency(model: tf.LayersModel, test: ExampleBytes): Promise
   for (let i = 0; i < LATENCY_RUNS; i++) {
     times.push(await classifyOne(model, sliceExamples(test, i, i + 1)));
   }
-  const rest = times.slice(1).sort((a, b) => a - b);
-  return { firstMs: times[0], medianMs: rest[Math.floor(rest.length / 2)], runs: times.length };
+  return { firstMs: times[0], medianMs: median(times.slice(1)), runs: times.length };
 }
 
 async function serialize(model: tf.LayersModel): Promise<SerializedModel> {
@@ -114,17 +113,28 @@ async function validationSeconds(model: tf.LayersModel, validation: LabeledTenso
 
 type Timing = Pick<
   BenchResult,
-  'extrapolated' | 'note' | 'batchesTimed' | 'samplesPerSecond' | 'secondsPerEpoch' | 'trainSecondsPerEpoch' | 'validationSeconds' | 'epochs' | 'testAccuracy' | 'testExamples'
+  'extrapolated' | 'note' | 'batchesTimed' | 'samplesPerSecond' | 'meanSamplesPerSecond' | 'secondsPerEpoch' | 'trainSecondsPerEpoch' | 'validationSeconds' | 'epochs' | 'testAccuracy' | 'testExamples'
 >;
 
-/** Times `batches` batches after a warm-up and extrapolates to an epoch plus one validation pass. */
+/** Timing windows per sampled run: a burst of other work on the machine spoils one window, not the figure. */
+const WINDOWS = 5;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Times `batches` batches after a warm-up, in windows, and extrapolates the median window to an
+ * epoch plus one validation pass.
+ */
 async function timeSomeBatches(model: tf.LayersModel, train: LabeledTensors, validation: LabeledTensors, options: BenchOptions, peaks: MemoryPeaks): Promise<Timing> {
   const { batchSize, warmupBatches } = options;
   const batchesPerEpoch = Math.ceil(train.ys.shape[0] / batchSize);
-  const batches = Math.min(options.batches!, batchesPerEpoch - warmupBatches - 1);
+  const windowSize = Math.max(1, Math.floor(Math.min(options.batches!, batchesPerEpoch - warmupBatches - 1) / WINDOWS));
+  const batches = windowSize * WINDOWS;
   const stopSignal = new StopSignal();
-  let timedFrom = 0;
-  let timedTo = 0;
+  const windowEnds: number[] = [];
   await trainModel(model, { train }, {
     epochs: 1,
     batchSize,
@@ -132,22 +142,24 @@ async function timeSomeBatches(model: tf.LayersModel, train: LabeledTensors, val
     // Every batch reports, as the panel's progress bar asks for.
     onBatchEnd: ({ batch }) => {
       peaks.sample();
-      if (batch === warmupBatches) {
-        timedFrom = performance.now();
-      } else if (batch === warmupBatches + batches) {
-        timedTo = performance.now();
+      if (batch >= warmupBatches && (batch - warmupBatches) % windowSize === 0) {
+        windowEnds.push(performance.now());
+      }
+      if (batch === warmupBatches + batches) {
         stopSignal.stop();
       }
     },
   });
-  const seconds = (timedTo - timedFrom) / 1000;
-  const trainSecondsPerEpoch = (seconds / batches) * batchesPerEpoch;
+  const windowSeconds = windowEnds.slice(1).map((end, i) => (end - windowEnds[i]) / 1000);
+  const secondsPerBatch = median(windowSeconds) / windowSize;
+  const trainSecondsPerEpoch = secondsPerBatch * batchesPerEpoch;
   const validationTime = await validationSeconds(model, validation, batchSize);
   return {
     extrapolated: true,
-    note: `extrapolated from ${batches} batches (after ${warmupBatches} warm-up) to ${batchesPerEpoch} batches per epoch, plus one timed validation pass`,
+    note: `extrapolated from ${batches} batches (after ${warmupBatches} warm-up; median of ${WINDOWS} windows) to ${batchesPerEpoch} batches per epoch, plus one timed validation pass`,
     batchesTimed: batches,
-    samplesPerSecond: (batches * batchSize) / seconds,
+    samplesPerSecond: batchSize / secondsPerBatch,
+    meanSamplesPerSecond: (batches * batchSize) / windowSeconds.reduce((a, b) => a + b, 0),
     trainSecondsPerEpoch,
     validationSeconds: validationTime,
     secondsPerEpoch: trainSecondsPerEpoch + validationTime,

@@ -25,7 +25,7 @@ const WARMUP_BATCHES = 5;
  * Images timed per run in the default mode: enough for a steady mean, and few where batches are
  * slow (WebGL without a GPU runs in software here), so the whole benchmark takes minutes.
  */
-const SAMPLE_IMAGES: Record<BenchBackend, number> = { wasm: 12_800, cpu: 3_200, webgl: 1_280 };
+const SAMPLE_IMAGES: Record<BenchBackend, number> = { wasm: 19_200, cpu: 6_400, webgl: 2_560 };
 
 interface BenchPage {
   runBench(options: BenchOptions): Promise<BenchResult>;
@@ -52,12 +52,12 @@ const benchDir = join(outputRoot, 'bench');
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 /** Bundles the page like the panel's bundle, with one copy of TF.js' core (see esbuild.mjs). */
-async function bundlePage(): Promise<string> {
-  const outfile = join(benchDir, 'bench.js');
+async function bundlePage(): Promise<Uint8Array> {
   const esmCore = join(repoRoot, 'node_modules/@tensorflow/tfjs-core/dist/index.js');
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints: [join(repoRoot, 'test/bench/page.ts')],
-    outfile,
+    outfile: 'bench.js',
+    write: false,
     bundle: true,
     platform: 'browser',
     format: 'iife',
@@ -65,7 +65,7 @@ async function bundlePage(): Promise<string> {
     logLevel: 'warning',
     plugins: [{ name: 'single-tfjs-core', setup: (b) => b.onResolve({ filter: /^@tensorflow\/tfjs-core$/ }, () => ({ path: esmCore })) }],
   });
-  return outfile;
+  return result.outputFiles[0].contents;
 }
 
 /** Runs `action` in a new browser context, so no cache, heap or tensor carries over between runs. */
@@ -112,7 +112,7 @@ async function runBrowserBenchmarks(): Promise<{ runs: BenchResult[]; cold: Reco
           const options = benchOptions(backend, batchSize, i === 0, { dataUrl: server.dataUrl, wasmUrl: server.wasmUrl });
           const result = await inFreshPage(browser, server.origin, (page) => page.evaluate((o) => (globalThis as unknown as BenchPage).runBench(o), options));
           const { model, ...figures } = result;
-          runs.push(figures);
+          runs.push({ ...figures, loadAverage: loadavg()[0] });
           log(`  ${figures.secondsPerEpoch.toFixed(1)} s per epoch, ${figures.samplesPerSecond.toFixed(0)} samples/s`);
           if (model) {
             const coldOptions: ColdOptions = { backend, wasmUrl: server.wasmUrl, model, pixels: coldImage };
@@ -173,6 +173,7 @@ async function main(): Promise<number> {
     failures: browserPart.failures,
   };
   const json = JSON.stringify(document, null, 2);
+  mkdirSync(benchDir, { recursive: true });
   writeFileSync(join(benchDir, full ? 'result-full.json' : 'result.json'), `${json}\n`);
   process.stdout.write(`${json}\n`);
   log(`\n${table(browserPart.runs, browserPart.cold, torchReport, ratioRows)}`);

@@ -1,5 +1,5 @@
-// A static HTTP server on 127.0.0.1 for the benchmark page: the page, its bundle, the decompressed
-// data set and the WASM backend's binaries. No COOP/COEP headers, so the page is not cross-origin
+// A static HTTP server on 127.0.0.1 for the benchmark page: the page, its bundle (held in memory,
+// so cleaning test-output/ during a run cannot break it), the decompressed data set and the WASM backend's binaries. No COOP/COEP headers, so the page is not cross-origin
 // isolated, like a VS Code webview (the WASM backend then runs without threads).
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,7 +17,7 @@ export interface BenchServer {
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>bench</title><script src="/bench.js"></script>';
 
-export async function startBenchServer(bundleFile: string, datasetDir: string, wasmDir: string): Promise<BenchServer> {
+export async function startBenchServer(bundle: Uint8Array, datasetDir: string, wasmDir: string): Promise<BenchServer> {
   // Decompressed once: the page fetches the data set again for every run.
   const data = new Map(FASHION_MNIST.map((f) => [f.name, gunzipSync(readFileSync(join(datasetDir, `${f.name}.gz`)))]));
   const server = createServer((request, response) => {
@@ -27,7 +27,7 @@ export async function startBenchServer(bundleFile: string, datasetDir: string, w
       if (path === '/') {
         send('text/html', PAGE);
       } else if (path === '/bench.js') {
-        send('text/javascript', readFileSync(bundleFile));
+        send('text/javascript', Buffer.from(bundle));
       } else if (path.startsWith('/data/') && data.has(path.slice(6))) {
         send('application/octet-stream', data.get(path.slice(6))!);
       } else if (/^\/wasm\/[\w-]+\.wasm$/.test(path)) {

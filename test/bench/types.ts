@@ -68,6 +68,8 @@ export interface BenchResult {
   batchesTimed: number;
   /** Training images per second (sample mode: training only; full mode: epoch wall time, validation included). */
   samplesPerSecond: number;
+  /** Sample mode: the mean over all timed batches (samplesPerSecond is the median window's). */
+  meanSamplesPerSecond?: number;
   /** Seconds per epoch, validation included, as the panel's epoch timer counts it. */
   secondsPerEpoch: number;
   trainSecondsPerEpoch?: number;
@@ -81,6 +83,8 @@ export interface BenchResult {
   /** tf.memory().numBytes (tensor data on any backend), sampled after every batch. */
   peakTensorMB: number;
   dataLoadSeconds: number;
+  /** The machine's 1-minute load average after the run (set by run.ts); above the core count, other work competed. */
+  loadAverage?: number;
   latency?: LoadedLatency;
   model?: SerializedModel;
 }

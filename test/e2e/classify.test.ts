@@ -41,7 +41,6 @@ describe('Classify image from the explorer', () => {
     const { workbench } = session;
     const run = JSON.parse(readFileSync(join(session.server.globalStorage, 'model', 'run.json'), 'utf8'));
     await workbench.runCommand('View: Close All Editors');
-    await workbench.page.getByRole('treeitem', { name: FOLDER }).click();
     const started = Date.now();
     await workbench.clickContextMenuEntry(FOLDER, 'Classify image');
     const results = await workbench.webviewWith(`#results .result:nth-child(${DATASET_IMAGE_COUNT + 3})`, 120_000);
@@ -59,7 +58,11 @@ describe('Classify image from the explorer', () => {
 
   it('classifies a single image in well under a second once the model is loaded', async () => {
     const { workbench } = session;
-    await workbench.page.getByRole('treeitem', { name: datasetImageName(0) }).waitFor();
+    const image = workbench.page.getByRole('treeitem', { name: datasetImageName(0), exact: true });
+    if (!(await image.isVisible())) {
+      await workbench.page.getByRole('treeitem', { name: FOLDER, exact: true }).click();
+    }
+    await image.waitFor();
     const started = Date.now();
     await workbench.clickContextMenuEntry(datasetImageName(0), 'Classify image');
     const results = await workbench.webviewWith(`#results .result[data-name="${FOLDER}/${datasetImageName(0)}"]:only-child`, 30_000);

@@ -98,7 +98,12 @@ export class Workbench {
   /** Clicks an entry of a file's or folder's context menu in the explorer. */
   async clickContextMenuEntry(name: string, entry: string): Promise<void> {
     await this.contextMenuWith(name, entry);
-    await this.page.locator('.context-view .monaco-menu .action-label', { hasText: entry }).first().click();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await this.page.getByRole('menuitem', { name: entry, exact: true }).click();
+    // A click that lands while the menu is still settling only highlights the entry.
+    if (await menu.isVisible({ timeout: 500 }).catch(() => false)) {
+      await this.page.keyboard.press('Enter');
+    }
   }
 
   /** The text of the notification toasts on screen. */
@@ -109,7 +114,7 @@ export class Workbench {
   /** Right-clicks a file in the explorer and returns the labels of the context menu's entries. */
   async contextMenuFor(fileName: string): Promise<string[]> {
     await this.page.keyboard.press('Escape');
-    await this.page.getByRole('treeitem', { name: fileName }).click({ button: 'right' });
+    await this.page.getByRole('treeitem', { name: fileName, exact: true }).click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
     await menu.waitFor({ timeout: 5000 });
     const labels = await menu.locator('.action-label').allInnerTexts();
