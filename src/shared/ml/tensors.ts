@@ -1,6 +1,7 @@
 // From IDX bytes to the tensors the model trains on.
 // The byte-level helpers are plain functions on typed arrays; only `toTensors` touches TF.js.
 import * as tf from '@tensorflow/tfjs';
+import { scaleToUnit } from '../preprocess';
 import { IMAGE_SIDE, PIXELS_PER_IMAGE } from './model';
 
 /** Examples as they come out of the IDX files: one byte per pixel, one byte per label. */
@@ -53,12 +54,9 @@ export function firstExamples(examples: ExampleBytes, count: number): ExampleByt
  */
 export function toTensors(examples: ExampleBytes): LabeledTensors {
   const count = exampleCount(examples);
-  const scaled = new Float32Array(examples.pixels.length);
-  for (let i = 0; i < scaled.length; i++) {
-    scaled[i] = examples.pixels[i] / 255;
-  }
   return {
-    xs: tf.tensor3d(scaled, [count, IMAGE_SIDE, IMAGE_SIDE], 'float32'),
+    // The same scaling as a classified picture gets, so both reach the model bit-identical.
+    xs: tf.tensor3d(scaleToUnit(examples.pixels), [count, IMAGE_SIDE, IMAGE_SIDE], 'float32'),
     ys: tf.tensor1d(Float32Array.from(examples.labels), 'float32'),
   };
 }
