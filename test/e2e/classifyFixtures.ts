@@ -54,4 +54,6 @@ export function writeClassifyFixtures(workspace: string, folder: string): void {
   writeFileSync(join(dir, 'product-photo.png'), productPhoto());
   writeFileSync(join(dir, 'corrupt.png'), corruptPng());
   writeFileSync(join(dir, 'empty.jpg'), Buffer.alloc(0));
+  // 10,000 x 10,000 black pixels: 100 MB decoded, about 100 KB as a file.
+  writeFileSync(join(dir, 'huge.png'), encodeGrayPng(10_000, 10_000, new Uint8Array(10_000 * 10_000)));
 }
