@@ -1,7 +1,7 @@
 // The panel's state machine: what the host says, what the learner clicks, and which step of the
 // tutorial the page shows.
 import { assertNever, HostToWebview } from '../src/shared/protocol';
-import { createModel, describeModel, firstExamples, splitExamples } from '../src/shared/ml';
+import { createModel, describeModel, disposeModel, firstExamples, splitExamples } from '../src/shared/ml';
 import type { SavedRun } from '../src/shared/savedRun';
 import type { TrainingSettings } from '../src/shared/settings';
 import { settleReply } from './hostRequests';
@@ -74,7 +74,7 @@ export class PanelController {
     }
     const model = createModel(settings);
     this.views.model.show(describeModel(model), settings);
-    model.dispose();
+    disposeModel(model);
     this.showDataSummary();
   }
 

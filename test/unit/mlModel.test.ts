@@ -1,11 +1,22 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { createModel, describeModel } from '../../src/shared/ml/model';
+import { createModel, describeModel, disposeModel } from '../../src/shared/ml/model';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { useCpuBackend } from './mlFixtures';
 
 describe('ML model', () => {
   useCpuBackend();
+
+  it('leaves no tensor behind once a trained model is disposed, optimizer state included', async () => {
+    const before = tf.memory().numTensors;
+    const model = createModel({ ...DEFAULT_SETTINGS, hiddenUnits: 8 });
+    const xs = tf.zeros([4, 28, 28]);
+    const ys = tf.tensor1d([0, 1, 2, 3]);
+    await model.trainOnBatch(xs, ys);
+    tf.dispose([xs, ys]);
+    disposeModel(model);
+    assert.equal(tf.memory().numTensors, before);
+  });
 
   it('has the tutorial layers and 203,530 parameters with the default settings', () => {
     const model = createModel(DEFAULT_SETTINGS);

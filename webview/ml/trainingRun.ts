@@ -3,6 +3,7 @@
 import {
   BatchProgress,
   createModel,
+  disposeModel,
   disposeTensors,
   evaluateModel,
   firstExamples,
@@ -115,7 +116,7 @@ export class TrainingRun {
     } finally {
       unwatch();
       tensors.forEach(disposeTensors);
-      model.dispose();
+      disposeModel(model);
     }
   }
 

@@ -61,3 +61,12 @@ export function describeModel(model: tf.LayersModel): ModelSummary {
   const trainableParams = model.trainableWeights.reduce((sum, weight) => sum + tf.util.sizeFromShape(weight.shape as number[]), 0);
   return { layers, totalParams: model.countParams(), trainableParams };
 }
+
+/**
+ * Frees a model built by createModel. `model.dispose()` alone leaves the optimizer it was
+ * compiled with (and Adam's slots) behind: ten tensors per training run.
+ */
+export function disposeModel(model: tf.LayersModel): void {
+  model.optimizer?.dispose();
+  model.dispose();
+}
