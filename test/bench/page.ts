@@ -2,10 +2,12 @@
 // extension's own data, model and training code (so the figures are the shipping code's) and
 // measures speed, tensors, memory and classification latency.
 // Typed without the DOM library on purpose: the repository's host type check covers test/.
+import { installFastTransposedMatMul } from '../../src/shared/ml/wasmMatMul';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { FASHION_MNIST } from '../../src/shared/datasetFiles';
 import {
+  disposeModel,
   createModel,
   disposeTensors,
   evaluateModel,
@@ -34,6 +36,8 @@ async function useBackend(backend: BenchBackend, wasmUrl: string): Promise<void>
     throw new Error(`The ${backend} backend did not start (TF.js is on ${tf.getBackend()}).`);
   }
   await tf.ready();
+  // As the panel does after choosing its backend (webview/ml/backend.ts).
+  installFastTransposedMatMul();
 }
 
 interface GlContext {
@@ -212,7 +216,7 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
     const serialized = options.measureLatency ? await serialize(model) : undefined;
     peaks.sample();
     [train, validation, test].forEach(disposeTensors);
-    model.dispose();
+    disposeModel(model);
     return {
       backend: options.backend,
       batchSize: options.batchSize,
@@ -232,7 +236,7 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
     };
   } catch (error) {
     [train, validation, test].forEach(disposeTensors);
-    model.dispose();
+    disposeModel(model);
     throw error;
   }
 }
