@@ -10,6 +10,7 @@ import { LoadedDataset, loadDataset } from './ml/loadDataset';
 import { TrainingRun } from './ml/trainingRun';
 import type { PanelViews } from './views/layout';
 import { vscode } from './vscodeApi';
+import { errorMessage } from '../src/shared/errorMessage';
 
 /** Training images shown in the data section, as in the tutorial's first figure. */
 const SAMPLE_IMAGES = 25;
@@ -93,7 +94,7 @@ export class PanelController {
         this.views.status.show('Ready to train: choose "Start training".', 'info');
       }
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       this.views.status.show(`The data set could not be loaded: ${reason} Reload the window to try again.`, 'error');
     }
   }
@@ -140,7 +141,7 @@ export class PanelController {
       outcome = 'failed';
       // The stack goes to the webview's developer tools for whoever debugs it.
       console.error(error);
-      failure = error instanceof Error ? error.message : String(error);
+      failure = errorMessage(error);
       this.views.training.showProgress(null, 'Training failed.');
       this.views.status.show(`Training failed: ${failure} The model saved before (if any) is unchanged.`, 'error');
     }

@@ -3,6 +3,7 @@ import './ui/toolkit';
 import { PanelController } from './controller';
 import { createPanelLayout } from './views/layout';
 import { onHostMessage, vscode } from './vscodeApi';
+import { errorMessage } from '../src/shared/errorMessage';
 
 const views = createPanelLayout(document.getElementById('app')!);
 views.status.show('Connecting to the editor…', 'busy');
@@ -14,7 +15,7 @@ onHostMessage((message) => {
   queue = queue
     .then(() => controller.handle(message))
     .catch((error: unknown) => {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       views.status.show(text, 'error');
       vscode.postMessage({ type: 'panelError', message: text });
     });

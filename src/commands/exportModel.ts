@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { exportModel, hasSavedModel } from '../model/modelStore';
+import { errorMessage } from '../shared/errorMessage';
 
 /** "Export Trained Model": copies model.json, weights.bin and run.json to a folder the user picks. */
 export async function exportTrainedModel(context: vscode.ExtensionContext): Promise<void> {
@@ -25,6 +26,6 @@ export async function exportTrainedModel(context: vscode.ExtensionContext): Prom
     const written = await exportModel(storage, picked[0].fsPath);
     void vscode.window.showInformationMessage(`Exported the model to ${picked[0].fsPath} (${written.length} files). Load it with tf.loadLayersModel.`);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Fashion Classifier: export failed: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(`Fashion Classifier: export failed: ${errorMessage(error)}`);
   }
 }

@@ -1,13 +1,10 @@
 import * as vscode from 'vscode';
 import { checkImageSize, readImageSize } from '../shared/imageHeader';
 import type { ImageToClassify } from '../shared/resultsProtocol';
+import { errorMessage } from '../shared/errorMessage';
 
 /** Files larger than this are not read: no garment photo needs it, and it would stall the panel. */
 export const MAX_IMAGE_FILE_BYTES = 50 * 1024 * 1024;
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Reads one image through workspace.fs (so remote and virtual workspaces work) and checks its
@@ -30,6 +27,6 @@ export async function readImageForClassification(uri: vscode.Uri, id: number): P
     // A copy that owns exactly these bytes: readFile's array may be a view into a larger buffer.
     return { id, name, bytes: bytes.slice().buffer, width: size.width, height: size.height };
   } catch (error) {
-    return { id, name, error: `${describeError(error)} Check that it is a PNG, JPEG, GIF, BMP or WebP picture.` };
+    return { id, name, error: `${errorMessage(error)} Check that it is a PNG, JPEG, GIF, BMP or WebP picture.` };
   }
 }

@@ -5,6 +5,7 @@ import * as https from 'node:https';
 import type { DatasetFileSpec } from '../shared/datasetFiles';
 import { DatasetCancelledError, DatasetError, isAbortError } from './datasetError';
 import { formatBytes, installVerified } from './verifyFile';
+import { errorMessage } from '../shared/errorMessage';
 
 export interface DownloadOptions {
   /** Network bytes received so far, and the total when the server announced one. */
@@ -115,6 +116,6 @@ function networkError(error: unknown, label: string, signal: AbortSignal | undef
   if (error instanceof DatasetError) {
     return error;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new DatasetError(`${label} (${message}).`);
 }

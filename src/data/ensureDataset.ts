@@ -13,6 +13,7 @@ import {
   PreparedDataset,
   resolveSettingPath,
 } from './prepareDataset';
+import { errorMessage } from '../shared/errorMessage';
 
 /** Overrides the download address; the tests point it at a local server, as the real one may be unreachable. */
 export const DOWNLOAD_BASE_ENV = 'FASHION_CLASSIFIER_DOWNLOAD_BASE';
@@ -89,7 +90,7 @@ function showFailure(error: unknown): void {
     void vscode.window.showInformationMessage('Fashion-MNIST download cancelled; the files already verified are kept for next time.');
     return;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (error instanceof DatasetError && error.involvesSetting) {
     void vscode.window.showErrorMessage(message, 'Open Setting').then((choice) => {
       if (choice) {

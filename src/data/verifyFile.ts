@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { DatasetFileSpec } from '../shared/datasetFiles';
 import { DatasetCancelledError, DatasetError, isAbortError } from './datasetError';
+import { errorMessage } from '../shared/errorMessage';
 
 /**
  * Large chunks: each one passes through a few async generators, and with the 16-64 KB defaults
@@ -164,7 +165,7 @@ export function toDatasetError(error: unknown, label: string): DatasetError | Da
     return new DatasetCancelledError();
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+  const message = (errorMessage(error)).replace(/\.$/, '');
   if (typeof code === 'string' && code.startsWith('Z_')) {
     return new DatasetError(`${label}: the gzip data is damaged or cut short (${message}).`);
   }

@@ -6,6 +6,7 @@ import { assertNever, HostToWebview, SaveModelRequest, WebviewToHost } from '../
 import { datasetMessageFor } from './datasetForPanel';
 import { TrainingNotification } from './trainingNotification';
 import { buildWebviewHtml, panelResourceRoots } from './webviewHtml';
+import { errorMessage } from '../shared/errorMessage';
 
 /** The "Train Fashion Classifier" panel: one at a time, brought forward when asked for again. */
 export class ClassifierPanel {
@@ -127,7 +128,7 @@ export class ClassifierPanel {
       });
       this.post({ type: 'modelSaved', inReplyTo: request.id });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.post({ type: 'modelSaved', inReplyTo: request.id, error: message });
       void vscode.window.showErrorMessage(`Fashion Classifier: the model could not be saved (the previous one is unchanged): ${message}`);
     }

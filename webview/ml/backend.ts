@@ -4,6 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BackendName, planBackends } from '../../src/shared/backendPolicy';
 import { installFastTransposedMatMul } from '../../src/shared/ml/wasmMatMul';
 import type { BackendChoice } from '../../src/shared/settings';
+import { errorMessage } from '../../src/shared/errorMessage';
 
 export interface ActiveBackend {
   name: BackendName;
@@ -47,7 +48,7 @@ export async function activateBackend(choice: BackendChoice, wasmFolderUrl: stri
       }
       failures.push(`${name} did not initialise`);
     } catch (error) {
-      failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      failures.push(`${name}: ${errorMessage(error)}`);
     }
   }
   throw new Error(`No TensorFlow.js backend could start: ${failures.join('; ')}`);

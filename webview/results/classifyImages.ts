@@ -6,6 +6,7 @@ import { predictImages, toTensors, disposeTensors, Prediction } from '../../src/
 import { preprocessImage } from '../../src/shared/preprocess';
 import type { ImageToClassify } from '../../src/shared/resultsProtocol';
 import { decodeImage } from './decodeImage';
+import { errorMessage } from '../../src/shared/errorMessage';
 
 export interface ClassifiedImage {
   id: number;
@@ -29,7 +30,7 @@ async function prepare(image: ImageToClassify): Promise<ClassifiedImage> {
     const { pixels28, inverted } = preprocessImage(decoded.rgba, decoded.width, decoded.height);
     return { id: image.id, name: image.name, blob, pixels28, inverted };
   } catch (error) {
-    return { id: image.id, name: image.name, blob, error: error instanceof Error ? error.message : String(error) };
+    return { id: image.id, name: image.name, blob, error: errorMessage(error) };
   }
 }
 

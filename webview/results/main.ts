@@ -5,6 +5,7 @@ import { activateBackend } from '../ml/backend';
 import { classifyImages } from './classifyImages';
 import { loadModel } from './modelCache';
 import { createResultsView } from './resultsView';
+import { errorMessage } from '../../src/shared/errorMessage';
 
 declare function acquireVsCodeApi(): { postMessage(message: ResultsWebviewToHost): void };
 const vscode = acquireVsCodeApi();
@@ -36,7 +37,7 @@ window.addEventListener('message', (event: MessageEvent<ResultsHostToWebview>) =
   queue = queue
     .then(() => classify(message))
     .catch((error: unknown) => {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       view.showStatus(text, 'error');
       vscode.postMessage({ type: 'classified', batch: message.batch, results: message.images.map((i) => ({ name: i.name, error: text })) });
     });

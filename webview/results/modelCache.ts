@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { errorMessage } from '../../src/shared/errorMessage';
 
 let cached: { version: string; model: tf.LayersModel } | undefined;
 
@@ -14,6 +15,6 @@ export async function loadModel(url: string, version: string): Promise<tf.Layers
     cached = { version, model };
     return model;
   } catch (error) {
-    throw new Error(`The saved model could not be loaded (${error instanceof Error ? error.message : String(error)}). Train it again.`);
+    throw new Error(`The saved model could not be loaded (${errorMessage(error)}). Train it again.`);
   }
 }

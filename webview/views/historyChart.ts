@@ -17,6 +17,7 @@ import { render } from '@tensorflow/tfjs-vis';
 import { h } from './dom';
 import { formatMetric } from './format';
 import { counterInvert, isDarkTheme, onThemeChange, rgbToCss, themeColor } from './themeColors';
+import { errorMessage } from '../../src/shared/errorMessage';
 
 /**
  * One epoch's metrics, as `fit` reports them at the epoch's end (TF.js names them acc/val_acc).
@@ -176,7 +177,7 @@ export function createHistoryChart(): HistoryChart {
       element.dataset.drawn = 'true';
     } catch (error) {
       // The numbers stay readable in the table even when the charts cannot be drawn.
-      problem.textContent = `The charts could not be drawn (${error instanceof Error ? error.message : String(error)}). The numbers are in the table below.`;
+      problem.textContent = `The charts could not be drawn (${errorMessage(error)}). The numbers are in the table below.`;
       problem.hidden = false;
       details.open = true;
       element.dataset.drawn = 'false';
