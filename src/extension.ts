@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { FashionClassifierApi } from './api';
 import { classifyImage } from './commands/classifyImage';
 import { exportTrainedModel } from './commands/exportModel';
-import { MODEL_FOLDER } from './model/modelStore';
 import { ClassifierPanel } from './panel/ClassifierPanel';
 import { ResultsPanel } from './panel/ResultsPanel';
 
@@ -18,17 +17,14 @@ export function activate(context: vscode.ExtensionContext): FashionClassifierApi
     { dispose: () => ClassifierPanel.currentPanel?.dispose() },
     { dispose: () => ResultsPanel.currentPanel?.dispose() },
   );
-  const openPanel = (): ClassifierPanel => {
-    const panel = ClassifierPanel.currentPanel;
-    if (!panel) {
-      throw new Error('The classifier panel is not open.');
-    }
-    return panel;
-  };
   return {
-    classifierPanelReady: () => openPanel().whenReady(),
-    trainingEnded: () => openPanel().whenTrainingEnds(),
-    modelFolder: vscode.Uri.joinPath(context.globalStorageUri, MODEL_FOLDER).fsPath,
+    classifierPanelReady: async () => {
+      const panel = ClassifierPanel.currentPanel;
+      if (!panel) {
+        throw new Error('The classifier panel is not open.');
+      }
+      await panel.whenReady();
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 // The panel's state machine: what the host says, what the learner clicks, and which step of the
 // tutorial the page shows.
 import { assertNever, HostToWebview } from '../src/shared/protocol';
-import { createModel, describeModel, disposeModel, firstExamples, splitExamples } from '../src/shared/ml';
+import { createModel, describeModel, disposeModel, firstExamples, IMAGE_SIDE, PIXELS_PER_IMAGE, splitExamples } from '../src/shared/ml';
 import type { SavedRun } from '../src/shared/savedRun';
 import type { TrainingSettings } from '../src/shared/settings';
 import { settleReply } from './hostRequests';
@@ -87,7 +87,7 @@ export class PanelController {
       this.showDataSummary();
       const samples = firstExamples(this.dataset.train, SAMPLE_IMAGES);
       this.views.data.showSamples(
-        Array.from(samples.labels, (label, i) => ({ label, pixels: samples.pixels.subarray(i * 784, (i + 1) * 784) })),
+        Array.from(samples.labels, (label, i) => ({ label, pixels: samples.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE) })),
       );
       if (!this.run) {
         this.views.training.setState('ready');
@@ -95,7 +95,7 @@ export class PanelController {
       }
     } catch (error) {
       const reason = errorMessage(error);
-      this.views.status.show(`The data set could not be loaded: ${reason} Reload the window to try again.`, 'error');
+      this.views.status.show(`The data set could not be loaded: ${reason} Close this panel and run "Train Fashion Classifier" again to retry.`, 'error');
     }
   }
 
@@ -109,8 +109,8 @@ export class PanelController {
       trainCount: train.labels.length,
       testCount: firstExamples(this.dataset.test, this.settings.testSubsetSize).labels.length,
       validationCount: split.validation?.labels.length ?? 0,
-      rows: 28,
-      cols: 28,
+      rows: IMAGE_SIDE,
+      cols: IMAGE_SIDE,
       source: this.datasetSource,
     });
   }

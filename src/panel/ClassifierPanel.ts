@@ -17,7 +17,6 @@ export class ClassifierPanel {
   private isReady = false;
   private readonly readyWaiters: (() => void)[] = [];
   private training: TrainingNotification | undefined;
-  private readonly trainingEndedWaiters: ((outcome: string) => void)[] = [];
 
   static createOrShow(context: vscode.ExtensionContext): ClassifierPanel {
     if (ClassifierPanel.currentPanel) {
@@ -64,22 +63,10 @@ export class ClassifierPanel {
     return this.isReady ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  /** Resolves with the outcome of the next training run to end ('completed', 'stopped', 'failed'). */
-  whenTrainingEnds(): Promise<string> {
-    return new Promise((resolve) => this.trainingEndedWaiters.push(resolve));
-  }
-
-  get isTraining(): boolean {
-    return this.training !== undefined;
-  }
-
   private handleMessage(message: WebviewToHost): void {
     switch (message.type) {
       case 'ready':
         void this.initialize();
-        break;
-      case 'retryDataset':
-        void this.sendDataset();
         break;
       case 'panelError':
         void vscode.window.showErrorMessage(`Fashion Classifier: ${message.message}`);
@@ -92,7 +79,7 @@ export class ClassifierPanel {
         this.training?.update(message);
         break;
       case 'trainingEnded':
-        this.endTraining(message.outcome);
+        this.endTraining();
         if (message.outcome === 'failed') {
           void vscode.window.showErrorMessage(`Fashion Classifier: training failed: ${message.message ?? 'unknown error'}`);
         }
@@ -134,10 +121,9 @@ export class ClassifierPanel {
     }
   }
 
-  private endTraining(outcome: string): void {
+  private endTraining(): void {
     this.training?.dispose();
     this.training = undefined;
-    this.trainingEndedWaiters.splice(0).forEach((resolve) => resolve(outcome));
   }
 
   /** Posts to the webview, but only once it listens: before `ready` a message would be lost. */
@@ -151,7 +137,7 @@ export class ClassifierPanel {
     ClassifierPanel.currentPanel = undefined;
     // Closing the panel ends its page and with it any training run, before a save could start:
     // the saved model stays as it was.
-    this.endTraining('stopped');
+    this.endTraining();
     this.panel.dispose();
     this.disposables.splice(0).forEach((d) => d.dispose());
   }

@@ -18,11 +18,6 @@ export interface PanelErrorMessage {
   message: string;
 }
 
-/** The user asked for the data set again (after fixing what the last error named). */
-export interface RetryDatasetMessage {
-  type: 'retryDataset';
-}
-
 /** A training run began. */
 export interface TrainingStartedMessage {
   type: 'trainingStarted';
@@ -63,7 +58,6 @@ export interface SaveModelRequest {
 export type WebviewToHost =
   | ReadyMessage
   | PanelErrorMessage
-  | RetryDatasetMessage
   | TrainingStartedMessage
   | TrainingProgressMessage
   | TrainingEndedMessage

@@ -2,7 +2,7 @@
 // built with the same toTensors the training and evaluation use, so a 28x28 data-set image
 // gets exactly the prediction the evaluation gave it.
 import type * as tf from '@tensorflow/tfjs';
-import { predictImages, toTensors, disposeTensors, Prediction } from '../../src/shared/ml';
+import { disposeTensors, PIXELS_PER_IMAGE, predictImages, Prediction, toTensors } from '../../src/shared/ml';
 import { preprocessImage } from '../../src/shared/preprocess';
 import type { ImageToClassify } from '../../src/shared/resultsProtocol';
 import { decodeImage } from './decodeImage';
@@ -41,8 +41,8 @@ export async function classifyImages(model: tf.LayersModel, images: ImageToClass
   if (ready.length === 0) {
     return prepared;
   }
-  const pixels = new Uint8Array(ready.length * 784);
-  ready.forEach((p, i) => pixels.set(p.pixels28!, i * 784));
+  const pixels = new Uint8Array(ready.length * PIXELS_PER_IMAGE);
+  ready.forEach((p, i) => pixels.set(p.pixels28!, i * PIXELS_PER_IMAGE));
   const tensors = toTensors({ pixels, labels: new Uint8Array(ready.length) });
   try {
     const predictions = await predictImages(model, tensors.xs);
