@@ -1,17 +1,5 @@
-import type { HostToWebview, WebviewToHost } from '../src/shared/protocol';
+import type { WebviewToHost } from '../src/shared/protocol';
+import { acquireHostChannel } from './hostChannel';
 
-interface VsCodeApi {
-  postMessage(message: WebviewToHost): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-
-declare function acquireVsCodeApi(): VsCodeApi;
-
-/** The webview's handle on the host; `acquireVsCodeApi` may be called only once per page. */
-export const vscode = acquireVsCodeApi();
-
-/** Calls `handler` for every message the host posts. */
-export function onHostMessage(handler: (message: HostToWebview) => void): void {
-  window.addEventListener('message', (event: MessageEvent<HostToWebview>) => handler(event.data));
-}
+/** The classifier panel's handle on the host. */
+export const vscode = acquireHostChannel<WebviewToHost>();

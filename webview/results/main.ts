@@ -6,9 +6,9 @@ import { classifyImages } from './classifyImages';
 import { loadModel } from './modelCache';
 import { createResultsView } from './resultsView';
 import { errorMessage } from '../../src/shared/errorMessage';
+import { acquireHostChannel, onHostMessagesInOrder } from '../hostChannel';
 
-declare function acquireVsCodeApi(): { postMessage(message: ResultsWebviewToHost): void };
-const vscode = acquireVsCodeApi();
+const vscode = acquireHostChannel<ResultsWebviewToHost>();
 
 const view = createResultsView(document.getElementById('app')!, (text, format) => vscode.postMessage({ type: 'copyResults', text, format }));
 let backendChoice: string | undefined;
@@ -30,16 +30,9 @@ async function classify(message: ClassifyMessage): Promise<void> {
   });
 }
 
-// One batch at a time, in order.
-let queue = Promise.resolve();
-window.addEventListener('message', (event: MessageEvent<ResultsHostToWebview>) => {
-  const message = event.data;
-  queue = queue
-    .then(() => classify(message))
-    .catch((error: unknown) => {
-      const text = errorMessage(error);
-      view.showStatus(text, 'error');
-      vscode.postMessage({ type: 'classified', batch: message.batch, results: message.images.map((i) => ({ name: i.name, error: text })) });
-    });
+onHostMessagesInOrder<ResultsHostToWebview>(classify, (error, message) => {
+  const text = errorMessage(error);
+  view.showStatus(text, 'error');
+  vscode.postMessage({ type: 'classified', batch: message.batch, results: message.images.map((i) => ({ name: i.name, error: text })) });
 });
 vscode.postMessage({ type: 'ready' });
