@@ -107,6 +107,7 @@ describe('Training in the classifier panel', () => {
     const { workbench } = session;
     await workbench.page.reload();
     await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await workbench.page.getByRole('tree').first().waitFor({ timeout: 60_000 });
     await workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
     const panel = workbench.webview();
     const accuracy = panel.locator('#test-accuracy[data-value]');

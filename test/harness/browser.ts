@@ -66,7 +66,7 @@ export class Workbench {
       }
       const input = this.page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 5000 });
-      await input.fill(`>${title}`);
+      await input.fill(`>${title}`, { timeout: 3000 });
       await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 3000 });
     }, 30_000);
   }
