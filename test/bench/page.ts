@@ -2,7 +2,7 @@
 // extension's own data, model and training code (so the figures are the shipping code's) and
 // measures speed, tensors, memory and classification latency.
 // Typed without the DOM library on purpose: the repository's host type check covers test/.
-import { installFastTransposedMatMul } from '../../src/shared/ml/wasmMatMul';
+import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { FASHION_MNIST } from '../../src/shared/datasetFiles';
@@ -37,7 +37,7 @@ async function useBackend(backend: BenchBackend, wasmUrl: string): Promise<void>
   }
   await tf.ready();
   // As the panel does after choosing its backend (webview/ml/backend.ts).
-  installFastTransposedMatMul();
+  installWasmTrainingKernels();
 }
 
 interface GlContext {

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BackendName, planBackends } from '../../src/shared/backendPolicy';
-import { installFastTransposedMatMul } from '../../src/shared/ml/wasmMatMul';
+import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import type { BackendChoice } from '../../src/shared/settings';
 import { errorMessage } from '../../src/shared/errorMessage';
 
@@ -42,7 +42,7 @@ export async function activateBackend(choice: BackendChoice, wasmFolderUrl: stri
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
-        installFastTransposedMatMul();
+        installWasmTrainingKernels();
         const reason = name === plan.order[0] ? plan.reason : `${plan.order[0]} failed (${failures.join('; ')})`;
         return { name, glRenderer, reason };
       }

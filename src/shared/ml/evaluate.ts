@@ -2,6 +2,7 @@
 // work inside tf.tidy and reads the results back once, then does the bookkeeping in plain JS.
 import * as tf from '@tensorflow/tfjs';
 import { CLASS_COUNT } from './model';
+import { sparseCategoricalCrossentropy } from './loss';
 import { argMax, confusionMatrix, overallAccuracy, perClassAccuracy } from './metrics';
 import type { LabeledTensors } from './tensors';
 
@@ -16,9 +17,6 @@ export interface EvaluationResult {
   perClassAccuracy: (number | null)[];
 }
 
-/** Keras clips probabilities by this before taking the log, so a confident miss stays finite. */
-const EPSILON = 1e-7;
-
 /**
  * Loss, accuracy and confusion matrix from a single pass of predictions (model.evaluate would
  * run the model a second time just for loss and accuracy).
@@ -28,10 +26,8 @@ export async function evaluateModel(model: tf.LayersModel, testX: tf.Tensor, tes
   // Packed as [loss, predicted labels..., true labels...] so it comes back in one read.
   const packed = tf.tidy(() => {
     const probabilities = model.predict(testX, { batchSize }) as tf.Tensor2D;
-    const labels = testY.toInt();
-    const picked = tf.sum(tf.mul(tf.oneHot(labels, CLASS_COUNT), tf.log(tf.clipByValue(probabilities, EPSILON, 1 - EPSILON))), -1);
-    const loss = tf.neg(tf.mean(picked)).reshape([1]);
-    return tf.concat([loss, tf.argMax(probabilities, -1).toFloat(), labels.toFloat()]);
+    const loss = tf.mean(sparseCategoricalCrossentropy(testY, probabilities)).reshape([1]);
+    return tf.concat([loss, tf.argMax(probabilities, -1).toFloat(), testY.toFloat()]);
   });
   const values = await packed.data();
   packed.dispose();

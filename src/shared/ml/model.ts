@@ -2,6 +2,8 @@
 // Pure: no DOM and no `vscode`, so the same definition runs in the panel and in unit tests.
 import * as tf from '@tensorflow/tfjs';
 import { CLASS_NAMES } from '../classNames';
+import { FusedAdamOptimizer } from './adam';
+import { LOSS_NAME } from './loss';
 import type { TrainingSettings } from '../settings';
 
 /** Images are square, IMAGE_SIDE pixels a side. */
@@ -28,8 +30,9 @@ export function createModel(settings: ModelSettings): tf.Sequential {
     ],
   });
   model.compile({
-    optimizer: tf.train.adam(settings.learningRate),
-    loss: 'sparseCategoricalCrossentropy',
+    // tf.train.adam's optimizer, with a faster update on the WASM backend (see adam.ts).
+    optimizer: new FusedAdamOptimizer(settings.learningRate, 0.9, 0.999),
+    loss: LOSS_NAME,
     metrics: ['accuracy'],
   });
   return model;

@@ -1,7 +1,9 @@
-// Training: model.fit with progress reports, a stop button, and no tensors left behind.
+// Training: the epochs and batches of model.fit, with progress reports, a stop button, and no
+// tensors left behind.
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, TrainingHistory } from './history';
 import type { LabeledTensors } from './tensors';
+import { createTrainingStep, lossAndAccuracy, type StepMetrics } from './trainingStep';
 
 /** Progress within an epoch, for a progress bar and a live loss curve. */
 export interface BatchProgress {
@@ -48,7 +50,7 @@ export interface TrainOptions {
   stopSignal?: StopSignal;
   /**
    * How often training hands control back to the event loop so the page can repaint and
-   * receive messages (the stop request among them). TF.js' own default is 125 ms.
+   * receive messages (the stop request among them). TF.js' fit yields every 125 ms too.
    */
   yieldEveryMs?: number;
   /** How to hand control back; the default is a macrotask (see `nextMacrotask`). */
@@ -63,7 +65,7 @@ export interface TrainResult {
 }
 
 /**
- * Resolves on the next macrotask. TF.js yields with `requestAnimationFrame`, which stops
+ * Resolves on the next macrotask. TF.js' fit yields with `requestAnimationFrame`, which stops
  * firing in a hidden panel and would freeze training there; a MessageChannel message is neither
  * paused nor clamped to 1 s like timers in background pages, yet still lets the page repaint
  * and handle messages between batches.
@@ -80,144 +82,116 @@ export function nextMacrotask(): Promise<void> {
   });
 }
 
-/** What fit's callbacks receive: TF.js hands over its metrics as scalars it still owns. */
-type UnresolvedLogs = Record<string, number | tf.Scalar>;
-
-/** Reads the scalars among `values` back with a single readback (one GPU sync, not one each). */
-async function readScalars(values: (number | tf.Scalar)[]): Promise<number[]> {
-  const scalars = values.filter((v): v is tf.Scalar => typeof v !== 'number');
-  if (scalars.length === 0) {
-    return values as number[];
-  }
+/** Reads scalars back with a single readback (one GPU sync, not one each). */
+async function readScalars(scalars: tf.Scalar[]): Promise<number[]> {
   const packed = tf.tidy(() => tf.stack(scalars));
-  const read = await packed.data();
+  const values = await packed.data();
   packed.dispose();
-  let next = 0;
-  return values.map((v) => (typeof v === 'number' ? v : read[next++]));
+  return Array.from(values);
 }
 
 /**
- * Replaces the scalars in `logs` by their values and disposes them, as TF.js' own callbacks do:
- * later callbacks (fit's History) then keep numbers, not tensors that would pile up per epoch.
+ * Sums of the batch losses and accuracies of an epoch, weighted by batch size as Keras' epoch
+ * logs are, kept on the backend so that nothing is read back per batch for them.
  */
-async function resolveLogs(logs: UnresolvedLogs): Promise<Record<string, number>> {
-  const keys = Object.keys(logs);
-  const scalars = keys.map((key) => logs[key]).filter((v): v is tf.Scalar => typeof v !== 'number');
-  const values = await readScalars(keys.map((key) => logs[key]));
-  tf.dispose(scalars);
-  keys.forEach((key, i) => (logs[key] = values[i]));
-  return logs as Record<string, number>;
+class EpochTotals {
+  private loss = tf.scalar(0);
+  private correct = tf.scalar(0);
+
+  add(metrics: StepMetrics, batchSize: number): void {
+    const [loss, correct] = [this.loss, this.correct];
+    this.loss = tf.tidy(() => tf.add(loss, tf.mul(metrics.loss, batchSize)));
+    this.correct = tf.tidy(() => tf.add(correct, tf.mul(metrics.accuracy, batchSize)));
+    tf.dispose([loss, correct]);
+  }
+
+  async meansAndDispose(examples: number): Promise<{ loss: number; accuracy: number }> {
+    const [loss, correct] = await readScalars([this.loss, this.correct]);
+    this.dispose();
+    return { loss: loss / examples, accuracy: correct / examples };
+  }
+
+  dispose(): void {
+    tf.dispose([this.loss, this.correct]);
+  }
 }
 
-/** TF.js logs `metrics: ['accuracy']` as `acc`; newer versions may say `accuracy`. */
-function accuracyOf(logs: Record<string, number>, prefix = ''): number | undefined {
-  return logs[`${prefix}acc`] ?? logs[`${prefix}accuracy`];
-}
+/** Validation batches are larger than training batches: the result is the same, the pass faster. */
+const VALIDATION_BATCH_SIZE = 1024;
 
 /**
- * The one callback given to fit. A `tf.Callback` subclass receives the metrics as tensors, so
- * it can skip reading them for batches nobody reports; fit's plain-object callbacks cannot, as
- * an `onBatchEnd` there makes TF.js read every metric of every batch.
- */
-class ProgressCallback extends tf.Callback {
-  private currentEpoch = 0;
-  private epochStart = 0;
-  private batchesDone = 0;
-  private lastYield = 0;
-  readonly history: TrainingHistory = [];
-
-  constructor(
-    private readonly options: TrainOptions,
-    private readonly batchesPerEpoch: number,
-  ) {
-    super();
-  }
-
-  private get stopRequested(): boolean {
-    return this.options.stopSignal?.stopRequested ?? false;
-  }
-
-  override async onEpochBegin(epoch: number): Promise<void> {
-    this.currentEpoch = epoch;
-    this.epochStart = performance.now();
-    this.batchesDone = 0;
-    // fit clears `stopTraining` after onTrainBegin, so a stop that came before the first batch
-    // is honoured from here (the current batch still runs).
-    if (this.stopRequested) {
-      this.model.stopTraining = true;
-    }
-  }
-
-  override async onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void> {
-    this.batchesDone = batch + 1;
-    const every = Math.max(1, Math.floor(this.options.reportEveryBatches ?? 1));
-    if (this.options.onBatchEnd && logs && this.batchesDone % every === 0) {
-      // The scalars stay TF.js' to dispose once this callback returns.
-      const [loss, accuracy] = await readScalars([logs.loss, logs.acc ?? logs.accuracy ?? Number.NaN]);
-      await this.options.onBatchEnd({
-        epoch: this.currentEpoch + 1,
-        batch: this.batchesDone,
-        batchesPerEpoch: this.batchesPerEpoch,
-        loss,
-        accuracy,
-      });
-    }
-    if (this.stopRequested) {
-      this.model.stopTraining = true;
-    }
-    const now = performance.now();
-    if (now - this.lastYield >= (this.options.yieldEveryMs ?? 125)) {
-      await (this.options.yieldFunc ?? nextMacrotask)();
-      this.lastYield = performance.now();
-    }
-  }
-
-  override async onEpochEnd(epoch: number, logs?: UnresolvedLogs): Promise<void> {
-    const values = await resolveLogs(logs ?? {});
-    // An epoch cut short by the stop signal has no validation and covers only part of the
-    // data: it is not an epoch of the history.
-    if (this.batchesDone < this.batchesPerEpoch) {
-      return;
-    }
-    const metrics: EpochMetrics = {
-      epoch: epoch + 1,
-      loss: values.loss,
-      accuracy: accuracyOf(values) ?? Number.NaN,
-      valLoss: values.val_loss ?? null,
-      valAccuracy: accuracyOf(values, 'val_') ?? null,
-      seconds: (performance.now() - this.epochStart) / 1000,
-    };
-    this.history.push(metrics);
-    await this.options.onEpochEnd?.(metrics);
-    if (this.stopRequested) {
-      this.model.stopTraining = true;
-    }
-  }
-}
-
-/**
- * Trains `model` on `data.train`, validating on `data.validation` after each epoch, with the
- * training examples shuffled every epoch (Keras' default). Leaves no tensors behind except the
- * optimizer's state, which lives as long as the model.
+ * Trains `model` on `data.train` like Keras' fit: the examples shuffled every epoch, one optimizer
+ * step per batch with the compiled loss, the epoch's loss and accuracy averaged over its batches,
+ * then validation on `data.validation`. The data stay on the backend; each batch is gathered
+ * there by its indices. Leaves no tensors behind except the optimizer's state, which lives as
+ * long as the model.
  */
 export async function trainModel(model: tf.LayersModel, data: TrainingData, options: TrainOptions): Promise<TrainResult> {
   const start = performance.now();
-  if (options.stopSignal?.stopRequested) {
-    return { history: [], stoppedEarly: true, seconds: 0 };
+  const stopRequested = () => options.stopSignal?.stopRequested ?? false;
+  const history: TrainingHistory = [];
+  const step = createTrainingStep(model);
+  const { xs, ys } = data.train;
+  const examples = xs.shape[0];
+  const batchSize = options.batchSize;
+  const batchesPerEpoch = Math.ceil(examples / batchSize);
+  const reportEvery = Math.max(1, Math.floor(options.reportEveryBatches ?? 1));
+  const yieldEveryMs = options.yieldEveryMs ?? 125;
+  let lastYield = performance.now();
+
+  for (let epoch = 1; epoch <= options.epochs && !stopRequested(); epoch++) {
+    const epochStart = performance.now();
+    const order = Int32Array.from(tf.util.createShuffledIndices(examples));
+    const totals = new EpochTotals();
+    let batchesDone = 0;
+    try {
+      while (batchesDone < batchesPerEpoch && !stopRequested()) {
+        const rows = order.subarray(batchesDone * batchSize, Math.min(examples, (batchesDone + 1) * batchSize));
+        const metrics = tf.tidy(() => {
+          const indices = tf.tensor1d(rows, 'int32');
+          return step(tf.gather(xs, indices), tf.gather(ys, indices));
+        });
+        try {
+          totals.add(metrics, rows.length);
+          batchesDone++;
+          if (options.onBatchEnd && batchesDone % reportEvery === 0) {
+            const [loss, accuracy] = await readScalars([metrics.loss, metrics.accuracy]);
+            await options.onBatchEnd({ epoch, batch: batchesDone, batchesPerEpoch, loss, accuracy });
+          }
+        } finally {
+          tf.dispose([metrics.loss, metrics.accuracy]);
+        }
+        if (performance.now() - lastYield >= yieldEveryMs) {
+          await (options.yieldFunc ?? nextMacrotask)();
+          lastYield = performance.now();
+        }
+      }
+    } catch (error) {
+      totals.dispose();
+      throw error;
+    }
+    // An epoch cut short by the stop signal covers only part of the data and has no
+    // validation: it is not an epoch of the history.
+    if (batchesDone < batchesPerEpoch) {
+      totals.dispose();
+      break;
+    }
+    const trained = await totals.meansAndDispose(examples);
+    const validation = data.validation ? await lossAndAccuracy(model, data.validation.xs, data.validation.ys, VALIDATION_BATCH_SIZE) : undefined;
+    const metrics: EpochMetrics = {
+      epoch,
+      loss: trained.loss,
+      accuracy: trained.accuracy,
+      valLoss: validation?.loss ?? null,
+      valAccuracy: validation?.accuracy ?? null,
+      seconds: (performance.now() - epochStart) / 1000,
+    };
+    history.push(metrics);
+    await options.onEpochEnd?.(metrics);
   }
-  const batchesPerEpoch = Math.ceil(data.train.xs.shape[0] / options.batchSize);
-  const progress = new ProgressCallback(options, batchesPerEpoch);
-  await model.fit(data.train.xs, data.train.ys, {
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    shuffle: true,
-    validationData: data.validation ? [data.validation.xs, data.validation.ys] : undefined,
-    callbacks: [progress],
-    verbose: 0,
-  });
   return {
-    history: progress.history,
-    stoppedEarly: progress.history.length < options.epochs,
+    history,
+    stoppedEarly: history.length < options.epochs,
     seconds: (performance.now() - start) / 1000,
   };
 }

@@ -1,0 +1,67 @@
+// One training step and one validation pass with the model's own optimizer and the loss and
+// metric it is compiled with: the arithmetic of model.fit without fit's per-batch bookkeeping,
+// which cost about 1.5 ms of a 5.5 ms step on the WASM backend (callbacks, logs, a hundred small
+// tensor ops).
+import * as tf from '@tensorflow/tfjs';
+import { LOSS_NAME, sparseCategoricalCrossentropy } from './loss';
+
+type LossOrMetric = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+
+interface Compiled {
+  optimizer: tf.Optimizer;
+  loss: LossOrMetric;
+  accuracy: LossOrMetric;
+}
+
+function compiledParts(model: tf.LayersModel): Compiled {
+  if (!model.optimizer || model.loss !== LOSS_NAME || model.outputs.length !== 1) {
+    throw new Error(`Training here needs a model with one output, compiled with an optimizer and the ${LOSS_NAME} loss.`);
+  }
+  return { optimizer: model.optimizer, loss: sparseCategoricalCrossentropy, accuracy: tf.metrics.sparseCategoricalAccuracy };
+}
+
+/** Mean loss and accuracy of one batch, as scalars the caller disposes. (A type, not an interface, so tf.tidy can return it.) */
+export type StepMetrics = {
+  loss: tf.Scalar;
+  accuracy: tf.Scalar;
+};
+
+export type TrainingStep = (xs: tf.Tensor, ys: tf.Tensor) => StepMetrics;
+
+/**
+ * A function that trains `model` on one batch, as fit does: a forward pass in training mode
+ * (dropout on), the compiled loss averaged over the batch, one optimizer update of the
+ * trainable weights, and the compiled metric of that same forward pass.
+ */
+export function createTrainingStep(model: tf.LayersModel): TrainingStep {
+  const { optimizer, loss, accuracy } = compiledParts(model);
+  return (xs, ys) => {
+    let batchAccuracy: tf.Scalar | undefined;
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const batchLoss = optimizer.minimize(
+      () => {
+        const predicted = model.apply(xs, { training: true }) as tf.Tensor;
+        batchAccuracy = tf.keep(tf.mean(accuracy(ys, predicted)) as tf.Scalar);
+        return tf.mean(loss(ys, predicted)) as tf.Scalar;
+      },
+      true,
+      variables,
+    );
+    return { loss: batchLoss!, accuracy: batchAccuracy! };
+  };
+}
+
+/**
+ * Mean loss and accuracy over a whole set, in batches of `batchSize` (the result does not depend
+ * on it; larger batches are faster), read back together.
+ */
+export async function lossAndAccuracy(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+  const { loss, accuracy } = compiledParts(model);
+  const packed = tf.tidy(() => {
+    const predicted = model.predict(xs, { batchSize }) as tf.Tensor;
+    return tf.stack([tf.mean(loss(ys, predicted)), tf.mean(accuracy(ys, predicted))]);
+  });
+  const [meanLoss, meanAccuracy] = await packed.data();
+  packed.dispose();
+  return { loss: meanLoss, accuracy: meanAccuracy };
+}

@@ -1,0 +1,201 @@
+import * as assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { FusedAdamOptimizer } from '../../src/shared/ml/adam';
+import { installWasmTrainingKernels, ADAM_STEP_KERNEL } from '../../src/shared/ml/wasm';
+import { planProduct } from '../../src/shared/ml/wasm/matMul';
+import { seededRandom } from './mlFixtures';
+
+function randomValues(count: number, seed: number): Float32Array {
+  const random = seededRandom(seed);
+  return Float32Array.from({ length: count }, () => random() * 2 - 1);
+}
+
+/** Runs `compute` on the WASM backend and on the CPU backend and returns both results' values. */
+async function onBothBackends(compute: () => tf.Tensor): Promise<{ wasm: Float32Array; cpu: Float32Array }> {
+  await tf.setBackend('wasm');
+  const onWasm = compute();
+  const wasm = (await onWasm.data()) as Float32Array;
+  onWasm.dispose();
+  await tf.setBackend('cpu');
+  const onCpu = compute();
+  const cpu = (await onCpu.data()) as Float32Array;
+  onCpu.dispose();
+  await tf.setBackend('wasm');
+  return { wasm, cpu };
+}
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}, element ${i}: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+/** Tensors and heap buffers alive on the WASM backend, to show a kernel frees its temporaries. */
+function wasmAllocations(): { tensors: number; buffers: number } {
+  return { tensors: tf.memory().numTensors, buffers: tf.engine().backend.numDataIds() };
+}
+
+describe('WASM training kernels', () => {
+  let previous: string;
+
+  before(async () => {
+    previous = tf.getBackend() ?? 'cpu';
+    assert.ok(await tf.setBackend('wasm'), 'the WASM backend starts in Node');
+    installWasmTrainingKernels();
+  });
+
+  after(async () => {
+    await tf.setBackend(previous);
+  });
+
+  describe('how a product is arranged', () => {
+    it('swaps the forward product of a training step, whose weights change before they are used again', () => {
+      assert.equal(planProduct({ rows: 32, inner: 784, columns: 256, transposeA: false, transposeB: false, rightReused: false }), 'swapped');
+    });
+
+    it('keeps the product direct when the weights are reused, as in predictions, so XNNPACK keeps its packing', () => {
+      assert.equal(planProduct({ rows: 32, inner: 784, columns: 256, transposeA: false, transposeB: false, rightReused: true }), 'direct');
+      assert.equal(planProduct({ rows: 1, inner: 784, columns: 256, transposeA: false, transposeB: false, rightReused: true }), 'direct');
+    });
+
+    it("keeps the weights' gradient direct: transposing the batch is cheaper than packing the weights' shape", () => {
+      assert.equal(planProduct({ rows: 784, inner: 32, columns: 256, transposeA: true, transposeB: false, rightReused: true }), 'direct');
+    });
+
+    it('swaps a product with a transposed right operand when its left operand is the smaller', () => {
+      assert.equal(planProduct({ rows: 32, inner: 10, columns: 256, transposeA: false, transposeB: true, rightReused: false }), 'swapped');
+    });
+  });
+
+  describe('matrix products', () => {
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[32, 784], [784, 256], false, false],
+      [[32, 784], [32, 256], true, false],
+      [[32, 10], [256, 10], false, true],
+      [[784, 32], [256, 784], true, true],
+      [[1, 32, 784], [784, 256], false, false],
+    ];
+
+    for (const [aShape, bShape, transposeA, transposeB] of cases) {
+      const name = `${aShape}${transposeA ? 'ᵀ' : ''} · ${bShape}${transposeB ? 'ᵀ' : ''}`;
+      const a = randomValues(tf.util.sizeFromShape(aShape), 1);
+      const b = randomValues(tf.util.sizeFromShape(bShape), 2);
+      const product = () => tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB));
+
+      it(`${name} gives the CPU backend's values outside and inside a gradient tape`, async () => {
+        const before = wasmAllocations();
+        const outside = await onBothBackends(product);
+        assertClose(outside.wasm, outside.cpu, 1e-3, name);
+        // Inside a tape the forward product takes the swapped arrangement.
+        const taped = () => tf.tidy(() => {
+          let result: tf.Tensor | undefined;
+          tf.grad((x: tf.Tensor) => {
+            result = tf.keep(tf.matMul(tf.mul(tf.tensor(a, aShape), x), tf.tensor(b, bShape), transposeA, transposeB));
+            return tf.sum(result);
+          })(tf.scalar(1));
+          return result!;
+        });
+        const inside = await onBothBackends(taped);
+        assertClose(inside.wasm, inside.cpu, 1e-3, `${name} in a tape`);
+        assert.deepEqual(wasmAllocations(), before, 'no tensor or heap buffer left behind');
+      });
+    }
+  });
+
+  describe('gathering rows', () => {
+    const images = randomValues(50 * 28 * 28, 3);
+    const rows = [49, 0, 7, 7, 23];
+
+    it("gives the CPU backend's rows for float and integer tensors", async () => {
+      const floats = await onBothBackends(() => tf.tidy(() => tf.gather(tf.tensor3d(images, [50, 28, 28]), tf.tensor1d(rows, 'int32'))));
+      assert.deepEqual(floats.wasm, floats.cpu);
+      const integers = await onBothBackends(() => tf.tidy(() => tf.gather(tf.range(0, 50, 1, 'int32'), tf.tensor1d(rows, 'int32')).toFloat()));
+      assert.deepEqual(Array.from(integers.wasm), rows);
+    });
+
+    it('still gathers along other axes', async () => {
+      const columns = await onBothBackends(() => tf.tidy(() => tf.gather(tf.tensor2d(images.subarray(0, 40), [4, 10]), tf.tensor1d([9, 1], 'int32'), 1)));
+      assert.deepEqual(columns.wasm, columns.cpu);
+    });
+
+    it('refuses a row that does not exist and leaves nothing behind', () => {
+      const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+      const indices = tf.tensor1d([1, 2], 'int32');
+      const before = wasmAllocations();
+      assert.throws(() => tf.gather(x, indices), /index value 2 is not in \[0, 1\]/);
+      assert.deepEqual(wasmAllocations(), before);
+      tf.dispose([x, indices]);
+    });
+  });
+
+  describe('slicing', () => {
+    const values = randomValues(60 * 784, 4);
+
+    it("gives the CPU backend's values for whole rows and for a block inside rows", async () => {
+      const rows = await onBothBackends(() => tf.tidy(() => tf.slice(tf.tensor2d(values, [60, 784]), [17, 0], [20, -1])));
+      assert.deepEqual(rows.wasm, rows.cpu);
+      const block = await onBothBackends(() => tf.tidy(() => tf.slice(tf.tensor2d(values, [60, 784]), [3, 5], [4, 9])));
+      assert.deepEqual(block.wasm, block.cpu);
+    });
+  });
+
+  describe('the Adam step', () => {
+    const shapes = [[784, 256], [256], [256, 10], [10]];
+    /** Five steps of Adam on weights of the seed model's shapes (10 is not a multiple of the SIMD width). */
+    const adamSteps = (optimizer: tf.Optimizer) => {
+      const weights = shapes.map((shape, i) => tf.tidy(() => tf.variable(tf.tensor(randomValues(tf.util.sizeFromShape(shape), 10 + i), shape))));
+      for (let step = 0; step < 5; step++) {
+        const gradients = weights.map((w, i) => ({ name: w.name, tensor: tf.tensor(randomValues(w.size, 100 * step + i), w.shape) }));
+        optimizer.applyGradients(gradients);
+        tf.dispose(gradients.map((g) => g.tensor));
+      }
+      const values = tf.tidy(() => tf.concat(weights.map((w) => w.flatten())));
+      tf.dispose(weights);
+      optimizer.dispose();
+      return values;
+    };
+
+    it("is registered on the WASM backend and gives TF.js' Adam's values", async () => {
+      assert.ok(tf.getKernel(ADAM_STEP_KERNEL, 'wasm'), 'the kernel is registered');
+      await tf.setBackend('wasm');
+      const before = wasmAllocations();
+      const fused = adamSteps(new FusedAdamOptimizer(0.001, 0.9, 0.999));
+      const fusedValues = await fused.data();
+      fused.dispose();
+      assert.deepEqual(wasmAllocations(), before, 'no tensor or heap buffer left behind');
+      await tf.setBackend('cpu');
+      const reference = adamSteps(tf.train.adam(0.001));
+      const referenceValues = await reference.data();
+      reference.dispose();
+      await tf.setBackend('wasm');
+      assertClose(fusedValues, referenceValues, 1e-6, 'weights after 5 steps');
+    });
+
+    it("falls back to TF.js' own ops where the kernel is not registered", async () => {
+      await tf.setBackend('cpu');
+      const fused = adamSteps(new FusedAdamOptimizer(0.001, 0.9, 0.999));
+      const reference = adamSteps(tf.train.adam(0.001));
+      assert.deepEqual(await fused.data(), await reference.data());
+      tf.dispose([fused, reference]);
+      await tf.setBackend('wasm');
+    });
+
+    it("keeps the state TF.js' Adam keeps: iterations and both moments per weight", async () => {
+      const optimizer = new FusedAdamOptimizer(0.001, 0.9, 0.999);
+      const weight = tf.tidy(() => tf.variable(tf.ones([8])));
+      const gradient = tf.fill([8], 0.5);
+      optimizer.applyGradients([{ name: weight.name, tensor: gradient }]);
+      gradient.dispose();
+      const state = await optimizer.getWeights();
+      assert.deepEqual(state.map((s) => s.name), ['iter', `${weight.name}/m`, `${weight.name}/v`]);
+      assertClose(await state[1].tensor.data(), new Array(8).fill(0.05), 1e-7, 'first moment');
+      assertClose(await state[2].tensor.data(), new Array(8).fill(0.00025), 1e-9, 'second moment');
+      assert.equal(optimizer.getClassName(), 'Adam');
+      tf.dispose(state.map((s) => s.tensor));
+      weight.dispose();
+      optimizer.dispose();
+    });
+  });
+});
