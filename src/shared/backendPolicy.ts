@@ -33,3 +33,13 @@ export function planBackends(choice: BackendChoice, glRenderer: string | null): 
   }
   return { order: ['webgl', 'wasm', 'cpu'], reason: 'WebGL runs on the GPU' };
 }
+
+/**
+ * Batches between two progress reports while training. A report reads the batch's loss back,
+ * which on WebGL waits for the GPU to finish all queued work and so stalls its pipeline; there
+ * every 10th batch is reported (still several times a second). WASM and CPU compute
+ * synchronously, so reading back costs nothing extra and every batch is reported.
+ */
+export function batchesPerReport(backend: string): number {
+  return backend === 'webgl' ? 10 : 1;
+}

@@ -17,9 +17,12 @@ import {
   StopSignal,
   toTensors,
   trainModel,
+  VALIDATION_BATCH_SIZE,
   type ExampleBytes,
   type LabeledTensors,
 } from '../../src/shared/ml';
+import { batchesPerReport } from '../../src/shared/backendPolicy';
+import { lossAndAccuracy } from '../../src/shared/ml/trainingStep';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { loadDataset } from '../../webview/ml/loadDataset';
 import type { BenchBackend, BenchOptions, BenchResult, ColdLatency, ColdOptions, LoadedLatency, SerializedModel } from './types';
@@ -106,12 +109,10 @@ async function serialize(model: tf.LayersModel): Promise<SerializedModel> {
   return { modelTopology: saved!.modelTopology, weightSpecs: saved!.weightSpecs ?? [], weightsBase64: btoa(binary) };
 }
 
-/** Seconds to validate once, as fit does after each epoch: evaluate at the training batch size, then read back. */
-async function validationSeconds(model: tf.LayersModel, validation: LabeledTensors, batchSize: number): Promise<number> {
+/** Seconds to validate once, as training does after each epoch. */
+async function validationSeconds(model: tf.LayersModel, validation: LabeledTensors): Promise<number> {
   const start = performance.now();
-  const outs = model.evaluate(validation.xs, validation.ys, { batchSize }) as tf.Scalar[];
-  await Promise.all(outs.map((o) => o.data()));
-  tf.dispose(outs);
+  await lossAndAccuracy(model, validation.xs, validation.ys, VALIDATION_BATCH_SIZE);
   return (performance.now() - start) / 1000;
 }
 
@@ -133,9 +134,13 @@ function median(values: number[]): number {
  * epoch plus one validation pass.
  */
 async function timeSomeBatches(model: tf.LayersModel, train: LabeledTensors, validation: LabeledTensors, options: BenchOptions, peaks: MemoryPeaks): Promise<Timing> {
-  const { batchSize, warmupBatches } = options;
+  const { batchSize } = options;
   const batchesPerEpoch = Math.ceil(train.ys.shape[0] / batchSize);
-  const windowSize = Math.max(1, Math.floor(Math.min(options.batches!, batchesPerEpoch - warmupBatches - 1) / WINDOWS));
+  // Batches are reported as the panel reports them; windows start and end on reported batches.
+  const every = batchesPerReport(options.backend);
+  const roundUp = (n: number) => Math.ceil(n / every) * every;
+  const warmupBatches = roundUp(options.warmupBatches);
+  const windowSize = roundUp(Math.max(1, Math.floor(Math.min(options.batches!, batchesPerEpoch - warmupBatches - 1) / WINDOWS)));
   const batches = windowSize * WINDOWS;
   const stopSignal = new StopSignal();
   const windowEnds: number[] = [];
@@ -143,7 +148,7 @@ async function timeSomeBatches(model: tf.LayersModel, train: LabeledTensors, val
     epochs: 1,
     batchSize,
     stopSignal,
-    // Every batch reports, as the panel's progress bar asks for.
+    reportEveryBatches: every,
     onBatchEnd: ({ batch }) => {
       peaks.sample();
       if (batch >= warmupBatches && (batch - warmupBatches) % windowSize === 0) {
@@ -157,7 +162,7 @@ async function timeSomeBatches(model: tf.LayersModel, train: LabeledTensors, val
   const windowSeconds = windowEnds.slice(1).map((end, i) => (end - windowEnds[i]) / 1000);
   const secondsPerBatch = median(windowSeconds) / windowSize;
   const trainSecondsPerEpoch = secondsPerBatch * batchesPerEpoch;
-  const validationTime = await validationSeconds(model, validation, batchSize);
+  const validationTime = await validationSeconds(model, validation);
   return {
     extrapolated: true,
     note: `extrapolated from ${batches} batches (after ${warmupBatches} warm-up; median of ${WINDOWS} windows) to ${batchesPerEpoch} batches per epoch, plus one timed validation pass`,
@@ -175,6 +180,7 @@ async function trainFullEpochs(model: tf.LayersModel, train: LabeledTensors, val
   const result = await trainModel(model, { train, validation }, {
     epochs: options.epochs,
     batchSize: options.batchSize,
+    reportEveryBatches: batchesPerReport(options.backend),
     onBatchEnd: () => peaks.sample(),
   });
   const epochs = result.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, valAccuracy: h.valAccuracy }));

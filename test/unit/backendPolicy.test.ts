@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isSoftwareRenderer, planBackends } from '../../src/shared/backendPolicy';
+import { batchesPerReport, isSoftwareRenderer, planBackends } from '../../src/shared/backendPolicy';
 
 const SWIFTSHADER = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
 const NVIDIA = 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 (0x00002504) Direct3D11 vs_5_0 ps_5_0, D3D11)';
@@ -22,5 +22,11 @@ describe('backend policy', () => {
     assert.deepEqual(planBackends('webgl', SWIFTSHADER).order, ['webgl', 'cpu']);
     assert.deepEqual(planBackends('cpu', NVIDIA).order, ['cpu']);
     assert.match(planBackends('wasm', null).reason, /setting/);
+  });
+
+  it('reports training progress less often on WebGL, where reading a loss back stalls the GPU', () => {
+    assert.equal(batchesPerReport('wasm'), 1);
+    assert.equal(batchesPerReport('cpu'), 1);
+    assert.ok(batchesPerReport('webgl') > 1);
   });
 });

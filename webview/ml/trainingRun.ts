@@ -16,6 +16,7 @@ import {
   TrainingHistory,
   trainModel,
 } from '../../src/shared/ml';
+import { batchesPerReport } from '../../src/shared/backendPolicy';
 import type { SavedPrediction, SavedRun } from '../../src/shared/savedRun';
 import type { TrainingSettings } from '../../src/shared/settings';
 import type { PanelViews } from '../views/layout';
@@ -70,6 +71,7 @@ export class TrainingRun {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
         onBatchEnd: this.progressReporter(),
+        reportEveryBatches: batchesPerReport(this.backend),
         onEpochEnd: async (metrics) => {
           history.push(metrics);
           await views.training.showHistory(history, settings.epochs);

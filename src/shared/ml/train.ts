@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, TrainingHistory } from './history';
 import type { LabeledTensors } from './tensors';
-import { createTrainingStep, lossAndAccuracy, type StepMetrics } from './trainingStep';
+import { createTrainingStep, lossAndAccuracy, type StepMetrics, type TrainingStep } from './trainingStep';
 
 /** Progress within an epoch, for a progress bar and a live loss curve. */
 export interface BatchProgress {
@@ -117,66 +117,89 @@ class EpochTotals {
 }
 
 /** Validation batches are larger than training batches: the result is the same, the pass faster. */
-const VALIDATION_BATCH_SIZE = 1024;
+export const VALIDATION_BATCH_SIZE = 1024;
+
+/** Hands control back to the event loop whenever `everyMs` have passed since it last did. */
+class Pacer {
+  private last = performance.now();
+
+  constructor(private readonly options: TrainOptions) {}
+
+  async breathe(): Promise<void> {
+    if (performance.now() - this.last >= (this.options.yieldEveryMs ?? 125)) {
+      await (this.options.yieldFunc ?? nextMacrotask)();
+      this.last = performance.now();
+    }
+  }
+}
+
+interface EpochRun {
+  epoch: number;
+  step: TrainingStep;
+  train: LabeledTensors;
+  options: TrainOptions;
+  pacer: Pacer;
+}
+
+/**
+ * One pass over the training examples in a new random order, a step per batch. Returns the
+ * epoch's mean loss and accuracy, or undefined when the stop signal ended it early.
+ */
+async function trainOneEpoch({ epoch, step, train, options, pacer }: EpochRun): Promise<{ loss: number; accuracy: number } | undefined> {
+  const examples = train.xs.shape[0];
+  const { batchSize } = options;
+  const batchesPerEpoch = Math.ceil(examples / batchSize);
+  const reportEvery = Math.max(1, Math.floor(options.reportEveryBatches ?? 1));
+  const order = Int32Array.from(tf.util.createShuffledIndices(examples));
+  const totals = new EpochTotals();
+  try {
+    for (let batch = 1; batch <= batchesPerEpoch; batch++) {
+      if (options.stopSignal?.stopRequested) {
+        totals.dispose();
+        return undefined;
+      }
+      const rows = order.subarray((batch - 1) * batchSize, Math.min(examples, batch * batchSize));
+      const metrics = tf.tidy(() => {
+        const indices = tf.tensor1d(rows, 'int32');
+        return step(tf.gather(train.xs, indices), tf.gather(train.ys, indices));
+      });
+      try {
+        totals.add(metrics, rows.length);
+        if (options.onBatchEnd && batch % reportEvery === 0) {
+          const [loss, accuracy] = await readScalars([metrics.loss, metrics.accuracy]);
+          await options.onBatchEnd({ epoch, batch, batchesPerEpoch, loss, accuracy });
+        }
+      } finally {
+        tf.dispose([metrics.loss, metrics.accuracy]);
+      }
+      await pacer.breathe();
+    }
+  } catch (error) {
+    totals.dispose();
+    throw error;
+  }
+  return totals.meansAndDispose(examples);
+}
 
 /**
  * Trains `model` on `data.train` like Keras' fit: the examples shuffled every epoch, one optimizer
  * step per batch with the compiled loss, the epoch's loss and accuracy averaged over its batches,
  * then validation on `data.validation`. The data stay on the backend; each batch is gathered
- * there by its indices. Leaves no tensors behind except the optimizer's state, which lives as
- * long as the model.
+ * there by its indices. An epoch cut short by the stop signal covers only part of the data and
+ * has no validation, so it is not an epoch of the history. Leaves no tensors behind except the
+ * optimizer's state, which lives as long as the model.
  */
 export async function trainModel(model: tf.LayersModel, data: TrainingData, options: TrainOptions): Promise<TrainResult> {
   const start = performance.now();
-  const stopRequested = () => options.stopSignal?.stopRequested ?? false;
   const history: TrainingHistory = [];
   const step = createTrainingStep(model);
-  const { xs, ys } = data.train;
-  const examples = xs.shape[0];
-  const batchSize = options.batchSize;
-  const batchesPerEpoch = Math.ceil(examples / batchSize);
-  const reportEvery = Math.max(1, Math.floor(options.reportEveryBatches ?? 1));
-  const yieldEveryMs = options.yieldEveryMs ?? 125;
-  let lastYield = performance.now();
-
-  for (let epoch = 1; epoch <= options.epochs && !stopRequested(); epoch++) {
+  const pacer = new Pacer(options);
+  for (let epoch = 1; epoch <= options.epochs && !options.stopSignal?.stopRequested; epoch++) {
     const epochStart = performance.now();
-    const order = Int32Array.from(tf.util.createShuffledIndices(examples));
-    const totals = new EpochTotals();
-    let batchesDone = 0;
-    try {
-      while (batchesDone < batchesPerEpoch && !stopRequested()) {
-        const rows = order.subarray(batchesDone * batchSize, Math.min(examples, (batchesDone + 1) * batchSize));
-        const metrics = tf.tidy(() => {
-          const indices = tf.tensor1d(rows, 'int32');
-          return step(tf.gather(xs, indices), tf.gather(ys, indices));
-        });
-        try {
-          totals.add(metrics, rows.length);
-          batchesDone++;
-          if (options.onBatchEnd && batchesDone % reportEvery === 0) {
-            const [loss, accuracy] = await readScalars([metrics.loss, metrics.accuracy]);
-            await options.onBatchEnd({ epoch, batch: batchesDone, batchesPerEpoch, loss, accuracy });
-          }
-        } finally {
-          tf.dispose([metrics.loss, metrics.accuracy]);
-        }
-        if (performance.now() - lastYield >= yieldEveryMs) {
-          await (options.yieldFunc ?? nextMacrotask)();
-          lastYield = performance.now();
-        }
-      }
-    } catch (error) {
-      totals.dispose();
-      throw error;
-    }
-    // An epoch cut short by the stop signal covers only part of the data and has no
-    // validation: it is not an epoch of the history.
-    if (batchesDone < batchesPerEpoch) {
-      totals.dispose();
+    const trained = await trainOneEpoch({ epoch, step, train: data.train, options, pacer });
+    if (!trained) {
       break;
     }
-    const trained = await totals.meansAndDispose(examples);
     const validation = data.validation ? await lossAndAccuracy(model, data.validation.xs, data.validation.ys, VALIDATION_BATCH_SIZE) : undefined;
     const metrics: EpochMetrics = {
       epoch,
