@@ -141,6 +141,19 @@ describe('WASM training kernels', () => {
     });
   });
 
+  describe('clones', () => {
+    it('share the data instead of copying it, and free it with the last tensor that holds it', async () => {
+      const before = wasmAllocations();
+      const original = tf.tensor1d([1, 2, 3]);
+      const copy = tf.clone(original);
+      assert.equal(tf.engine().backend.numDataIds(), before.buffers + 1, 'one heap buffer for both');
+      original.dispose();
+      assert.deepEqual(Array.from(await copy.data()), [1, 2, 3]);
+      copy.dispose();
+      assert.deepEqual(wasmAllocations(), before);
+    });
+  });
+
   describe('the Adam step', () => {
     const shapes = [[784, 256], [256], [256, 10], [10]];
     /** Five steps of Adam on weights of the seed model's shapes (10 is not a multiple of the SIMD width). */

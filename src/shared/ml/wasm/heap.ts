@@ -8,6 +8,8 @@ export interface WasmHeapBackend {
   /** A view of a tensor's data on the heap; take views after the last `makeOutput`. */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object): boolean;
+  /** Counts one more tensor sharing this data; disposeData frees it when the count drops to zero. */
+  incRef(dataId: object): void;
 }
 
 /** What a kernel function receives, with its inputs, attributes and backend typed. */

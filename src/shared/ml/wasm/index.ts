@@ -4,6 +4,7 @@ import { registerAdamStepKernel } from './adamStep';
 import { installContiguousSlice } from './contiguousSlice';
 import { installRowGather } from './gatherRows';
 import { installMatMulPlanner } from './matMul';
+import { installSharedIdentity } from './sharedIdentity';
 
 export { ADAM_STEP_KERNEL } from './adamStep';
 
@@ -17,6 +18,7 @@ export function installWasmTrainingKernels(): void {
   installMatMulPlanner();
   installRowGather();
   installContiguousSlice();
+  installSharedIdentity();
   registerAdamStepKernel();
   installed = true;
 }
