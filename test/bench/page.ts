@@ -25,6 +25,7 @@ import { batchesPerReport } from '../../src/shared/backendPolicy';
 import { lossAndAccuracy } from '../../src/shared/ml/trainingStep';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { loadDataset } from '../../webview/ml/loadDataset';
+import { median } from './report';
 import type { BenchBackend, BenchOptions, BenchResult, ColdLatency, ColdOptions, LoadedLatency, SerializedModel } from './types';
 
 /** When this script finished loading, counted from navigation start. */
@@ -124,10 +125,6 @@ type Timing = Pick<
 /** Timing windows per sampled run: a burst of other work on the machine spoils one window, not the figure. */
 const WINDOWS = 5;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /**
  * Times `batches` batches after a warm-up, in windows, and extrapolates the median window to an

@@ -5,6 +5,7 @@
 //   npm run --silent bench                         a sample of batches per run, extrapolated
 //   npm run --silent bench -- --full               5 full epochs on wasm at batch 32, test accuracy
 //   options: --backend webgl,wasm,cpu  --batch-sizes 32,128  --epochs 5  --batches N  --no-torch
+//            --rounds N  (every configuration, then PyTorch, N times over; figures are medians)
 import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { Browser, chromium, Page } from 'playwright-core';
 import { loadSystemTestSet } from '../harness/fashionSamples';
 import { chromiumPath, outputRoot, repoRoot, systemDatasetDir } from '../harness/paths';
-import { ratios, table } from './report';
+import { medianRuns, ratios, type Round, summarizeRatios, table } from './report';
 import { startBenchServer } from './server';
 import { findTorchPython, runTorchReference, TorchReport } from './torch';
 import type { BenchBackend, BenchOptions, BenchResult, ColdLatency, ColdOptions } from './types';
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     epochs: { type: 'string', default: '5' },
     batches: { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
+    rounds: { type: 'string' },
   },
 });
 const full = args.full ?? false;
@@ -47,6 +49,11 @@ const full = args.full ?? false;
 const backends = (args.backend ?? (full ? 'wasm' : 'webgl,wasm,cpu')).split(',') as BenchBackend[];
 const batchSizes = (args['batch-sizes'] ?? (full ? '32' : '32,128')).split(',').map(Number);
 const epochs = Number(args.epochs);
+/**
+ * The machine's speed drifts with other work on the host from minute to minute, so the browser
+ * and PyTorch take turns, round after round, and each round's ratio compares neighbours in time.
+ */
+const rounds = Number(args.rounds ?? (full ? 1 : 3));
 
 const benchDir = join(outputRoot, 'bench');
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -88,7 +95,7 @@ function benchOptions(backend: BenchBackend, batchSize: number, measureLatency: 
   return { backend, batchSize, batches: full ? undefined : batches, warmupBatches: WARMUP_BATCHES, epochs, measureLatency, ...urls };
 }
 
-async function runBrowserBenchmarks(): Promise<{ runs: BenchResult[]; cold: Record<string, ColdLatency>; failures: string[]; chromium: string }> {
+async function runBrowserBenchmarks(measureLatency: boolean): Promise<{ runs: BenchResult[]; cold: Record<string, ColdLatency>; failures: string[]; chromium: string }> {
   const bundle = await bundlePage();
   const server = await startBenchServer(bundle, systemDatasetDir, join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'));
   const home = join(benchDir, 'home');
@@ -109,7 +116,7 @@ async function runBrowserBenchmarks(): Promise<{ runs: BenchResult[]; cold: Reco
       for (const [i, batchSize] of batchSizes.entries()) {
         log(`${backend}, batch ${batchSize}: ${full ? `${epochs} full epochs` : 'timing a sample of batches'}…`);
         try {
-          const options = benchOptions(backend, batchSize, i === 0, { dataUrl: server.dataUrl, wasmUrl: server.wasmUrl });
+          const options = benchOptions(backend, batchSize, measureLatency && i === 0, { dataUrl: server.dataUrl, wasmUrl: server.wasmUrl });
           const result = await inFreshPage(browser, server.origin, (page) => page.evaluate((o) => (globalThis as unknown as BenchPage).runBench(o), options));
           const { model, ...figures } = result;
           runs.push({ ...figures, loadAverage: loadavg()[0] });
@@ -149,13 +156,31 @@ async function main(): Promise<number> {
   // Chromium and its helpers write their temporary files here rather than in the system's.
   process.env.TMPDIR = join(benchDir, 'tmp');
   const loadBefore = loadavg();
-  const browserPart = await runBrowserBenchmarks();
-  // PyTorch runs after the browser has closed, so the two never compete for the cores.
-  const torch = await runTorch();
-  const torchReport = 'runs' in torch ? torch : undefined;
-  const ratioRows = ratios(browserPart.runs, torchReport);
+  const played: Round[] = [];
+  const cold: Record<string, ColdLatency> = {};
+  const failures: string[] = [];
+  let chromiumVersion = '';
+  let torchSkipped: string | undefined;
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) {
+      log(`Round ${round} of ${rounds}`);
+    }
+    const browserPart = await runBrowserBenchmarks(round === 1);
+    Object.assign(cold, browserPart.cold);
+    failures.push(...browserPart.failures);
+    chromiumVersion = browserPart.chromium;
+    // PyTorch runs after the browser has closed, so the two never compete for the cores.
+    const torch = await runTorch();
+    torchSkipped = 'skipped' in torch ? torch.skipped : undefined;
+    played.push({ runs: browserPart.runs, torch: 'runs' in torch ? torch : undefined });
+  }
+  const runs = medianRuns(played.flatMap((r) => r.runs), (r) => `${r.backend}/${r.batchSize}`);
+  const torchRuns = played.flatMap((r) => r.torch?.runs ?? []);
+  const torchReport = played[0].torch && { ...played[0].torch, runs: medianRuns(torchRuns, (r) => `${r.loader}/${r.batchSize}`) };
+  const summaries = summarizeRatios(played.map((r) => ratios(r.runs, r.torch)));
   const document = {
     mode: full ? `full: ${epochs} epochs over the whole training split, test accuracy on 10,000 images` : 'sample: a fixed number of batches per run, extrapolated to an epoch',
+    rounds,
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
@@ -163,23 +188,24 @@ async function main(): Promise<number> {
       // Other work on the machine slows every figure; a load above the core count means contention.
       loadAverageBefore: loadBefore[0],
       loadAverageAfter: loadavg()[0],
-      chromium: browserPart.chromium,
+      chromium: chromiumVersion,
       node: process.version,
     },
-    runs: browserPart.runs,
-    coldClassification: browserPart.cold,
-    pytorch: torch,
-    ratios: ratioRows,
-    failures: browserPart.failures,
+    runs,
+    coldClassification: cold,
+    pytorch: torchReport ?? { skipped: torchSkipped },
+    ratios: summaries,
+    roundRatios: played.map((r) => ratios(r.runs, r.torch)),
+    failures,
   };
   const json = JSON.stringify(document, null, 2);
   mkdirSync(benchDir, { recursive: true });
   writeFileSync(join(benchDir, full ? 'result-full.json' : 'result.json'), `${json}\n`);
   process.stdout.write(`${json}\n`);
-  log(`\n${table(browserPart.runs, browserPart.cold, torchReport, ratioRows)}`);
-  const lowAccuracy = browserPart.runs.filter((r) => r.testAccuracy !== undefined && r.testAccuracy < ACCURACY_FLOOR);
+  log(`\n${table(runs, cold, torchReport, summaries)}`);
+  const lowAccuracy = played.flatMap((r) => r.runs).filter((r) => r.testAccuracy !== undefined && r.testAccuracy < ACCURACY_FLOOR);
   lowAccuracy.forEach((r) => log(`${r.backend} at batch ${r.batchSize}: test accuracy ${r.testAccuracy} is below ${ACCURACY_FLOOR}`));
-  return browserPart.failures.length > 0 || lowAccuracy.length > 0 ? 1 : 0;
+  return failures.length > 0 || lowAccuracy.length > 0 ? 1 : 0;
 }
 
 main().then(
