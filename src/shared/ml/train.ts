@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, TrainingHistory } from './history';
 import type { LabeledTensors } from './tensors';
-import { createTrainingStep, lossAndAccuracy, type StepMetrics, type TrainingStep } from './trainingStep';
+import { createTrainingStep, lossAndAccuracy, type TrainingStep } from './trainingStep';
 
 /** Progress within an epoch, for a progress bar and a live loss curve. */
 export interface BatchProgress {
@@ -82,37 +82,32 @@ export function nextMacrotask(): Promise<void> {
   });
 }
 
-/** Reads scalars back with a single readback (one GPU sync, not one each). */
-async function readScalars(scalars: tf.Scalar[]): Promise<number[]> {
-  const packed = tf.tidy(() => tf.stack(scalars));
-  const values = await packed.data();
-  packed.dispose();
-  return Array.from(values);
-}
-
 /**
- * Sums of the batch losses and accuracies of an epoch, weighted by batch size as Keras' epoch
- * logs are, kept on the backend so that nothing is read back per batch for them.
+ * The batch losses and accuracies of an epoch, kept on the backend and summed at its end,
+ * weighted by batch size as Keras' epoch logs are: nothing is read back per batch for them.
  */
 class EpochTotals {
-  private loss = tf.scalar(0);
-  private correct = tf.scalar(0);
+  private readonly pairs: tf.Tensor1D[] = [];
+  private readonly batchSizes: number[] = [];
 
-  add(metrics: StepMetrics, batchSize: number): void {
-    const [loss, correct] = [this.loss, this.correct];
-    this.loss = tf.tidy(() => tf.add(loss, tf.mul(metrics.loss, batchSize)));
-    this.correct = tf.tidy(() => tf.add(correct, tf.mul(metrics.accuracy, batchSize)));
-    tf.dispose([loss, correct]);
+  /** Takes over `pair`, a batch's [loss, accuracy]. */
+  add(pair: tf.Tensor1D, batchSize: number): void {
+    this.pairs.push(pair);
+    this.batchSizes.push(batchSize);
   }
 
-  async meansAndDispose(examples: number): Promise<{ loss: number; accuracy: number }> {
-    const [loss, correct] = await readScalars([this.loss, this.correct]);
+  async meansAndDispose(): Promise<{ loss: number; accuracy: number }> {
+    const examples = this.batchSizes.reduce((a, b) => a + b, 0);
+    const sums = tf.tidy(() => tf.sum(tf.mul(tf.stack(this.pairs), tf.tensor2d(this.batchSizes, [this.batchSizes.length, 1])), 0));
+    const [loss, correct] = await sums.data();
+    sums.dispose();
     this.dispose();
     return { loss: loss / examples, accuracy: correct / examples };
   }
 
   dispose(): void {
-    tf.dispose([this.loss, this.correct]);
+    tf.dispose(this.pairs);
+    this.pairs.length = 0;
   }
 }
 
@@ -163,14 +158,13 @@ async function trainOneEpoch({ epoch, step, train, options, pacer }: EpochRun): 
         const indices = tf.tensor1d(rows, 'int32');
         return step(tf.gather(train.xs, indices), tf.gather(train.ys, indices));
       });
-      try {
-        totals.add(metrics, rows.length);
-        if (options.onBatchEnd && batch % reportEvery === 0) {
-          const [loss, accuracy] = await readScalars([metrics.loss, metrics.accuracy]);
-          await options.onBatchEnd({ epoch, batch, batchesPerEpoch, loss, accuracy });
-        }
-      } finally {
-        tf.dispose([metrics.loss, metrics.accuracy]);
+      const pair = tf.stack([metrics.loss, metrics.accuracy]) as tf.Tensor1D;
+      tf.dispose([metrics.loss, metrics.accuracy]);
+      totals.add(pair, rows.length);
+      if (options.onBatchEnd && batch % reportEvery === 0) {
+        // One readback for both values: one GPU sync, not two.
+        const [loss, accuracy] = await pair.data();
+        await options.onBatchEnd({ epoch, batch, batchesPerEpoch, loss, accuracy });
       }
       await pacer.breathe();
     }
@@ -178,7 +172,7 @@ async function trainOneEpoch({ epoch, step, train, options, pacer }: EpochRun): 
     totals.dispose();
     throw error;
   }
-  return totals.meansAndDispose(examples);
+  return totals.meansAndDispose();
 }
 
 /**
