@@ -174,7 +174,9 @@ async function main(): Promise<number> {
     torchSkipped = 'skipped' in torch ? torch.skipped : undefined;
     played.push({ runs: browserPart.runs, torch: 'runs' in torch ? torch : undefined });
   }
-  const runs = medianRuns(played.flatMap((r) => r.runs), (r) => `${r.backend}/${r.batchSize}`);
+  // Latency is measured in the first round only; it stays with its configuration's figures.
+  const latencies = new Map(played[0].runs.filter((r) => r.latency).map((r) => [`${r.backend}/${r.batchSize}`, r.latency]));
+  const runs = medianRuns(played.flatMap((r) => r.runs), (r) => `${r.backend}/${r.batchSize}`).map((r) => ({ ...r, latency: latencies.get(`${r.backend}/${r.batchSize}`) }));
   const torchRuns = played.flatMap((r) => r.torch?.runs ?? []);
   const torchReport = played[0].torch && { ...played[0].torch, runs: medianRuns(torchRuns, (r) => `${r.loader}/${r.batchSize}`) };
   const summaries = summarizeRatios(played.map((r) => ratios(r.runs, r.torch)));
