@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { FusedAdamOptimizer } from '../../src/shared/ml/adam';
 import { installWasmTrainingKernels, ADAM_STEP_KERNEL } from '../../src/shared/ml/wasm';
+import { instantiateAdamSimd, webAssembly } from '../../src/shared/ml/wasm/adamSimd';
 import { planProduct } from '../../src/shared/ml/wasm/matMul';
 import { seededRandom } from './mlFixtures';
 
@@ -184,6 +185,11 @@ describe('WASM training kernels', () => {
       reference.dispose();
       await tf.setBackend('wasm');
       assertClose(fusedValues, referenceValues, 1e-6, 'weights after 5 steps');
+    });
+
+    it("is not built over a shared memory (the backend's threaded build), so Adam keeps TF.js' ops there", () => {
+      assert.ok(instantiateAdamSimd(new webAssembly.Memory({ initial: 1 })), 'builds over a plain memory');
+      assert.equal(instantiateAdamSimd(new webAssembly.Memory({ initial: 1, maximum: 2, shared: true })), undefined);
     });
 
     it("falls back to TF.js' own ops where the kernel is not registered", async () => {

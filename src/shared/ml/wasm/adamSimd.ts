@@ -11,7 +11,7 @@ export interface WebAssemblyApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => { buffer: ArrayBuffer };
 }
 
 export const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
@@ -164,11 +164,19 @@ export type AdamSimd = (
   beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, secondScale: number, stepScale: number,
 ) => void;
 
-/** The update bound to `memory` (a WebAssembly.Memory), or undefined where WebAssembly SIMD is not available. */
+/**
+ * The update bound to `memory` (a WebAssembly.Memory), or undefined where it cannot run: no
+ * WebAssembly SIMD, or a shared memory (the backend's threaded build), which this module does not
+ * declare.
+ */
 export function instantiateAdamSimd(memory: object): AdamSimd | undefined {
   if (!webAssembly.validate(MODULE)) {
     return undefined;
   }
-  const instance = new webAssembly.Instance(new webAssembly.Module(MODULE), { env: { memory } });
-  return instance.exports.adam as AdamSimd;
+  try {
+    const instance = new webAssembly.Instance(new webAssembly.Module(MODULE), { env: { memory } });
+    return instance.exports.adam as AdamSimd;
+  } catch {
+    return undefined;
+  }
 }
