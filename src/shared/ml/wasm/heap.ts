@@ -1,4 +1,4 @@
-// The part of TF.js' WASM backend that the kernels written here use. Both methods are public on
+// The part of TF.js' WASM backend that the kernels written here use. These methods are public on
 // BackendWasm; TF.js hands kernels the backend untyped, so this names what they rely on.
 import * as tf from '@tensorflow/tfjs';
 
