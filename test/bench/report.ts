@@ -2,7 +2,7 @@
 import type { TorchReport } from './torch';
 import type { BenchResult, ColdLatency } from './types';
 
-/** The target: an epoch at batch 32 in the editor takes no longer than PyTorch's. */
+/** The speed goal: an epoch at batch 32 in the editor takes no longer than PyTorch's. */
 export const TARGET_BATCH_SIZE = 32;
 
 export interface Ratio {

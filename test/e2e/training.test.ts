@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 
-/** A quick run: the "small subset" check, fast enough for every CI run. */
+/** A quick run on a small subset, fast enough for every CI run. */
 const QUICK_RUN = {
   'fashionClassifier.trainSubsetSize': 2000,
   'fashionClassifier.testSubsetSize': 500,
