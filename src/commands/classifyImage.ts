@@ -4,6 +4,7 @@ import { ResultsPanel } from '../panel/ResultsPanel';
 import type { ClassifiedMessage } from '../shared/resultsProtocol';
 import { resolveImageTargets } from './imageTargets';
 import { readImageForClassification } from './readImages';
+import { storagePath } from '../storage';
 
 /**
  * "Classify image": the picked images (or every image in a picked folder) go through the saved
@@ -21,7 +22,7 @@ export async function classifyImage(
     }
     return undefined;
   }
-  const savedRun = await loadSavedRun(context.globalStorageUri.fsPath);
+  const savedRun = await loadSavedRun(storagePath(context));
   if (!savedRun) {
     const trainNow = 'Train now';
     const choice = await vscode.window.showInformationMessage(

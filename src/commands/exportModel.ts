@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { exportModel, hasSavedModel } from '../model/modelStore';
+import { hasSavedModel, readSavedModelFiles } from '../model/modelStore';
 import { errorMessage } from '../shared/errorMessage';
+import { storagePath } from '../storage';
 
 /** "Export Trained Model": copies model.json, weights.bin and run.json to a folder the user picks. */
 export async function exportTrainedModel(context: vscode.ExtensionContext): Promise<void> {
-  const storage = context.globalStorageUri.fsPath;
+  const storage = storagePath(context);
   if (!(await hasSavedModel(storage))) {
     const trainNow = 'Train now';
     const choice = await vscode.window.showWarningMessage('There is no trained Fashion Classifier model to export yet.', trainNow);
@@ -19,12 +20,18 @@ export async function exportTrainedModel(context: vscode.ExtensionContext): Prom
     openLabel: 'Export here',
     title: 'Folder for the model (model.json, weights.bin, run.json)',
   });
-  if (!picked?.[0]) {
+  const folder = picked?.[0];
+  if (!folder) {
     return;
   }
   try {
-    const written = await exportModel(storage, picked[0].fsPath);
-    void vscode.window.showInformationMessage(`Exported the model to ${picked[0].fsPath} (${written.length} files). Load it with tf.loadLayersModel.`);
+    const files = await readSavedModelFiles(storage);
+    // Through the editor's file system, so a folder of a remote or virtual workspace works too.
+    for (const file of files) {
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, file.name), file.bytes);
+    }
+    const where = folder.scheme === 'file' ? folder.fsPath : folder.toString();
+    void vscode.window.showInformationMessage(`Exported the model to ${where} (${files.length} files). Load it with tf.loadLayersModel.`);
   } catch (error) {
     void vscode.window.showErrorMessage(`Fashion Classifier: export failed: ${errorMessage(error)}`);
   }

@@ -12,7 +12,8 @@ export const MAX_IMAGE_FILE_BYTES = 50 * 1024 * 1024;
  * file alone, with what to do about it.
  */
 export async function readImageForClassification(uri: vscode.Uri, id: number): Promise<ImageToClassify> {
-  const name = vscode.workspace.asRelativePath(uri, false);
+  // Prefixed with the folder's name in a multi-root workspace, where the path alone could be either.
+  const name = vscode.workspace.asRelativePath(uri);
   try {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.size === 0) {

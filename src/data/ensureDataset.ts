@@ -14,6 +14,7 @@ import {
   resolveSettingPath,
 } from './prepareDataset';
 import { errorMessage } from '../shared/errorMessage';
+import { firstLocalWorkspaceFolder, storagePath } from '../storage';
 
 /** Overrides the download address; the tests point it at a local server, as the real one may be unreachable. */
 export const DOWNLOAD_BASE_ENV = 'FASHION_CLASSIFIER_DOWNLOAD_BASE';
@@ -38,12 +39,12 @@ async function prepareWithUi(context: vscode.ExtensionContext): Promise<Prepared
     const settingPath = resolveSettingPath(
       vscode.workspace.getConfiguration(CONFIG_SECTION).get('datasetPath'),
       homedir(),
-      vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      firstLocalWorkspaceFolder(),
     );
     // Unpacking the system copy the first time takes about a second: worth a status bar hint, not a notification.
     const local = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Checking the Fashion-MNIST files' },
-      () => findLocalDataset({ settingPath, storageDir: context.globalStorageUri.fsPath, systemDir: DEBIAN_DATASET_DIR }),
+      () => findLocalDataset({ settingPath, storageDir: storagePath(context), systemDir: DEBIAN_DATASET_DIR }),
     );
     const dataset = local.missing.length === 0 ? await downloadMissing(local, {}) : await downloadWithProgress(local);
     for (const warning of dataset.warnings) {

@@ -2,7 +2,7 @@
 // that produced it (run.json), under the extension's global storage. No `vscode` import: the
 // saving rules are unit-tested in Node.
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSavedRun, SavedRun } from '../shared/savedRun';
 
@@ -142,17 +142,11 @@ export async function hasSavedModel(storageDir: string): Promise<boolean> {
   return (await loadSavedRun(storageDir)) !== undefined;
 }
 
-/** Copies the saved model's files into `destination`; returns the paths written. */
-export async function exportModel(storageDir: string, destination: string): Promise<string[]> {
+/** The saved model's files by name, read together, for an export to any file system the editor reaches. */
+export async function readSavedModelFiles(storageDir: string): Promise<{ name: (typeof MODEL_FILES)[number]; bytes: Uint8Array }[]> {
   const modelPath = join(storageDir, MODEL_FOLDER);
   if (!(await hasSavedModel(storageDir))) {
     throw new Error('There is no trained model to export yet.');
   }
-  await mkdir(destination, { recursive: true });
-  const written: string[] = [];
-  for (const file of MODEL_FILES) {
-    await cp(join(modelPath, file), join(destination, file));
-    written.push(join(destination, file));
-  }
-  return written;
+  return Promise.all(MODEL_FILES.map(async (name) => ({ name, bytes: await readFile(join(modelPath, name)) })));
 }

@@ -7,6 +7,7 @@ import { datasetMessageFor } from './datasetForPanel';
 import { TrainingNotification } from './trainingNotification';
 import { buildWebviewHtml, panelResourceRoots } from './webviewHtml';
 import { errorMessage } from '../shared/errorMessage';
+import { storagePath } from '../storage';
 
 /** The "Train Fashion Classifier" panel: one at a time, brought forward when asked for again. */
 export class ClassifierPanel {
@@ -93,7 +94,7 @@ export class ClassifierPanel {
   }
 
   private async initialize(): Promise<void> {
-    const savedRun = await loadSavedRun(this.context.globalStorageUri.fsPath);
+    const savedRun = await loadSavedRun(storagePath(this.context));
     this.isReady = true;
     this.post({ type: 'init', settings: readTrainingSettings(), savedRun });
     this.readyWaiters.splice(0).forEach((resolve) => resolve());
@@ -107,7 +108,7 @@ export class ClassifierPanel {
 
   private async save(request: SaveModelRequest): Promise<void> {
     try {
-      await saveModel(this.context.globalStorageUri.fsPath, {
+      await saveModel(storagePath(this.context), {
         modelTopology: request.modelTopology,
         weightSpecs: request.weightSpecs as never,
         weightData: new Uint8Array(request.weightData),

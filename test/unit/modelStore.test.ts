@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportModel, loadSavedRun, ModelToSave, saveModel } from '../../src/model/modelStore';
+import { loadSavedRun, readSavedModelFiles, ModelToSave, saveModel } from '../../src/model/modelStore';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import type { SavedRun } from '../../src/shared/savedRun';
 
@@ -88,10 +88,13 @@ describe('model store', () => {
     assert.equal(await loadSavedRun(dir), undefined);
   });
 
-  it('exports the three files to a chosen folder', async () => {
+  it('reads the three files for an export, as they are on disk', async () => {
     await saveModel(dir, model(1, 0.8));
-    const written = await exportModel(dir, join(dir, 'exported'));
-    assert.deepEqual(written.map((p) => p.split('/').pop()), ['model.json', 'weights.bin', 'run.json']);
-    await assert.rejects(exportModel(join(dir, 'empty'), join(dir, 'x')), /no trained model/);
+    const files = await readSavedModelFiles(dir);
+    assert.deepEqual(files.map((f) => f.name), ['model.json', 'weights.bin', 'run.json']);
+    for (const file of files) {
+      assert.deepEqual(file.bytes, readFileSync(join(dir, 'model', file.name)));
+    }
+    await assert.rejects(readSavedModelFiles(join(dir, 'empty')), /no trained model/);
   });
 });

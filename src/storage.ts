@@ -1,0 +1,19 @@
+import * as vscode from 'vscode';
+
+/**
+ * The extension's global storage as a local path (the data set and the trained model live there).
+ * This is a Node extension: its host runs where its storage is a local `file:` folder, even when
+ * the workspace is virtual or remote, so `fsPath` is right for this URI and for no workspace URI.
+ */
+export function storagePath(context: vscode.ExtensionContext): string {
+  const uri = context.globalStorageUri;
+  if (uri.scheme !== 'file') {
+    throw new Error(`The extension's storage is not a local folder (${uri.toString()}).`);
+  }
+  return uri.fsPath;
+}
+
+/** The first workspace folder on the local disk, if any: a relative data set path is resolved against it. */
+export function firstLocalWorkspaceFolder(): string | undefined {
+  return vscode.workspace.workspaceFolders?.find((folder) => folder.uri.scheme === 'file')?.uri.fsPath;
+}
