@@ -1,6 +1,6 @@
 // Starts code-server (VS Code's server and web workbench) on a free loopback port, isolated from
 // the user's own editor state, and stops its whole process group afterwards.
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -9,10 +9,19 @@ import { codeServerEntry, extensionId, extensionVersion, node24, repoRoot } from
 export interface CodeServerOptions {
   /** Folder for this instance's settings, extensions, logs and home; created if missing. */
   stateDir: string;
-  /** Folder opened in the workbench. */
+  /** Folder opened in the workbench, or a `.code-workspace` file for a multi-root workspace. */
   workspace: string;
-  /** Installs the repository's extension by linking it into the extensions folder. */
-  installExtension?: boolean;
+  /**
+   * How the extension gets into the editor: `link` links the repository into the extensions
+   * folder (the development copy); a `.vsix` path installs that package as a user would, with
+   * `--install-extension`; absent, it is not installed (a page may load it as under development).
+   */
+  install?: 'link' | { vsix: string };
+  /**
+   * Opens the workspace in Restricted Mode, as VS Code does for a folder whose authors the user has
+   * not trusted. Otherwise workspace trust is off, as the harness' other sessions need it.
+   */
+  restrictedMode?: boolean;
   /** Lets a page load an extension under development and run its tests (see `payloadUrl`). */
   enableTestDriver?: boolean;
   /** User settings on top of the harness' quiet defaults, e.g. a small training subset. */
@@ -29,6 +38,8 @@ export interface RunningCodeServer {
   userSettingsFile: string;
   /** This extension's global storage folder (where the trained model is saved). */
   globalStorage: string;
+  /** The folder extensions are installed into. */
+  extensionsDir: string;
   /** The workbench with an extension under development (and optionally its tests) loaded. */
   payloadUrl(payload: [string, string][]): string;
   /** `vscode-remote://` form of a local path, as the payload expects. */
@@ -44,7 +55,6 @@ const USER_SETTINGS = {
   'extensions.autoCheckUpdates': false,
   'git.enabled': false,
   'workbench.tips.enabled': false,
-  'security.workspace.trust.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
@@ -98,11 +108,28 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const home = join(stateDir, 'home');
   const userDataDir = join(stateDir, 'user-data');
   const extensionsDir = join(stateDir, 'extensions');
-  for (const dir of [home, join(userDataDir, 'User'), extensionsDir, join(stateDir, 'tmp'), workspace]) {
+  const isWorkspaceFile = workspace.endsWith('.code-workspace');
+  for (const dir of [home, join(userDataDir, 'User'), extensionsDir, join(stateDir, 'tmp'), ...(isWorkspaceFile ? [] : [workspace])]) {
     mkdirSync(dir, { recursive: true });
   }
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...options.settings }, null, 2));
-  if (options.installExtension) {
+  const trust = options.restrictedMode
+    ? // Trust on, and no start-up prompt: the folder stays untrusted, so the editor is in Restricted Mode.
+      { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+    : { 'security.workspace.trust.enabled': false };
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...USER_SETTINGS, ...trust, ...options.settings }, null, 2),
+  );
+  const env = {
+    ...process.env,
+    HOME: home,
+    TMPDIR: join(stateDir, 'tmp'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+  };
+  const install = options.install;
+  if (install === 'link') {
     try {
       symlinkSync(repoRoot, join(extensionsDir, `${extensionId}-${extensionVersion}`));
     } catch (error) {
@@ -110,6 +137,13 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
         throw error;
       }
     }
+  } else if (install) {
+    // The editor's own installer unpacks the package into the extensions folder, as for a user.
+    execFileSync(
+      node24,
+      [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', install.vsix],
+      { cwd: stateDir, env, stdio: 'pipe', timeout: 120_000 },
+    );
   }
   const port = options.port ?? (await freePort());
   const log = join(stateDir, 'code-server.log');
@@ -122,7 +156,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.restrictedMode ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     // Without it every closed browser leaves an extension host alive for hours.
     '--reconnection-grace-time', '5',
@@ -134,14 +168,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     // Its own process group, so that stop() reaches every process it starts.
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: {
-      ...process.env,
-      HOME: home,
-      TMPDIR: join(stateDir, 'tmp'),
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_DATA_HOME: join(home, '.local', 'share'),
-      XDG_CACHE_HOME: join(home, '.cache'),
-    },
+    env,
   });
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -162,15 +189,17 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     throw error;
   }
   const base = `http://127.0.0.1:${port}`;
+  const opened = `${isWorkspaceFile ? 'workspace' : 'folder'}=${encodeURIComponent(workspace)}`;
   const remoteUri = (path: string) => `vscode-remote://127.0.0.1:${port}${path}`;
   return {
     port,
-    url: `${base}/?folder=${encodeURIComponent(workspace)}`,
+    url: `${base}/?${opened}`,
     log,
     userSettingsFile: join(userDataDir, 'User', 'settings.json'),
     globalStorage: join(userDataDir, 'User', 'globalStorage', extensionId),
+    extensionsDir,
     remoteUri,
-    payloadUrl: (payload) => `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    payloadUrl: (payload) => `${base}/?${opened}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
     stop,
   };
 }

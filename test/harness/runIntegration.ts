@@ -1,19 +1,34 @@
 // Runs the integration suite (test/integration) inside code-server's extension host while the
 // workbench, and so the extension's webviews, run in Chromium. Exits with the suite's result.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser } from './browser';
 import { startCodeServer } from './codeServer';
 import { outputRoot, repoRoot } from './paths';
 import { createSampleWorkspace } from './sampleWorkspace';
+import { seedTrainedModel } from './seedModel';
+import { VIRTUAL_FOLDER_NAME, VIRTUAL_SCHEME } from '../integration/virtualFolder';
 
 const SUITE_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * A workspace whose only folder is in the suite's in-memory file system: a virtual workspace,
+ * where VS Code runs only extensions that declare they can work without local files.
+ */
+function createVirtualWorkspace(stateDir: string): string {
+  const file = join(stateDir, 'virtual.code-workspace');
+  writeFileSync(file, JSON.stringify({ folders: [{ name: VIRTUAL_FOLDER_NAME, uri: `${VIRTUAL_SCHEME}:/` }] }, null, 2));
+  return file;
+}
 
 async function main(): Promise<number> {
   const stateDir = join(outputRoot, 'integration');
   const report = join(stateDir, 'report.txt');
-  const workspace = createSampleWorkspace(join(stateDir, 'workspace'));
+  // Pictures on disk, for the suite to compare with the same pictures in the virtual folder.
+  const sampleFolder = createSampleWorkspace(join(stateDir, 'workspace'));
+  const workspace = createVirtualWorkspace(stateDir);
   const server = await startCodeServer({ stateDir: join(stateDir, 'code-server'), workspace, enableTestDriver: true });
+  await seedTrainedModel(server.globalStorage);
   const browser = await launchBrowser(join(stateDir, 'browser'));
   try {
     const exitCode = new Promise<number>((resolve) => {
@@ -22,7 +37,7 @@ async function main(): Promise<number> {
     const url = server.payloadUrl([
       ['extensionDevelopmentPath', server.remoteUri(repoRoot)],
       ['extensionTestsPath', server.remoteUri(join(repoRoot, 'out', 'test', 'integration', 'index'))],
-      ['extensionEnvironment', JSON.stringify({ FASHION_TEST_REPORT: report })],
+      ['extensionEnvironment', JSON.stringify({ FASHION_TEST_REPORT: report, FASHION_SAMPLE_FOLDER: sampleFolder })],
     ]);
     await browser.page.goto(url);
     const timeout = new Promise<number>((resolve) =>

@@ -1,0 +1,48 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ClassifiedMessage } from '../../src/shared/resultsProtocol';
+import { MemoryFileSystem } from './memoryFileSystem';
+import { VIRTUAL_FOLDER_NAME, VIRTUAL_SCHEME } from './virtualFolder';
+
+async function classify(uri: vscode.Uri): Promise<ClassifiedMessage['results'][number]> {
+  const message = await vscode.commands.executeCommand<ClassifiedMessage | undefined>('fashionClassifier.classifyImage', uri, [uri]);
+  assert.ok(message, `no result for ${uri.toString()} (is a trained model saved?)`);
+  assert.equal(message.results.length, 1);
+  return message.results[0];
+}
+
+describe('In a virtual workspace', () => {
+  const memory = new MemoryFileSystem();
+  let registration: vscode.Disposable;
+
+  before(() => {
+    registration = vscode.workspace.registerFileSystemProvider(VIRTUAL_SCHEME, memory, { isReadonly: true });
+  });
+
+  after(() => registration.dispose());
+
+  it('runs the extension in a workspace whose only folder is on no disk', () => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    assert.deepEqual(
+      folders.map((folder) => [folder.uri.scheme, folder.name]),
+      [[VIRTUAL_SCHEME, VIRTUAL_FOLDER_NAME]],
+    );
+    assert.equal(vscode.extensions.getExtension('fashionlab.fashion-classifier')?.isActive, true);
+  });
+
+  it('classifies a picture from that folder exactly as the same picture on disk', async () => {
+    const sampleFolder = process.env.FASHION_SAMPLE_FOLDER;
+    assert.ok(sampleFolder, 'FASHION_SAMPLE_FOLDER names the sample pictures on disk');
+    const diskShirt = vscode.Uri.joinPath(vscode.Uri.file(sampleFolder), 'shirt.png');
+    const virtualShirt = vscode.Uri.from({ scheme: VIRTUAL_SCHEME, path: '/pictures/shirt.png' });
+    memory.add(virtualShirt, await vscode.workspace.fs.readFile(diskShirt));
+
+    const fromDisk = await classify(diskShirt);
+    const fromMemory = await classify(virtualShirt);
+    assert.equal(fromMemory.error, undefined, fromMemory.error);
+    assert.equal(fromMemory.name, 'pictures/shirt.png');
+    assert.ok(Number.isInteger(fromMemory.predictedClass) && fromMemory.predictedClass! >= 0 && fromMemory.predictedClass! < 10);
+    assert.equal(fromMemory.predictedClass, fromDisk.predictedClass);
+    assert.equal(fromMemory.confidence, fromDisk.confidence);
+  });
+});
