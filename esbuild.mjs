@@ -76,6 +76,7 @@ if (tests) {
       outbase: 'test',
     }),
     options('end-to-end tests', { ...nodeTest, entryPoints: tsFiles('test/e2e', '.test.ts'), outdir: 'out/test/e2e' }),
+    options('packaged extension tests', { ...nodeTest, entryPoints: tsFiles('test/vsix', '.test.ts'), outdir: 'out/test/vsix' }),
   );
 }
 

@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, WorkbenchBrowser, Workbench } from '../harness/browser';
-import { RunningCodeServer, startCodeServer } from '../harness/codeServer';
+import { CodeServerOptions, RunningCodeServer, startCodeServer } from '../harness/codeServer';
 import { outputRoot } from '../harness/paths';
 import { createSampleWorkspace } from '../harness/sampleWorkspace';
 
@@ -17,6 +17,10 @@ export interface EditorSession {
 export interface EditorSessionOptions {
   /** User settings for this session. */
   settings?: Record<string, unknown>;
+  /** How the extension is installed: the development copy by default. */
+  install?: CodeServerOptions['install'];
+  /** Opens the workspace in Restricted Mode (untrusted). */
+  restrictedMode?: boolean;
   /** Adds files to the sample workspace before the editor opens it. */
   prepareWorkspace?: (dir: string) => void;
 }
@@ -34,7 +38,7 @@ export async function startEditorSession(name: string, options: EditorSessionOpt
     await server?.stop();
   };
   try {
-    server = await startCodeServer({ stateDir: join(stateDir, 'code-server'), workspace, installExtension: true, settings: options.settings });
+    server = await startCodeServer({ stateDir: join(stateDir, 'code-server'), workspace, install: options.install ?? 'link', restrictedMode: options.restrictedMode, settings: options.settings });
     browser = await launchBrowser(join(stateDir, 'browser'));
     const workbench = new Workbench(browser.page, join(outputRoot, 'screenshots'));
     await workbench.open(server.url);

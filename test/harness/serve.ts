@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const stateDir = join(outputRoot, 'editor');
   const workspace = createSampleWorkspace(join(stateDir, 'workspace'));
   const port = process.env.PORT ? Number(process.env.PORT) : undefined;
-  const server = await startCodeServer({ stateDir: join(stateDir, 'code-server'), workspace, installExtension: true, port });
+  const server = await startCodeServer({ stateDir: join(stateDir, 'code-server'), workspace, install: 'link', port });
   console.log(`\nFashion Classifier is running in VS Code at:\n\n  ${server.url}\n`);
   console.log('Open it in a browser, then run "Fashion Classifier: Train Fashion Classifier" from the Command Palette (F1).');
   console.log(`Editor log: ${server.log}\nPress Ctrl+C to stop.`);

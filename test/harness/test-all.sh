@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: installs what is missing, type-checks, builds, then runs the three layers of tests
-# (unit in Node, integration in the editor's extension host, end-to-end in the browser) and
-# exits non-zero when any of them fails. Every layer runs even when an earlier one failed.
+# `npm test`: installs what is missing, type-checks, builds, then runs the four layers of tests
+# (unit in Node, integration in the editor's extension host, end-to-end in the browser, and the
+# packaged VSIX installed as a user installs it) and exits non-zero when any of them fails.
+# Every layer runs even when an earlier one failed.
 set -uo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -41,6 +42,8 @@ run_layer() {
 run_layer unit npx mocha --config test/unit/.mocharc.json
 run_layer integration node out/test/harness/runIntegration.js
 run_layer e2e npx mocha --config test/e2e/.mocharc.json
+# Last: packaging rebuilds dist/ for production, as a release does.
+run_layer vsix npx mocha --config test/vsix/.mocharc.json
 
 leftover=$(pgrep -f "$repo/test-output/" || true)
 if [ -n "$leftover" ]; then
