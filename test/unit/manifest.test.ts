@@ -1,0 +1,44 @@
+// What a gallery listing and VS Code's workspace restrictions need from package.json.
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { readImageSize } from '../../src/shared/imageHeader';
+
+const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+
+describe('package.json', () => {
+  it('has a PNG icon of at least 128 x 128 pixels', () => {
+    assert.match(manifest.icon, /\.png$/);
+    const bytes = readFileSync(manifest.icon);
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    const { width, height } = readImageSize(bytes);
+    assert.ok(width >= 128 && height >= 128, `${width} x ${height}`);
+  });
+
+  it('carries what a listing shows: links, keywords, categories, banner, changelog', () => {
+    assert.match(manifest.repository?.url, /^https:\/\//);
+    assert.match(manifest.bugs?.url, /^https:\/\//);
+    assert.match(manifest.homepage, /^https:\/\//);
+    assert.ok(manifest.keywords.length >= 3 && manifest.keywords.length <= 30, 'keywords');
+    assert.deepEqual(manifest.categories, ['Machine Learning', 'Education', 'Visualization']);
+    assert.match(manifest.galleryBanner?.color, /^#[0-9a-f]{6}$/i);
+    assert.ok(existsSync('CHANGELOG.md'));
+    assert.match(readFileSync('.vscodeignore', 'utf8'), /^!CHANGELOG\.md$/m);
+  });
+
+  it('runs in Restricted Mode without letting a workspace choose the data set folder', () => {
+    const { untrustedWorkspaces } = manifest.capabilities;
+    assert.equal(untrustedWorkspaces.supported, 'limited');
+    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations, ['fashionClassifier.datasetPath']);
+    assert.ok(manifest.contributes.configuration.properties[untrustedWorkspaces.restrictedConfigurations[0]]);
+  });
+
+  it('declares virtual workspaces supported', () => {
+    assert.equal(manifest.capabilities.virtualWorkspaces.supported, true);
+  });
+
+  it('points the README at a screenshot that ships in media/', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const [, path] = /!\[[^\]]+\]\((media\/[^)]+\.png)\)/.exec(readme) ?? [];
+    assert.ok(path && existsSync(path), `README screenshot ${path}`);
+  });
+});
