@@ -64,7 +64,10 @@ const bundles = [
 ];
 
 if (tests) {
-  const tsFiles = (dir, suffix = '.ts') => readdirSync(dir).filter((f) => f.endsWith(suffix)).map((f) => join(dir, f));
+  const tsFiles = (dir, suffix = '.ts') =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith(suffix))
+      .map((f) => join(dir, f));
   // Test bundles resolve their packages from node_modules at run time, like the code under test would.
   const nodeTest = { platform: 'node', format: 'cjs', target: 'node20', packages: 'external', external: ['vscode'] };
   bundles.push(
@@ -76,7 +79,11 @@ if (tests) {
       outbase: 'test',
     }),
     options('end-to-end tests', { ...nodeTest, entryPoints: tsFiles('test/e2e', '.test.ts'), outdir: 'out/test/e2e' }),
-    options('packaged extension tests', { ...nodeTest, entryPoints: tsFiles('test/vsix', '.test.ts'), outdir: 'out/test/vsix' }),
+    options('packaged extension tests', {
+      ...nodeTest,
+      entryPoints: tsFiles('test/vsix', '.test.ts'),
+      outdir: 'out/test/vsix',
+    }),
   );
 }
 

@@ -10,8 +10,9 @@ export function activate(context: vscode.ExtensionContext): FashionClassifierApi
     vscode.commands.registerCommand('fashionClassifier.train', () => {
       ClassifierPanel.createOrShow(context);
     }),
-    vscode.commands.registerCommand('fashionClassifier.classifyImage', (clicked?: vscode.Uri, selection?: vscode.Uri[]) =>
-      classifyImage(context, clicked, selection),
+    vscode.commands.registerCommand(
+      'fashionClassifier.classifyImage',
+      (clicked?: vscode.Uri, selection?: vscode.Uri[]) => classifyImage(context, clicked, selection),
     ),
     vscode.commands.registerCommand('fashionClassifier.exportModel', () => exportTrainedModel(context)),
     { dispose: () => ClassifierPanel.currentPanel?.dispose() },

@@ -1,7 +1,15 @@
 // The panel's state machine: what the host says, what the learner clicks, and which step of the
 // tutorial the page shows.
 import { assertNever, HostToWebview } from '../src/shared/protocol';
-import { createModel, describeModel, disposeModel, firstExamples, IMAGE_SIDE, PIXELS_PER_IMAGE, splitExamples } from '../src/shared/ml';
+import {
+  createModel,
+  describeModel,
+  disposeModel,
+  firstExamples,
+  IMAGE_SIDE,
+  PIXELS_PER_IMAGE,
+  splitExamples,
+} from '../src/shared/ml';
 import type { SavedRun } from '../src/shared/savedRun';
 import type { TrainingSettings } from '../src/shared/settings';
 import { settleReply } from './hostRequests';
@@ -71,7 +79,11 @@ export class PanelController {
     }
     if (backendChanged) {
       this.backend = await activateBackend(settings.backend, this.wasmFolderUrl);
-      this.views.training.showBackend({ name: this.backend.name, renderer: this.backend.glRenderer ?? undefined, reason: this.backend.reason });
+      this.views.training.showBackend({
+        name: this.backend.name,
+        renderer: this.backend.glRenderer ?? undefined,
+        reason: this.backend.reason,
+      });
     }
     const model = createModel(settings);
     this.views.model.show(describeModel(model), settings);
@@ -87,7 +99,10 @@ export class PanelController {
       this.showDataSummary();
       const samples = firstExamples(this.dataset.train, SAMPLE_IMAGES);
       this.views.data.showSamples(
-        Array.from(samples.labels, (label, i) => ({ label, pixels: samples.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE) })),
+        Array.from(samples.labels, (label, i) => ({
+          label,
+          pixels: samples.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE),
+        })),
       );
       if (!this.run) {
         this.views.training.setState('ready');
@@ -95,7 +110,10 @@ export class PanelController {
       }
     } catch (error) {
       const reason = errorMessage(error);
-      this.views.status.show(`The data set could not be loaded: ${reason} Close this panel and run "Train Fashion Classifier" again to retry.`, 'error');
+      this.views.status.show(
+        `The data set could not be loaded: ${reason} Close this panel and run "Train Fashion Classifier" again to retry.`,
+        'error',
+      );
     }
   }
 

@@ -8,7 +8,10 @@ export async function exportTrainedModel(context: vscode.ExtensionContext): Prom
   const storage = storagePath(context);
   if (!(await hasSavedModel(storage))) {
     const trainNow = 'Train now';
-    const choice = await vscode.window.showWarningMessage('There is no trained Fashion Classifier model to export yet.', trainNow);
+    const choice = await vscode.window.showWarningMessage(
+      'There is no trained Fashion Classifier model to export yet.',
+      trainNow,
+    );
     if (choice === trainNow) {
       await vscode.commands.executeCommand('fashionClassifier.train');
     }
@@ -31,7 +34,9 @@ export async function exportTrainedModel(context: vscode.ExtensionContext): Prom
       await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, file.name), file.bytes);
     }
     const where = folder.scheme === 'file' ? folder.fsPath : folder.toString();
-    void vscode.window.showInformationMessage(`Exported the model to ${where} (${files.length} files). Load it with tf.loadLayersModel.`);
+    void vscode.window.showInformationMessage(
+      `Exported the model to ${where} (${files.length} files). Load it with tf.loadLayersModel.`,
+    );
   } catch (error) {
     void vscode.window.showErrorMessage(`Fashion Classifier: export failed: ${errorMessage(error)}`);
   }

@@ -20,7 +20,11 @@ export async function readImageForClassification(uri: vscode.Uri, id: number): P
       return { id, name, error: 'The file is empty.' };
     }
     if (stat.size > MAX_IMAGE_FILE_BYTES) {
-      return { id, name, error: `The file is ${(stat.size / 1024 / 1024).toFixed(0)} MB; images up to 50 MB are classified. Save a smaller copy.` };
+      return {
+        id,
+        name,
+        error: `The file is ${(stat.size / 1024 / 1024).toFixed(0)} MB; images up to 50 MB are classified. Save a smaller copy.`,
+      };
     }
     const bytes = await vscode.workspace.fs.readFile(uri);
     const size = readImageSize(bytes);

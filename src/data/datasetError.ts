@@ -23,5 +23,7 @@ export class DatasetCancelledError extends Error {
 
 /** True for the errors Node raises when an AbortSignal fires. */
 export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || (error as NodeJS.ErrnoException).code === 'ABORT_ERR');
+  return (
+    error instanceof Error && (error.name === 'AbortError' || (error as NodeJS.ErrnoException).code === 'ABORT_ERR')
+  );
 }

@@ -60,7 +60,9 @@ async function follow(url: URL, options: DownloadOptions, redirectsLeft: number)
   }
   if (status !== 200) {
     response.destroy();
-    throw new DatasetError(`${url.href}: the server answered HTTP ${status} ${response.statusMessage ?? ''}`.trim() + '.');
+    throw new DatasetError(
+      `${url.href}: the server answered HTTP ${status} ${response.statusMessage ?? ''}`.trim() + '.',
+    );
   }
   return exchange;
 }
@@ -74,21 +76,32 @@ function get(url: URL, options: DownloadOptions): Promise<Exchange> {
     }
     let failure: DatasetError | undefined;
     // identity: a server that compressed the .gz once more would only waste time.
-    const request = client.get(url, { signal: options.signal, headers: { 'accept-encoding': 'identity' } }, (response) =>
-      resolve({ response, failure: () => failure }),
+    const request = client.get(
+      url,
+      { signal: options.signal, headers: { 'accept-encoding': 'identity' } },
+      (response) => resolve({ response, failure: () => failure }),
     );
     const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     // The socket timeout covers the whole exchange: connecting, waiting for headers and the body.
     request.setTimeout(idleMs, () => {
-      failure = new DatasetError(`${url.href}: no data from ${url.host} for ${idleMs / 1000} s; the connection stalled.`);
+      failure = new DatasetError(
+        `${url.href}: no data from ${url.host} for ${idleMs / 1000} s; the connection stalled.`,
+      );
       request.destroy(failure);
     });
-    request.on('error', (error) => reject(failure ?? networkError(error, `${url.href}: the request failed`, options.signal)));
+    request.on('error', (error) =>
+      reject(failure ?? networkError(error, `${url.href}: the request failed`, options.signal)),
+    );
   });
 }
 
 /** The response body, with progress, ending in an error unless every announced byte arrived. */
-async function* body(exchange: Exchange, total: number | undefined, label: string, options: DownloadOptions): AsyncGenerator<Buffer> {
+async function* body(
+  exchange: Exchange,
+  total: number | undefined,
+  label: string,
+  options: DownloadOptions,
+): AsyncGenerator<Buffer> {
   let received = 0;
   try {
     for await (const chunk of exchange.response) {
@@ -97,7 +110,8 @@ async function* body(exchange: Exchange, total: number | undefined, label: strin
       yield chunk as Buffer;
     }
   } catch (error) {
-    const got = total === undefined ? formatBytes(received) : `${received.toLocaleString('en-US')} of ${formatBytes(total)}`;
+    const got =
+      total === undefined ? formatBytes(received) : `${received.toLocaleString('en-US')} of ${formatBytes(total)}`;
     throw exchange.failure() ?? networkError(error, `${label}: the connection broke after ${got}`, options.signal);
   } finally {
     exchange.response.destroy();
@@ -109,7 +123,11 @@ async function* body(exchange: Exchange, total: number | undefined, label: strin
   }
 }
 
-function networkError(error: unknown, label: string, signal: AbortSignal | undefined): DatasetError | DatasetCancelledError {
+function networkError(
+  error: unknown,
+  label: string,
+  signal: AbortSignal | undefined,
+): DatasetError | DatasetCancelledError {
   if (signal?.aborted || isAbortError(error)) {
     return new DatasetCancelledError();
   }

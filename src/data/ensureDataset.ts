@@ -88,7 +88,9 @@ function downloadWithProgress(local: LocalSearch): Thenable<PreparedDataset> {
 
 function showFailure(error: unknown): void {
   if (error instanceof DatasetCancelledError) {
-    void vscode.window.showInformationMessage('Fashion-MNIST download cancelled; the files already verified are kept for next time.');
+    void vscode.window.showInformationMessage(
+      'Fashion-MNIST download cancelled; the files already verified are kept for next time.',
+    );
     return;
   }
   const message = errorMessage(error);

@@ -15,7 +15,13 @@
 // a folder that went bad is reported rather than masked by an older copy.
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { DATASET_FOLDER, DatasetFileSpec, DatasetSpec, FASHION_MNIST, FASHION_MNIST_DOWNLOAD_BASE } from '../shared/datasetFiles';
+import {
+  DATASET_FOLDER,
+  DatasetFileSpec,
+  DatasetSpec,
+  FASHION_MNIST,
+  FASHION_MNIST_DOWNLOAD_BASE,
+} from '../shared/datasetFiles';
 import { DatasetError } from './datasetError';
 import { downloadVerified } from './download';
 import { installVerified, readChunks, verifyFile } from './verifyFile';
@@ -147,7 +153,8 @@ export async function findLocalDataset(options: LocalOptions): Promise<LocalSear
     search.missing.push({
       file,
       problems: problems.map(
-        (problem) => `${problem} Reinstall Debian's package to repair it: sudo apt-get install --reinstall dataset-fashion-mnist.`,
+        (problem) =>
+          `${problem} Reinstall Debian's package to repair it: sudo apt-get install --reinstall dataset-fashion-mnist.`,
       ),
     });
   }
@@ -162,7 +169,9 @@ export async function downloadMissing(search: LocalSearch, options: DownloadStep
   let doneBytes = 0;
   for (const { file, problems } of search.missing) {
     if (!options.downloadBase) {
-      throw new DatasetError(cannotGet(file, [...problems, `${file.name} was not found, and no download address is set.`]));
+      throw new DatasetError(
+        cannotGet(file, [...problems, `${file.name} was not found, and no download address is set.`]),
+      );
     }
     const url = new URL(`${file.name}.gz`, withTrailingSlash(options.downloadBase)).href;
     const target = join(search.folder, file.name);
@@ -172,7 +181,12 @@ export async function downloadMissing(search: LocalSearch, options: DownloadStep
         idleTimeoutMs: options.idleTimeoutMs,
         onProgress: (received, total) => {
           const share = total ? Math.min(1, received / total) : 0;
-          options.onProgress?.({ file: `${file.name}.gz`, received, total, fraction: (doneBytes + share * file.bytes) / totalBytes });
+          options.onProgress?.({
+            file: `${file.name}.gz`,
+            received,
+            total,
+            fraction: (doneBytes + share * file.bytes) / totalBytes,
+          });
         },
       });
     } catch (error) {
@@ -195,7 +209,11 @@ export async function downloadMissing(search: LocalSearch, options: DownloadStep
  * home folder, as people write it in settings; a relative path is taken from the first
  * workspace folder, the only base a person could mean.
  */
-export function resolveSettingPath(raw: unknown, home: string, workspaceFolder: string | undefined): string | undefined {
+export function resolveSettingPath(
+  raw: unknown,
+  home: string,
+  workspaceFolder: string | undefined,
+): string | undefined {
   if (typeof raw !== 'string' || raw.trim() === '') {
     return undefined;
   }
@@ -209,9 +227,12 @@ export function resolveSettingPath(raw: unknown, home: string, workspaceFolder: 
   if (workspaceFolder) {
     return resolve(workspaceFolder, path);
   }
-  throw new DatasetError(`The setting ${DATASET_SETTING} is a relative path (${path}) and no folder is open; use an absolute path.`, {
-    involvesSetting: true,
-  });
+  throw new DatasetError(
+    `The setting ${DATASET_SETTING} is a relative path (${path}) and no folder is open; use an absolute path.`,
+    {
+      involvesSetting: true,
+    },
+  );
 }
 
 function cannotGet(file: DatasetFileSpec, problems: string[]): string {
@@ -251,7 +272,11 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /** Whether our own copy is good; a bad one is deleted, as it is only a cache and must not look complete. */
-async function storedCopyIsGood(target: string, file: DatasetFileSpec, signal: AbortSignal | undefined): Promise<boolean> {
+async function storedCopyIsGood(
+  target: string,
+  file: DatasetFileSpec,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
   if (!(await isFile(target))) {
     return false;
   }

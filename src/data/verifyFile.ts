@@ -104,7 +104,9 @@ function contentCheck(file: DatasetFileSpec, label: string) {
         );
       }
       if (hash.digest('hex') !== file.sha256) {
-        throw new DatasetError(`${label}: its content does not match the SHA-256 checksum of ${file.name}; the data is corrupt.`);
+        throw new DatasetError(
+          `${label}: its content does not match the SHA-256 checksum of ${file.name}; the data is corrupt.`,
+        );
       }
     },
   };
@@ -165,7 +167,7 @@ export function toDatasetError(error: unknown, label: string): DatasetError | Da
     return new DatasetCancelledError();
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = (errorMessage(error)).replace(/\.$/, '');
+  const message = errorMessage(error).replace(/\.$/, '');
   if (typeof code === 'string' && code.startsWith('Z_')) {
     return new DatasetError(`${label}: the gzip data is damaged or cut short (${message}).`);
   }

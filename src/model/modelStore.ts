@@ -80,7 +80,9 @@ export async function recoverInterruptedSave(storageDir: string): Promise<void> 
 export async function saveModel(storageDir: string, model: ModelToSave): Promise<string> {
   const expected = expectedWeightBytes(model.weightSpecs);
   if (model.weightData.byteLength !== expected) {
-    throw new Error(`The weights are ${model.weightData.byteLength} bytes, but the model needs ${expected}; nothing was saved.`);
+    throw new Error(
+      `The weights are ${model.weightData.byteLength} bytes, but the model needs ${expected}; nothing was saved.`,
+    );
   }
   await mkdir(storageDir, { recursive: true });
   await recoverInterruptedSave(storageDir);
@@ -143,7 +145,9 @@ export async function hasSavedModel(storageDir: string): Promise<boolean> {
 }
 
 /** The saved model's files by name, read together, for an export to any file system the editor reaches. */
-export async function readSavedModelFiles(storageDir: string): Promise<{ name: (typeof MODEL_FILES)[number]; bytes: Uint8Array }[]> {
+export async function readSavedModelFiles(
+  storageDir: string,
+): Promise<{ name: (typeof MODEL_FILES)[number]; bytes: Uint8Array }[]> {
   const modelPath = join(storageDir, MODEL_FOLDER);
   if (!(await hasSavedModel(storageDir))) {
     throw new Error('There is no trained model to export yet.');

@@ -31,7 +31,10 @@ export class ClassifierPanel {
       {
         enableScripts: true,
         // The bundles and assets, plus the verified data set files the panel fetches.
-        localResourceRoots: [...panelResourceRoots(context.extensionUri), vscode.Uri.joinPath(context.globalStorageUri, DATASET_FOLDER)],
+        localResourceRoots: [
+          ...panelResourceRoots(context.extensionUri),
+          vscode.Uri.joinPath(context.globalStorageUri, DATASET_FOLDER),
+        ],
         // A training run lives in the webview; without this, switching tabs would end it.
         retainContextWhenHidden: true,
       },
@@ -74,7 +77,9 @@ export class ClassifierPanel {
         break;
       case 'trainingStarted':
         this.training?.dispose();
-        this.training = new TrainingNotification(message.epochs, message.backend, () => this.post({ type: 'stopTraining' }));
+        this.training = new TrainingNotification(message.epochs, message.backend, () =>
+          this.post({ type: 'stopTraining' }),
+        );
         break;
       case 'trainingProgress':
         this.training?.update(message);
@@ -82,7 +87,9 @@ export class ClassifierPanel {
       case 'trainingEnded':
         this.endTraining();
         if (message.outcome === 'failed') {
-          void vscode.window.showErrorMessage(`Fashion Classifier: training failed: ${message.message ?? 'unknown error'}`);
+          void vscode.window.showErrorMessage(
+            `Fashion Classifier: training failed: ${message.message ?? 'unknown error'}`,
+          );
         }
         break;
       case 'saveModel':
@@ -118,7 +125,9 @@ export class ClassifierPanel {
     } catch (error) {
       const message = errorMessage(error);
       this.post({ type: 'modelSaved', inReplyTo: request.id, error: message });
-      void vscode.window.showErrorMessage(`Fashion Classifier: the model could not be saved (the previous one is unchanged): ${message}`);
+      void vscode.window.showErrorMessage(
+        `Fashion Classifier: the model could not be saved (the previous one is unchanged): ${message}`,
+      );
     }
   }
 

@@ -1,7 +1,12 @@
 import * as vscode from 'vscode';
 import { readTrainingSettings } from '../config';
 import { MODEL_FOLDER } from '../model/modelStore';
-import type { ClassifiedMessage, ImageToClassify, ResultsHostToWebview, ResultsWebviewToHost } from '../shared/resultsProtocol';
+import type {
+  ClassifiedMessage,
+  ImageToClassify,
+  ResultsHostToWebview,
+  ResultsWebviewToHost,
+} from '../shared/resultsProtocol';
 import { assertNever } from '../shared/protocol';
 import { buildWebviewHtml, panelResourceRoots } from './webviewHtml';
 
@@ -28,7 +33,10 @@ export class ResultsPanel {
       {
         enableScripts: true,
         // The bundles and assets, plus the saved model the panel loads.
-        localResourceRoots: [...panelResourceRoots(context.extensionUri), vscode.Uri.joinPath(context.globalStorageUri, MODEL_FOLDER)],
+        localResourceRoots: [
+          ...panelResourceRoots(context.extensionUri),
+          vscode.Uri.joinPath(context.globalStorageUri, MODEL_FOLDER),
+        ],
         // Keeps the loaded model, so the next image is classified in milliseconds.
         retainContextWhenHidden: true,
       },
@@ -60,7 +68,9 @@ export class ResultsPanel {
   async classify(images: ImageToClassify[], modelVersion: string): Promise<ClassifiedMessage> {
     await this.ready;
     const batch = this.nextBatch++;
-    const modelUrl = this.panel.webview.asWebviewUri(vscode.Uri.joinPath(this.context.globalStorageUri, MODEL_FOLDER, 'model.json'));
+    const modelUrl = this.panel.webview.asWebviewUri(
+      vscode.Uri.joinPath(this.context.globalStorageUri, MODEL_FOLDER, 'model.json'),
+    );
     const done = new Promise<ClassifiedMessage>((resolve) => this.batchWaiters.set(batch, resolve));
     const message: ResultsHostToWebview = {
       type: 'classify',
@@ -84,9 +94,9 @@ export class ResultsPanel {
         this.batchWaiters.delete(message.batch);
         break;
       case 'copyResults':
-        void vscode.env.clipboard.writeText(message.text).then(() =>
-          vscode.window.showInformationMessage(`Copied the results as ${message.format}.`),
-        );
+        void vscode.env.clipboard
+          .writeText(message.text)
+          .then(() => vscode.window.showInformationMessage(`Copied the results as ${message.format}.`));
         break;
       case 'panelError':
         void vscode.window.showErrorMessage(`Fashion Classifier: ${message.message}`);

@@ -23,7 +23,8 @@ export async function datasetMessageFor(
   if (!dataset) {
     return {
       type: 'datasetFailed',
-      message: 'The Fashion-MNIST data set is not available; the notification said why. Fix that, then close this panel and run "Train Fashion Classifier" again.',
+      message:
+        'The Fashion-MNIST data set is not available; the notification said why. Fix that, then close this panel and run "Train Fashion Classifier" again.',
     };
   }
   const urls = Object.fromEntries(

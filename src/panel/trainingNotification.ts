@@ -12,7 +12,11 @@ export class TrainingNotification implements vscode.Disposable {
 
   constructor(epochs: number, backend: string, onCancel: () => void) {
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Training Fashion Classifier (${backend})`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Training Fashion Classifier (${backend})`,
+        cancellable: true,
+      },
       (progress, token) =>
         new Promise<void>((resolve) => {
           this.finish = resolve;
@@ -21,7 +25,10 @@ export class TrainingNotification implements vscode.Disposable {
           this.report = (update) => {
             const percent = Math.floor(update.fraction * 100);
             const left = update.secondsLeft === null ? '' : ` · about ${formatSeconds(update.secondsLeft)} left`;
-            progress.report({ increment: Math.max(0, percent - this.percentShown), message: `epoch ${update.epoch} of ${update.epochs}${left}` });
+            progress.report({
+              increment: Math.max(0, percent - this.percentShown),
+              message: `epoch ${update.epoch} of ${update.epochs}${left}`,
+            });
             this.percentShown = Math.max(percent, this.percentShown);
           };
         }),

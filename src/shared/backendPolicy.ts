@@ -23,7 +23,10 @@ export interface BackendPlan {
  */
 export function planBackends(choice: BackendChoice, glRenderer: string | null): BackendPlan {
   if (choice !== 'auto') {
-    return { order: [...new Set<BackendName>([choice, 'cpu'])], reason: `the fashionClassifier.backend setting asks for ${choice}` };
+    return {
+      order: [...new Set<BackendName>([choice, 'cpu'])],
+      reason: `the fashionClassifier.backend setting asks for ${choice}`,
+    };
   }
   if (glRenderer === null) {
     return { order: ['wasm', 'cpu'], reason: 'WebGL is not available in this editor' };

@@ -161,7 +161,11 @@ export function scaleToUnit(pixels: Uint8Array): Float32Array {
  * in a square padded with the (now dark) background, area-average to 28x28, scale to [0, 1].
  * A 28x28 gray image on a dark background comes out unchanged.
  */
-export function preprocessImage(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number): PreprocessedImage {
+export function preprocessImage(
+  rgba: Uint8ClampedArray | Uint8Array,
+  width: number,
+  height: number,
+): PreprocessedImage {
   const gray = toGrayscale(rgba, width, height);
   const inverted = borderMean(gray) > LIGHT_BORDER;
   const lightOnDark = inverted ? invert(gray) : gray;

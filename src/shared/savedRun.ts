@@ -31,13 +31,18 @@ export interface SavedRun {
 }
 
 function isNumberArray(value: unknown, length?: number): value is number[] {
-  return Array.isArray(value) && (length === undefined || value.length === length) && value.every((n) => typeof n === 'number' && Number.isFinite(n));
+  return (
+    Array.isArray(value) &&
+    (length === undefined || value.length === length) &&
+    value.every((n) => typeof n === 'number' && Number.isFinite(n))
+  );
 }
 
 function isSavedPrediction(value: unknown): value is SavedPrediction {
   const p = value as SavedPrediction;
   return (
-    typeof p === 'object' && p !== null &&
+    typeof p === 'object' &&
+    p !== null &&
     isNumberArray(p.pixels, 784) &&
     isNumberArray(p.probabilities, 10) &&
     Number.isInteger(p.trueLabel) &&
@@ -51,20 +56,29 @@ function isSavedPrediction(value: unknown): value is SavedPrediction {
  */
 export function parseSavedRun(value: unknown): SavedRun | undefined {
   const run = value as SavedRun;
-  if (typeof run !== 'object' || run === null || typeof run.finishedAt !== 'string' || typeof run.backend !== 'string') {
+  if (
+    typeof run !== 'object' ||
+    run === null ||
+    typeof run.finishedAt !== 'string' ||
+    typeof run.backend !== 'string'
+  ) {
     return undefined;
   }
   const history: TrainingHistory | undefined = parseHistory(run.history);
   const evaluation = run.evaluation;
   const valid =
     history !== undefined &&
-    typeof run.settings === 'object' && run.settings !== null &&
+    typeof run.settings === 'object' &&
+    run.settings !== null &&
     [run.trainCount, run.validationCount, run.testCount].every(Number.isInteger) &&
-    typeof evaluation === 'object' && evaluation !== null &&
+    typeof evaluation === 'object' &&
+    evaluation !== null &&
     typeof evaluation.loss === 'number' &&
     typeof evaluation.accuracy === 'number' &&
-    Array.isArray(evaluation.confusionMatrix) && evaluation.confusionMatrix.length === 10 &&
+    Array.isArray(evaluation.confusionMatrix) &&
+    evaluation.confusionMatrix.length === 10 &&
     evaluation.confusionMatrix.every((row) => isNumberArray(row, 10)) &&
-    Array.isArray(run.predictions) && run.predictions.every(isSavedPrediction);
+    Array.isArray(run.predictions) &&
+    run.predictions.every(isSavedPrediction);
   return valid ? run : undefined;
 }

@@ -26,7 +26,15 @@ import { lossAndAccuracy } from '../../src/shared/ml/trainingStep';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { loadDataset } from '../../webview/ml/loadDataset';
 import { median } from './report';
-import type { BenchBackend, BenchOptions, BenchResult, ColdLatency, ColdOptions, LoadedLatency, SerializedModel } from './types';
+import type {
+  BenchBackend,
+  BenchOptions,
+  BenchResult,
+  ColdLatency,
+  ColdOptions,
+  LoadedLatency,
+  SerializedModel,
+} from './types';
 
 /** When this script finished loading, counted from navigation start. */
 const scriptReadyMs = performance.now();
@@ -119,43 +127,64 @@ async function validationSeconds(model: tf.LayersModel, validation: LabeledTenso
 
 type Timing = Pick<
   BenchResult,
-  'extrapolated' | 'note' | 'batchesTimed' | 'samplesPerSecond' | 'meanSamplesPerSecond' | 'secondsPerEpoch' | 'trainSecondsPerEpoch' | 'validationSeconds' | 'epochs' | 'testAccuracy' | 'testExamples'
+  | 'extrapolated'
+  | 'note'
+  | 'batchesTimed'
+  | 'samplesPerSecond'
+  | 'meanSamplesPerSecond'
+  | 'secondsPerEpoch'
+  | 'trainSecondsPerEpoch'
+  | 'validationSeconds'
+  | 'epochs'
+  | 'testAccuracy'
+  | 'testExamples'
 >;
 
 /** Timing windows per sampled run: a burst of other work on the machine spoils one window, not the figure. */
 const WINDOWS = 5;
 
-
 /**
  * Times `batches` batches after a warm-up, in windows, and extrapolates the median window to an
  * epoch plus one validation pass.
  */
-async function timeSomeBatches(model: tf.LayersModel, train: LabeledTensors, validation: LabeledTensors, options: BenchOptions, peaks: MemoryPeaks): Promise<Timing> {
+async function timeSomeBatches(
+  model: tf.LayersModel,
+  train: LabeledTensors,
+  validation: LabeledTensors,
+  options: BenchOptions,
+  peaks: MemoryPeaks,
+): Promise<Timing> {
   const { batchSize } = options;
   const batchesPerEpoch = Math.ceil(train.ys.shape[0] / batchSize);
   // Batches are reported as the panel reports them; windows start and end on reported batches.
   const every = batchesPerReport(options.backend);
   const roundUp = (n: number) => Math.ceil(n / every) * every;
   const warmupBatches = roundUp(options.warmupBatches);
-  const windowSize = roundUp(Math.max(1, Math.floor(Math.min(options.batches!, batchesPerEpoch - warmupBatches - 1) / WINDOWS)));
+  const windowSize = roundUp(
+    Math.max(1, Math.floor(Math.min(options.batches!, batchesPerEpoch - warmupBatches - 1) / WINDOWS)),
+  );
   const batches = windowSize * WINDOWS;
   const stopSignal = new StopSignal();
   const windowEnds: number[] = [];
-  await trainModel(model, { train }, {
-    epochs: 1,
-    batchSize,
-    stopSignal,
-    reportEveryBatches: every,
-    onBatchEnd: ({ batch }) => {
-      peaks.sample();
-      if (batch >= warmupBatches && (batch - warmupBatches) % windowSize === 0) {
-        windowEnds.push(performance.now());
-      }
-      if (batch === warmupBatches + batches) {
-        stopSignal.stop();
-      }
+  await trainModel(
+    model,
+    { train },
+    {
+      epochs: 1,
+      batchSize,
+      stopSignal,
+      reportEveryBatches: every,
+      onBatchEnd: ({ batch }) => {
+        peaks.sample();
+        if (batch >= warmupBatches && (batch - warmupBatches) % windowSize === 0) {
+          windowEnds.push(performance.now());
+        }
+        if (batch === warmupBatches + batches) {
+          stopSignal.stop();
+        }
+      },
     },
-  });
+  );
   const windowSeconds = windowEnds.slice(1).map((end, i) => (end - windowEnds[i]) / 1000);
   const secondsPerBatch = median(windowSeconds) / windowSize;
   const trainSecondsPerEpoch = secondsPerBatch * batchesPerEpoch;
@@ -173,13 +202,24 @@ async function timeSomeBatches(model: tf.LayersModel, train: LabeledTensors, val
 }
 
 /** Trains full epochs, validation included, then evaluates on the test set. */
-async function trainFullEpochs(model: tf.LayersModel, train: LabeledTensors, validation: LabeledTensors, test: LabeledTensors, options: BenchOptions, peaks: MemoryPeaks): Promise<Timing> {
-  const result = await trainModel(model, { train, validation }, {
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    reportEveryBatches: batchesPerReport(options.backend),
-    onBatchEnd: () => peaks.sample(),
-  });
+async function trainFullEpochs(
+  model: tf.LayersModel,
+  train: LabeledTensors,
+  validation: LabeledTensors,
+  test: LabeledTensors,
+  options: BenchOptions,
+  peaks: MemoryPeaks,
+): Promise<Timing> {
+  const result = await trainModel(
+    model,
+    { train, validation },
+    {
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      reportEveryBatches: batchesPerReport(options.backend),
+      onBatchEnd: () => peaks.sample(),
+    },
+  );
   const epochs = result.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, valAccuracy: h.valAccuracy }));
   const secondsPerEpoch = epochs.reduce((sum, e) => sum + e.seconds, 0) / epochs.length;
   const evaluation = await evaluateModel(model, test.xs, test.ys, 512);
@@ -248,17 +288,30 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
 async function classifyCold(options: ColdOptions): Promise<ColdLatency> {
   // Decoding the transport format is not part of what the extension does.
   const weightData = Uint8Array.from(atob(options.model.weightsBase64), (c) => c.charCodeAt(0)).buffer;
-  const artifacts = { modelTopology: options.model.modelTopology as object, weightSpecs: options.model.weightSpecs as tf.io.WeightsManifestEntry[], weightData };
+  const artifacts = {
+    modelTopology: options.model.modelTopology as object,
+    weightSpecs: options.model.weightSpecs as tf.io.WeightsManifestEntry[],
+    weightData,
+  };
   const start = performance.now();
   await useBackend(options.backend, options.wasmUrl);
   const backendDone = performance.now();
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   const modelDone = performance.now();
-  const firstPredictionMs = await classifyOne(model, { pixels: Uint8Array.from(options.pixels), labels: Uint8Array.of(0) });
+  const firstPredictionMs = await classifyOne(model, {
+    pixels: Uint8Array.from(options.pixels),
+    labels: Uint8Array.of(0),
+  });
   model.dispose();
   const backendMs = backendDone - start;
   const loadModelMs = modelDone - backendDone;
-  return { scriptMs: scriptReadyMs, backendMs, loadModelMs, firstPredictionMs, totalMs: scriptReadyMs + backendMs + loadModelMs + firstPredictionMs };
+  return {
+    scriptMs: scriptReadyMs,
+    backendMs,
+    loadModelMs,
+    firstPredictionMs,
+    totalMs: scriptReadyMs + backendMs + loadModelMs + firstPredictionMs,
+  };
 }
 
 Object.assign(globalThis, { runBench, classifyCold });

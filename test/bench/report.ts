@@ -30,7 +30,10 @@ export function median(values: number[]): number {
 }
 
 /** Per configuration, the run of the median round (by seconds per epoch), with every round's figure. */
-export function medianRuns<T extends { secondsPerEpoch: number }>(runs: T[], key: (run: T) => string): (T & { roundSecondsPerEpoch: number[] })[] {
+export function medianRuns<T extends { secondsPerEpoch: number }>(
+  runs: T[],
+  key: (run: T) => string,
+): (T & { roundSecondsPerEpoch: number[] })[] {
   const groups = new Map<string, T[]>();
   runs.forEach((run) => groups.set(key(run), [...(groups.get(key(run)) ?? []), run]));
   return [...groups.values()].map((group) => {
@@ -83,27 +86,56 @@ export function ratios(runs: BenchResult[], torch: TorchReport | undefined): Rat
     }));
 }
 
-const fixed = (value: number | null | undefined, digits: number) => (value === null || value === undefined ? '-' : value.toFixed(digits));
+const fixed = (value: number | null | undefined, digits: number) =>
+  value === null || value === undefined ? '-' : value.toFixed(digits);
 
 function row(cells: string[]): string {
   const widths = [9, 6, 10, 10, 9, 13, 12, 10];
   return cells.map((cell, i) => cell.padEnd(widths[i] ?? 10)).join(' ');
 }
 
-export function table(runs: BenchResult[], cold: Record<string, ColdLatency>, torch: TorchReport | undefined, summaries: RatioSummary[]): string {
-  const lines = [row(['backend', 'batch', 'samples/s', 's/epoch', 'test acc', 'tensors b/a/d', 'peak heap MB', 'classify ms'])];
+export function table(
+  runs: BenchResult[],
+  cold: Record<string, ColdLatency>,
+  torch: TorchReport | undefined,
+  summaries: RatioSummary[],
+): string {
+  const lines = [
+    row(['backend', 'batch', 'samples/s', 's/epoch', 'test acc', 'tensors b/a/d', 'peak heap MB', 'classify ms']),
+  ];
   for (const r of runs) {
     const counts = `${r.numTensors.beforeTraining}/${r.numTensors.afterTraining}/${r.numTensors.afterDispose}`;
     const latency = r.latency ? `${fixed(r.latency.medianMs, 1)} (cold ${fixed(cold[r.backend]?.totalMs, 0)})` : '';
-    lines.push(row([r.backend, String(r.batchSize), fixed(r.samplesPerSecond, 0), fixed(r.secondsPerEpoch, 1), fixed(r.testAccuracy, 4), counts, fixed(r.peakJsHeapMB, 0), latency]));
+    lines.push(
+      row([
+        r.backend,
+        String(r.batchSize),
+        fixed(r.samplesPerSecond, 0),
+        fixed(r.secondsPerEpoch, 1),
+        fixed(r.testAccuracy, 4),
+        counts,
+        fixed(r.peakJsHeapMB, 0),
+        latency,
+      ]),
+    );
   }
   for (const r of torch?.runs ?? []) {
-    lines.push(row([`torch/${r.loader === 'tensor' ? 'tensor' : 'loader'}`, String(r.batchSize), fixed(r.samplesPerSecond, 0), fixed(r.secondsPerEpoch, 1), fixed(r.testAccuracy, 4)]));
+    lines.push(
+      row([
+        `torch/${r.loader === 'tensor' ? 'tensor' : 'loader'}`,
+        String(r.batchSize),
+        fixed(r.samplesPerSecond, 0),
+        fixed(r.secondsPerEpoch, 1),
+        fixed(r.testAccuracy, 4),
+      ]),
+    );
   }
   lines.push('', ...runs.map((r) => `${r.backend} at batch ${r.batchSize}: ${r.note}`));
   for (const r of summaries) {
     const rounds = r.roundRatios.map((x) => x.toFixed(2)).join(', ');
-    lines.push(`${r.backend} epoch at batch ${r.batchSize}: ${r.medianRatio.toFixed(2)}x PyTorch's faster loop (median of ${r.roundRatios.length} rounds: ${rounds}): ${r.meetsTarget ? 'meets' : 'misses'} the target`);
+    lines.push(
+      `${r.backend} epoch at batch ${r.batchSize}: ${r.medianRatio.toFixed(2)}x PyTorch's faster loop (median of ${r.roundRatios.length} rounds: ${rounds}): ${r.meetsTarget ? 'meets' : 'misses'} the target`,
+    );
   }
   return lines.join('\n');
 }

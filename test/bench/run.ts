@@ -70,7 +70,12 @@ async function bundlePage(): Promise<Uint8Array> {
     format: 'iife',
     target: 'chrome120',
     logLevel: 'warning',
-    plugins: [{ name: 'single-tfjs-core', setup: (b) => b.onResolve({ filter: /^@tensorflow\/tfjs-core$/ }, () => ({ path: esmCore })) }],
+    plugins: [
+      {
+        name: 'single-tfjs-core',
+        setup: (b) => b.onResolve({ filter: /^@tensorflow\/tfjs-core$/ }, () => ({ path: esmCore })),
+      },
+    ],
   });
   return result.outputFiles[0].contents;
 }
@@ -90,14 +95,33 @@ async function inFreshPage<T>(browser: Browser, origin: string, action: (page: P
   }
 }
 
-function benchOptions(backend: BenchBackend, batchSize: number, measureLatency: boolean, urls: { dataUrl: string; wasmUrl: string }): BenchOptions {
+function benchOptions(
+  backend: BenchBackend,
+  batchSize: number,
+  measureLatency: boolean,
+  urls: { dataUrl: string; wasmUrl: string },
+): BenchOptions {
   const batches = args.batches ? Number(args.batches) : Math.max(5, Math.round(SAMPLE_IMAGES[backend] / batchSize));
-  return { backend, batchSize, batches: full ? undefined : batches, warmupBatches: WARMUP_BATCHES, epochs, measureLatency, ...urls };
+  return {
+    backend,
+    batchSize,
+    batches: full ? undefined : batches,
+    warmupBatches: WARMUP_BATCHES,
+    epochs,
+    measureLatency,
+    ...urls,
+  };
 }
 
-async function runBrowserBenchmarks(measureLatency: boolean): Promise<{ runs: BenchResult[]; cold: Record<string, ColdLatency>; failures: string[]; chromium: string }> {
+async function runBrowserBenchmarks(
+  measureLatency: boolean,
+): Promise<{ runs: BenchResult[]; cold: Record<string, ColdLatency>; failures: string[]; chromium: string }> {
   const bundle = await bundlePage();
-  const server = await startBenchServer(bundle, systemDatasetDir, join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'));
+  const server = await startBenchServer(
+    bundle,
+    systemDatasetDir,
+    join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
+  );
   const home = join(benchDir, 'home');
   mkdirSync(home, { recursive: true });
   let browser: Browser | undefined;
@@ -116,14 +140,21 @@ async function runBrowserBenchmarks(measureLatency: boolean): Promise<{ runs: Be
       for (const [i, batchSize] of batchSizes.entries()) {
         log(`${backend}, batch ${batchSize}: ${full ? `${epochs} full epochs` : 'timing a sample of batches'}…`);
         try {
-          const options = benchOptions(backend, batchSize, measureLatency && i === 0, { dataUrl: server.dataUrl, wasmUrl: server.wasmUrl });
-          const result = await inFreshPage(browser, server.origin, (page) => page.evaluate((o) => (globalThis as unknown as BenchPage).runBench(o), options));
+          const options = benchOptions(backend, batchSize, measureLatency && i === 0, {
+            dataUrl: server.dataUrl,
+            wasmUrl: server.wasmUrl,
+          });
+          const result = await inFreshPage(browser, server.origin, (page) =>
+            page.evaluate((o) => (globalThis as unknown as BenchPage).runBench(o), options),
+          );
           const { model, ...figures } = result;
           runs.push({ ...figures, loadAverage: loadavg()[0] });
           log(`  ${figures.secondsPerEpoch.toFixed(1)} s per epoch, ${figures.samplesPerSecond.toFixed(0)} samples/s`);
           if (model) {
             const coldOptions: ColdOptions = { backend, wasmUrl: server.wasmUrl, model, pixels: coldImage };
-            cold[backend] = await inFreshPage(browser, server.origin, (page) => page.evaluate((o) => (globalThis as unknown as BenchPage).classifyCold(o), coldOptions));
+            cold[backend] = await inFreshPage(browser, server.origin, (page) =>
+              page.evaluate((o) => (globalThis as unknown as BenchPage).classifyCold(o), coldOptions),
+            );
           }
         } catch (error) {
           failures.push(`${backend} at batch ${batchSize}: ${error instanceof Error ? error.message : String(error)}`);
@@ -175,13 +206,23 @@ async function main(): Promise<number> {
     played.push({ runs: browserPart.runs, torch: 'runs' in torch ? torch : undefined });
   }
   // Latency is measured in the first round only; it stays with its configuration's figures.
-  const latencies = new Map(played[0].runs.filter((r) => r.latency).map((r) => [`${r.backend}/${r.batchSize}`, r.latency]));
-  const runs = medianRuns(played.flatMap((r) => r.runs), (r) => `${r.backend}/${r.batchSize}`).map((r) => ({ ...r, latency: latencies.get(`${r.backend}/${r.batchSize}`) }));
+  const latencies = new Map(
+    played[0].runs.filter((r) => r.latency).map((r) => [`${r.backend}/${r.batchSize}`, r.latency]),
+  );
+  const runs = medianRuns(
+    played.flatMap((r) => r.runs),
+    (r) => `${r.backend}/${r.batchSize}`,
+  ).map((r) => ({ ...r, latency: latencies.get(`${r.backend}/${r.batchSize}`) }));
   const torchRuns = played.flatMap((r) => r.torch?.runs ?? []);
-  const torchReport = played[0].torch && { ...played[0].torch, runs: medianRuns(torchRuns, (r) => `${r.loader}/${r.batchSize}`) };
+  const torchReport = played[0].torch && {
+    ...played[0].torch,
+    runs: medianRuns(torchRuns, (r) => `${r.loader}/${r.batchSize}`),
+  };
   const summaries = summarizeRatios(played.map((r) => ratios(r.runs, r.torch)));
   const document = {
-    mode: full ? `full: ${epochs} epochs over the whole training split, test accuracy on 10,000 images` : 'sample: a fixed number of batches per run, extrapolated to an epoch',
+    mode: full
+      ? `full: ${epochs} epochs over the whole training split, test accuracy on 10,000 images`
+      : 'sample: a fixed number of batches per run, extrapolated to an epoch',
     rounds,
     machine: {
       cpus: cpus().length,
@@ -205,8 +246,12 @@ async function main(): Promise<number> {
   writeFileSync(join(benchDir, full ? 'result-full.json' : 'result.json'), `${json}\n`);
   process.stdout.write(`${json}\n`);
   log(`\n${table(runs, cold, torchReport, summaries)}`);
-  const lowAccuracy = played.flatMap((r) => r.runs).filter((r) => r.testAccuracy !== undefined && r.testAccuracy < ACCURACY_FLOOR);
-  lowAccuracy.forEach((r) => log(`${r.backend} at batch ${r.batchSize}: test accuracy ${r.testAccuracy} is below ${ACCURACY_FLOOR}`));
+  const lowAccuracy = played
+    .flatMap((r) => r.runs)
+    .filter((r) => r.testAccuracy !== undefined && r.testAccuracy < ACCURACY_FLOOR);
+  lowAccuracy.forEach((r) =>
+    log(`${r.backend} at batch ${r.batchSize}: test accuracy ${r.testAccuracy} is below ${ACCURACY_FLOOR}`),
+  );
   return failures.length > 0 || lowAccuracy.length > 0 ? 1 : 0;
 }
 

@@ -48,9 +48,10 @@ export async function startBenchServer(bundle: Uint8Array, datasetDir: string, w
     origin,
     dataUrl: `${origin}/data/`,
     wasmUrl: `${origin}/wasm/`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

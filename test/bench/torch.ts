@@ -30,7 +30,9 @@ process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
 export function runTorchReference(python: string, repoRoot: string, args: string[]): Promise<TorchReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [join(repoRoot, 'test', 'bench', 'torch_reference.py'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(python, [join(repoRoot, 'test', 'bench', 'torch_reference.py'), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     children.add(child);
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -12,7 +12,11 @@ describe('Classify image from the explorer', () => {
 
   before(async () => {
     session = await startEditorSession('classify', {
-      settings: { 'fashionClassifier.trainSubsetSize': 3000, 'fashionClassifier.testSubsetSize': 500, 'fashionClassifier.epochs': 3 },
+      settings: {
+        'fashionClassifier.trainSubsetSize': 3000,
+        'fashionClassifier.testSubsetSize': 500,
+        'fashionClassifier.epochs': 3,
+      },
       prepareWorkspace: (dir) => writeClassifyFixtures(dir, FOLDER),
     });
   });
@@ -28,7 +32,9 @@ describe('Classify image from the explorer', () => {
   it('offers to train first when there is no model yet', async () => {
     const { workbench } = session;
     await workbench.clickContextMenuEntry('shirt.png', 'Classify image');
-    await workbench.page.locator('.notification-toast', { hasText: 'no trained Fashion Classifier model yet' }).waitFor({ timeout: 30_000 });
+    await workbench.page
+      .locator('.notification-toast', { hasText: 'no trained Fashion Classifier model yet' })
+      .waitFor({ timeout: 30_000 });
     assert.ok(await workbench.page.locator('.notification-toast .monaco-button', { hasText: 'Train now' }).isVisible());
     await workbench.screenshot('classify-no-model');
     await workbench.page.locator('.notification-toast .monaco-button', { hasText: 'Train now' }).click();
@@ -37,23 +43,38 @@ describe('Classify image from the explorer', () => {
     await panel.locator('#status[data-kind="success"]').waitFor({ timeout: 300_000 });
   });
 
-  it("classifies a folder: data-set images as the evaluation did, a product photo, and errors for corrupt, empty and huge files", async () => {
+  it('classifies a folder: data-set images as the evaluation did, a product photo, and errors for corrupt, empty and huge files', async () => {
     const { workbench } = session;
     const run = JSON.parse(readFileSync(join(session.server.globalStorage, 'model', 'run.json'), 'utf8'));
     await workbench.runCommand('View: Close All Editors');
     const started = Date.now();
     await workbench.clickContextMenuEntry(FOLDER, 'Classify image');
     const results = await workbench.webviewWith(`#results .result:nth-child(${DATASET_IMAGE_COUNT + 4})`, 120_000);
-    console.log(`      folder of ${DATASET_IMAGE_COUNT + 4} files: ${Date.now() - started} ms from click to results (model loaded from cold)`);
+    console.log(
+      `      folder of ${DATASET_IMAGE_COUNT + 4} files: ${Date.now() - started} ms from click to results (model loaded from cold)`,
+    );
     for (let i = 0; i < DATASET_IMAGE_COUNT; i++) {
       const card = results.locator(`#results .result[data-name="${FOLDER}/${datasetImageName(i)}"]`);
-      assert.equal(await card.getAttribute('data-predicted'), String(run.predictions[i].predictedClass), datasetImageName(i));
+      assert.equal(
+        await card.getAttribute('data-predicted'),
+        String(run.predictions[i].predictedClass),
+        datasetImageName(i),
+      );
     }
     const photo = results.locator(`#results .result[data-name="${FOLDER}/product-photo.png"]`);
     assert.equal(await photo.getAttribute('data-predicted'), TROUSER);
-    assert.match((await results.locator(`#results .result[data-name="${FOLDER}/corrupt.png"]`).getAttribute('data-error'))!, /damaged|not an image|PNG/);
-    assert.match((await results.locator(`#results .result[data-name="${FOLDER}/empty.jpg"]`).getAttribute('data-error'))!, /empty/);
-    assert.match((await results.locator(`#results .result[data-name="${FOLDER}/huge.png"]`).getAttribute('data-error'))!, /40-megapixel/);
+    assert.match(
+      (await results.locator(`#results .result[data-name="${FOLDER}/corrupt.png"]`).getAttribute('data-error'))!,
+      /damaged|not an image|PNG/,
+    );
+    assert.match(
+      (await results.locator(`#results .result[data-name="${FOLDER}/empty.jpg"]`).getAttribute('data-error'))!,
+      /empty/,
+    );
+    assert.match(
+      (await results.locator(`#results .result[data-name="${FOLDER}/huge.png"]`).getAttribute('data-error'))!,
+      /40-megapixel/,
+    );
     await workbench.screenshot('classify-folder');
   });
 
@@ -66,7 +87,10 @@ describe('Classify image from the explorer', () => {
     await image.waitFor();
     const started = Date.now();
     await workbench.clickContextMenuEntry(datasetImageName(0), 'Classify image');
-    const results = await workbench.webviewWith(`#results .result[data-name="${FOLDER}/${datasetImageName(0)}"]:only-child`, 30_000);
+    const results = await workbench.webviewWith(
+      `#results .result[data-name="${FOLDER}/${datasetImageName(0)}"]:only-child`,
+      30_000,
+    );
     const elapsed = Date.now() - started;
     console.log(`      one image: ${elapsed} ms from click to result (model loaded)`);
     assert.ok(await results.locator('#results .result').count(), 'a result is shown');

@@ -38,7 +38,13 @@ export async function startEditorSession(name: string, options: EditorSessionOpt
     await server?.stop();
   };
   try {
-    server = await startCodeServer({ stateDir: join(stateDir, 'code-server'), workspace, install: options.install ?? 'link', restrictedMode: options.restrictedMode, settings: options.settings });
+    server = await startCodeServer({
+      stateDir: join(stateDir, 'code-server'),
+      workspace,
+      install: options.install ?? 'link',
+      restrictedMode: options.restrictedMode,
+      settings: options.settings,
+    });
     browser = await launchBrowser(join(stateDir, 'browser'));
     const workbench = new Workbench(browser.page, join(outputRoot, 'screenshots'));
     await workbench.open(server.url);
@@ -50,8 +56,13 @@ export async function startEditorSession(name: string, options: EditorSessionOpt
 }
 
 /** Keeps a screenshot of the editor as it was when a test failed, named after the test. */
-export async function screenshotOnFailure(session: EditorSession | undefined, test: Mocha.Test | undefined): Promise<void> {
+export async function screenshotOnFailure(
+  session: EditorSession | undefined,
+  test: Mocha.Test | undefined,
+): Promise<void> {
   if (session && test?.state === 'failed') {
-    await session.workbench.screenshot(`FAILED ${test.fullTitle()}`.replace(/[^\w.-]+/g, '-').slice(0, 120)).catch(() => undefined);
+    await session.workbench
+      .screenshot(`FAILED ${test.fullTitle()}`.replace(/[^\w.-]+/g, '-').slice(0, 120))
+      .catch(() => undefined);
   }
 }

@@ -12,7 +12,14 @@ const QUICK_RUN = {
 };
 
 function hashFolder(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+  return Object.fromEntries(
+    readdirSync(dir).map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex'),
+    ]),
+  );
 }
 
 describe('Training in the classifier panel', () => {

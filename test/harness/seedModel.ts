@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { saveModel, WeightSpec } from '../../src/model/modelStore';
 import { parseIdxImages, parseIdxLabels } from '../../src/shared/idx';
-import { createModel, disposeModel, disposeTensors, evaluateModel, firstExamples, toTensors, trainModel } from '../../src/shared/ml';
+import {
+  createModel,
+  disposeModel,
+  disposeTensors,
+  evaluateModel,
+  firstExamples,
+  toTensors,
+  trainModel,
+} from '../../src/shared/ml';
 import type { ExampleBytes } from '../../src/shared/ml/tensors';
 import type { SavedRun } from '../../src/shared/savedRun';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
@@ -45,7 +53,12 @@ export async function seedTrainedModel(globalStorage: string): Promise<SavedRun>
     await model.save(
       tf.io.withSaveHandler(async (artifacts) => {
         const weightData = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
-        await saveModel(globalStorage, { modelTopology: artifacts.modelTopology, weightSpecs: (artifacts.weightSpecs ?? []) as WeightSpec[], weightData, run });
+        await saveModel(globalStorage, {
+          modelTopology: artifacts.modelTopology,
+          weightSpecs: (artifacts.weightSpecs ?? []) as WeightSpec[],
+          weightData,
+          run,
+        });
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
       }),
     );

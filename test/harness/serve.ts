@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const port = process.env.PORT ? Number(process.env.PORT) : undefined;
   const server = await startCodeServer({ stateDir: join(stateDir, 'code-server'), workspace, install: 'link', port });
   console.log(`\nFashion Classifier is running in VS Code at:\n\n  ${server.url}\n`);
-  console.log('Open it in a browser, then run "Fashion Classifier: Train Fashion Classifier" from the Command Palette (F1).');
+  console.log(
+    'Open it in a browser, then run "Fashion Classifier: Train Fashion Classifier" from the Command Palette (F1).',
+  );
   console.log(`Editor log: ${server.log}\nPress Ctrl+C to stop.`);
   // Ctrl+C ends this process; the harness then stops code-server's whole process group.
   await new Promise<never>(() => {});

@@ -15,6 +15,7 @@ rm -rf "$repo/test-output"
 mkdir -p "$TMPDIR"
 
 npm run --silent typecheck || exit 1
+npm run --silent lint || exit 1
 node esbuild.mjs --tests || exit 1
 
 passed=0

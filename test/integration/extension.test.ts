@@ -14,7 +14,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 function classifierTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
-    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('fashionClassifier.classifier'));
+    .filter(
+      (tab) =>
+        tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('fashionClassifier.classifier'),
+    );
 }
 
 describe('Fashion Classifier extension', () => {

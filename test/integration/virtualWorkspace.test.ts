@@ -5,7 +5,11 @@ import { MemoryFileSystem } from './memoryFileSystem';
 import { VIRTUAL_FOLDER_NAME, VIRTUAL_SCHEME } from './virtualFolder';
 
 async function classify(uri: vscode.Uri): Promise<ClassifiedMessage['results'][number]> {
-  const message = await vscode.commands.executeCommand<ClassifiedMessage | undefined>('fashionClassifier.classifyImage', uri, [uri]);
+  const message = await vscode.commands.executeCommand<ClassifiedMessage | undefined>(
+    'fashionClassifier.classifyImage',
+    uri,
+    [uri],
+  );
   assert.ok(message, `no result for ${uri.toString()} (is a trained model saved?)`);
   assert.equal(message.results.length, 1);
   return message.results[0];
@@ -41,7 +45,9 @@ describe('In a virtual workspace', () => {
     const fromMemory = await classify(virtualShirt);
     assert.equal(fromMemory.error, undefined, fromMemory.error);
     assert.equal(fromMemory.name, 'pictures/shirt.png');
-    assert.ok(Number.isInteger(fromMemory.predictedClass) && fromMemory.predictedClass! >= 0 && fromMemory.predictedClass! < 10);
+    assert.ok(
+      Number.isInteger(fromMemory.predictedClass) && fromMemory.predictedClass! >= 0 && fromMemory.predictedClass! < 10,
+    );
     assert.equal(fromMemory.predictedClass, fromDisk.predictedClass);
     assert.equal(fromMemory.confidence, fromDisk.confidence);
   });

@@ -82,7 +82,8 @@ export function corrupt(bytes: Buffer): Buffer {
  * complete to HTTP); wrongContent: the gzip of a corrupted file; wrongGzip: corrupted gzip bytes;
  * stall: half the body, then silence; anything else: 404.
  */
-export type ServeMode = 'good' | 'plain' | 'redirect' | 'reset' | 'short' | 'unsized' | 'wrongContent' | 'wrongGzip' | 'stall';
+export type ServeMode =
+  'good' | 'plain' | 'redirect' | 'reset' | 'short' | 'unsized' | 'wrongContent' | 'wrongGzip' | 'stall';
 
 export interface TestServer {
   /** Base address for a mode: `<origin>/<mode>/`. */

@@ -39,7 +39,9 @@ describe('downloading a data set file', () => {
 
   it('downloads, decompresses and verifies a good transfer, reporting progress', async () => {
     const progress: [number, number | undefined][] = [];
-    await downloadVerified(url('good'), images, dest, { onProgress: (received, total) => progress.push([received, total]) });
+    await downloadVerified(url('good'), images, dest, {
+      onProgress: (received, total) => progress.push([received, total]),
+    });
     assert.deepEqual(readFileSync(dest), images.content);
     assert.deepEqual(partFiles(dir), []);
     const [received, total] = progress[progress.length - 1];
@@ -55,13 +57,17 @@ describe('downloading a data set file', () => {
     assert.deepEqual(readFileSync(dest), images.content);
   });
 
-  it('fails cleanly when the server destroys the connection mid-body', () => assertFailsCleanly('reset', /connection broke after/));
+  it('fails cleanly when the server destroys the connection mid-body', () =>
+    assertFailsCleanly('reset', /connection broke after/));
 
-  it('fails cleanly when the body is shorter than its Content-Length', () => assertFailsCleanly('short', /connection broke|cut short/));
+  it('fails cleanly when the body is shorter than its Content-Length', () =>
+    assertFailsCleanly('short', /connection broke|cut short/));
 
-  it('fails cleanly when a body without Content-Length stops early', () => assertFailsCleanly('unsized', /gzip data is damaged or cut short/));
+  it('fails cleanly when a body without Content-Length stops early', () =>
+    assertFailsCleanly('unsized', /gzip data is damaged or cut short/));
 
-  it('fails cleanly on corrupted content', () => assertFailsCleanly('wrongContent', /does not match the SHA-256 checksum/));
+  it('fails cleanly on corrupted content', () =>
+    assertFailsCleanly('wrongContent', /does not match the SHA-256 checksum/));
 
   it('fails cleanly on corrupted gzip bytes', () => assertFailsCleanly('wrongGzip', /.+/));
 
@@ -79,7 +85,10 @@ describe('downloading a data set file', () => {
   it('stops on cancellation mid-body, leaving no part and the old file', async () => {
     writeFileSync(dest, 'previous good file');
     const abort = new AbortController();
-    const download = downloadVerified(url('stall'), images, dest, { signal: abort.signal, onProgress: () => abort.abort() });
+    const download = downloadVerified(url('stall'), images, dest, {
+      signal: abort.signal,
+      onProgress: () => abort.abort(),
+    });
     await assert.rejects(download, DatasetCancelledError);
     assert.equal(readFileSync(dest, 'utf8'), 'previous good file');
     assert.deepEqual(partFiles(dir), []);

@@ -24,7 +24,10 @@ describe('IDX parsing', () => {
   });
 
   it('rejects a wrong magic number, naming the file', () => {
-    assert.throws(() => parseIdxImages(idx(0x801, [1, 1, 1], [0]), 'train-images'), /train-images: magic number 0x00000801, expected 0x00000803/);
+    assert.throws(
+      () => parseIdxImages(idx(0x801, [1, 1, 1], [0]), 'train-images'),
+      /train-images: magic number 0x00000801, expected 0x00000803/,
+    );
     assert.throws(() => parseIdxLabels(idx(0x803, [1], [0])), IdxFormatError);
   });
 

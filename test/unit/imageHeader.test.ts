@@ -40,10 +40,20 @@ function bmp(width: number, height: number): Uint8Array {
 function jpeg(width: number, height: number, sof = 0xc0): Uint8Array {
   return bytes(
     [0xff, 0xd8],
-    [0xff, 0xe0], u16be(16), 'JFIF', 0, zeros(9),
-    [0xff, 0xc4], u16be(7), [0x00, 0x01, 0x02, 0x03, 0x04],
+    [0xff, 0xe0],
+    u16be(16),
+    'JFIF',
+    0,
+    zeros(9),
+    [0xff, 0xc4],
+    u16be(7),
+    [0x00, 0x01, 0x02, 0x03, 0x04],
     [0xff, 0xff, 0xff],
-    [0xff, sof], u16be(17), 8, u16be(height), u16be(width),
+    [0xff, sof],
+    u16be(17),
+    8,
+    u16be(height),
+    u16be(width),
   );
 }
 
@@ -66,11 +76,14 @@ function webpExtended(width: number, height: number): Uint8Array {
 }
 
 function assertFormatError(input: Uint8Array, message: RegExp): void {
-  assert.throws(() => readImageSize(input), (error: unknown) => {
-    assert.ok(error instanceof ImageFormatError, String(error));
-    assert.match(error.message, message);
-    return true;
-  });
+  assert.throws(
+    () => readImageSize(input),
+    (error: unknown) => {
+      assert.ok(error instanceof ImageFormatError, String(error));
+      assert.match(error.message, message);
+      return true;
+    },
+  );
 }
 
 describe('image header', () => {
@@ -165,7 +178,8 @@ describe('image header', () => {
     assert.throws(
       () => checkImageSize(readImageSize(png(10_000, 10_000))),
       (error: unknown) =>
-        error instanceof ImageFormatError && error.message === '10000 × 10000 pixels is larger than the 40-megapixel limit',
+        error instanceof ImageFormatError &&
+        error.message === '10000 × 10000 pixels is larger than the 40-megapixel limit',
     );
     assert.throws(() => checkImageSize({ width: 40_000_001, height: 1 }), ImageFormatError);
   });

@@ -28,7 +28,10 @@ describe('ML data', () => {
       const xs = data.xs.dataSync();
       assert.equal(xs[0], 1);
       assert.ok(Math.abs(xs[784 + 783] - 0.2) < 1e-7);
-      assert.deepEqual(tf.tidy(() => [tf.min(data.xs).dataSync()[0], tf.max(data.xs).dataSync()[0]]), [0, 1]);
+      assert.deepEqual(
+        tf.tidy(() => [tf.min(data.xs).dataSync()[0], tf.max(data.xs).dataSync()[0]]),
+        [0, 1],
+      );
       assert.deepEqual(Array.from(data.ys.dataSync()), [9, 0]);
     } finally {
       disposeTensors(data);
@@ -36,7 +39,10 @@ describe('ML data', () => {
   });
 
   it('rejects pixel bytes that do not match the label count', () => {
-    assert.throws(() => exampleCount({ pixels: new Uint8Array(784 * 2 - 1), labels: new Uint8Array(2) }), /do not make 2 images/);
+    assert.throws(
+      () => exampleCount({ pixels: new Uint8Array(784 * 2 - 1), labels: new Uint8Array(2) }),
+      /do not make 2 images/,
+    );
   });
 
   it('takes the first N examples, or all for 0 and for N past the end', () => {
@@ -50,7 +56,10 @@ describe('ML data', () => {
   });
 
   it('splits counts like Keras: the last fraction validates', () => {
-    assert.deepEqual(validationSplit(60000, 0.2), { train: { start: 0, end: 48000 }, validation: { start: 48000, end: 60000 } });
+    assert.deepEqual(validationSplit(60000, 0.2), {
+      train: { start: 0, end: 48000 },
+      validation: { start: 48000, end: 60000 },
+    });
     assert.deepEqual(validationSplit(10, 0.25), { train: { start: 0, end: 7 }, validation: { start: 7, end: 10 } });
     assert.deepEqual(validationSplit(10, 0), { train: { start: 0, end: 10 }, validation: { start: 10, end: 10 } });
     assert.throws(() => validationSplit(10, 1), RangeError);
@@ -83,9 +92,15 @@ describe('ML data', () => {
       const firstPixels = (t: tf.Tensor3D) =>
         tf.tidy(() => Array.from(t.slice([0, 0, 0], [-1, 1, 1]).dataSync(), (v) => Math.round(v * 255)));
       assert.deepEqual(firstPixels(validation.xs), [40, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
-      assert.deepEqual(firstPixels(train.xs), Array.from({ length: 40 }, (_, i) => i));
+      assert.deepEqual(
+        firstPixels(train.xs),
+        Array.from({ length: 40 }, (_, i) => i),
+      );
       assert.deepEqual(Array.from(validation.ys.dataSync()), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      assert.equal(validation.xs.dataSync().every((v, i) => v === Math.fround((40 + Math.floor(i / 784)) / 255)), true);
+      assert.equal(
+        validation.xs.dataSync().every((v, i) => v === Math.fround((40 + Math.floor(i / 784)) / 255)),
+        true,
+      );
     } finally {
       disposeTensors(train);
       disposeTensors(validation);

@@ -31,15 +31,23 @@ describe('ML evaluation', () => {
     const result = await evaluateModel(model, test.xs, test.ys, 32);
     assert.equal(tf.memory().numTensors, before);
 
-    const [loss, accuracy] = tf.tidy(() => (model.evaluate(test.xs, test.ys, { batchSize: 32 }) as tf.Scalar[]).map((s) => s.dataSync()[0]));
+    const [loss, accuracy] = tf.tidy(() =>
+      (model.evaluate(test.xs, test.ys, { batchSize: 32 }) as tf.Scalar[]).map((s) => s.dataSync()[0]),
+    );
     assert.ok(Math.abs(result.loss - loss) < 1e-4, `${result.loss} vs ${loss}`);
     assert.ok(Math.abs(result.accuracy - accuracy) < 1e-6, `${result.accuracy} vs ${accuracy}`);
     assert.equal(result.examples, 100);
 
     assert.equal(result.confusionMatrix.length, 10);
     // Ten examples of each class: every row sums to 10.
-    assert.deepEqual(result.confusionMatrix.map((row) => row.reduce((a, b) => a + b, 0)), new Array(10).fill(10));
-    assert.deepEqual(result.perClassAccuracy, result.confusionMatrix.map((row, t) => row[t] / 10));
+    assert.deepEqual(
+      result.confusionMatrix.map((row) => row.reduce((a, b) => a + b, 0)),
+      new Array(10).fill(10),
+    );
+    assert.deepEqual(
+      result.perClassAccuracy,
+      result.confusionMatrix.map((row, t) => row[t] / 10),
+    );
     assert.deepEqual(JSON.parse(JSON.stringify(result)), result);
   });
 
@@ -48,7 +56,14 @@ describe('ML evaluation', () => {
     const samples = await predictSamples(model, test, [5, 0, 99]);
     assert.equal(tf.memory().numTensors, before);
 
-    assert.deepEqual(samples.map((s) => [s.index, s.trueLabel]), [[5, 5], [0, 0], [99, 9]]);
+    assert.deepEqual(
+      samples.map((s) => [s.index, s.trueLabel]),
+      [
+        [5, 5],
+        [0, 0],
+        [99, 9],
+      ],
+    );
     const expected = tf.tidy(() => (model.predict(tf.gather(test.xs, [5, 0, 99])) as tf.Tensor2D).arraySync());
     samples.forEach((s, i) => {
       assert.equal(s.probabilities.length, 10);

@@ -58,7 +58,9 @@ describe('ML model', () => {
     const first = createModel(DEFAULT_SETTINGS);
     const second = createModel(DEFAULT_SETTINGS);
     try {
-      const sums = tf.tidy(() => (second.predict(tf.zeros([3, 28, 28])) as tf.Tensor2D).sum(-1).arraySync() as number[]);
+      const sums = tf.tidy(
+        () => (second.predict(tf.zeros([3, 28, 28])) as tf.Tensor2D).sum(-1).arraySync() as number[],
+      );
       assert.equal(sums.length, 3);
       sums.forEach((sum) => assert.ok(Math.abs(sum - 1) < 1e-5));
     } finally {

@@ -26,7 +26,10 @@ describe('ML on the real Fashion-MNIST', () => {
 
   it('learns from 2,000 images in one epoch (> 0.6 on 500 test images)', async () => {
     // The test command installs Debian's dataset-fashion-mnist; its absence is a failure.
-    assert.ok(existsSync(join(DATASET, 't10k-labels-idx1-ubyte.gz')), `${DATASET} is missing: sudo apt-get install dataset-fashion-mnist`);
+    assert.ok(
+      existsSync(join(DATASET, 't10k-labels-idx1-ubyte.gz')),
+      `${DATASET} is missing: sudo apt-get install dataset-fashion-mnist`,
+    );
     const train = toTensors(firstExamples(load('train'), 2000));
     const test = toTensors(firstExamples(load('t10k'), 500));
     const model = createModel(DEFAULT_SETTINGS);

@@ -4,7 +4,14 @@ import { parseHistory } from '../../src/shared/ml/history';
 import { createModel, disposeModel } from '../../src/shared/ml/model';
 import { splitTensors } from '../../src/shared/ml/split';
 import { disposeTensors, toTensors, type LabeledTensors } from '../../src/shared/ml/tensors';
-import { nextMacrotask, StopSignal, trainModel, type BatchProgress, type TrainingData, type TrainResult } from '../../src/shared/ml/train';
+import {
+  nextMacrotask,
+  StopSignal,
+  trainModel,
+  type BatchProgress,
+  type TrainingData,
+  type TrainResult,
+} from '../../src/shared/ml/train';
 import { createTrainingStep } from '../../src/shared/ml/trainingStep';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { syntheticExamples, useCpuBackend } from './mlFixtures';
@@ -50,7 +57,9 @@ describe('ML training', () => {
         assert.ok(Math.abs(metrics.accuracy.dataSync()[0] - kerasAccuracy) < 1e-6, `step ${i} accuracy`);
         tf.dispose([metrics.loss, metrics.accuracy]);
       }
-      const difference = tf.tidy(() => Math.max(...ours.getWeights().map((w, i) => tf.max(tf.abs(tf.sub(w, keras.getWeights()[i]))).dataSync()[0])));
+      const difference = tf.tidy(() =>
+        Math.max(...ours.getWeights().map((w, i) => tf.max(tf.abs(tf.sub(w, keras.getWeights()[i]))).dataSync()[0])),
+      );
       assert.ok(difference < 1e-5, `largest weight difference ${difference}`);
     } finally {
       disposeModel(ours);
@@ -75,7 +84,11 @@ describe('ML training', () => {
     try {
       const before = lossOn(model, batch);
       const reports: BatchProgress[] = [];
-      const result = await trainModel(model, { train: batch }, { epochs: 1, batchSize: 64, onBatchEnd: (p) => void reports.push(p) });
+      const result = await trainModel(
+        model,
+        { train: batch },
+        { epochs: 1, batchSize: 64, onBatchEnd: (p) => void reports.push(p) },
+      );
       const after = lossOn(model, batch);
       assert.ok(after < before, `loss ${before} -> ${after}`);
       // Every batch is reported by default.
@@ -153,7 +166,10 @@ describe('ML training', () => {
       for (const m of result.history) {
         assert.deepEqual(Object.keys(m).sort(), ['accuracy', 'epoch', 'loss', 'seconds', 'valAccuracy', 'valLoss']);
         assert.ok(m.loss > 0 && m.accuracy >= 0 && m.accuracy <= 1, JSON.stringify(m));
-        assert.ok(typeof m.valLoss === 'number' && m.valAccuracy !== null && m.valAccuracy >= 0 && m.valAccuracy <= 1, JSON.stringify(m));
+        assert.ok(
+          typeof m.valLoss === 'number' && m.valAccuracy !== null && m.valAccuracy >= 0 && m.valAccuracy <= 1,
+          JSON.stringify(m),
+        );
         assert.ok(m.seconds > 0);
       }
       assert.ok(result.history[2].loss < result.history[0].loss, JSON.stringify(result.history));
@@ -240,7 +256,12 @@ describe('ML training', () => {
       const signal = new StopSignal();
       signal.stop();
       let batches = 0;
-      const result = await trainModel(model, data, { epochs: 3, batchSize: BATCH, stopSignal: signal, onBatchEnd: () => void batches++ });
+      const result = await trainModel(model, data, {
+        epochs: 3,
+        batchSize: BATCH,
+        stopSignal: signal,
+        onBatchEnd: () => void batches++,
+      });
       assert.equal(batches, 0);
       assert.deepEqual(result.history, []);
       assert.equal(result.stoppedEarly, true);

@@ -91,7 +91,10 @@ describe('model store', () => {
   it('reads the three files for an export, as they are on disk', async () => {
     await saveModel(dir, model(1, 0.8));
     const files = await readSavedModelFiles(dir);
-    assert.deepEqual(files.map((f) => f.name), ['model.json', 'weights.bin', 'run.json']);
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['model.json', 'weights.bin', 'run.json'],
+    );
     for (const file of files) {
       assert.deepEqual(file.bytes, readFileSync(join(dir, 'model', file.name)));
     }

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DatasetCancelledError, DatasetError } from '../../src/data/datasetError';
 import { DownloadProgress, prepareDataset, PrepareOptions, resolveSettingPath } from '../../src/data/prepareDataset';
-import { corrupt, makeTempDir, partFiles, startServer, syntheticDataset, TestServer, writeDataset } from './datasetFixtures';
+import {
+  corrupt,
+  makeTempDir,
+  partFiles,
+  startServer,
+  syntheticDataset,
+  TestServer,
+  writeDataset,
+} from './datasetFixtures';
 
 describe('preparing the data set', () => {
   const files = syntheticDataset();
@@ -95,7 +103,10 @@ describe('preparing the data set', () => {
       assert.deepEqual(server.requests.sort(), files.map((file) => `/good/${file.name}.gz`).sort());
       assertDatasetFolderGood();
       const fractions = progress.map((event) => event.fraction);
-      assert.deepEqual(fractions, [...fractions].sort((a, b) => a - b));
+      assert.deepEqual(
+        fractions,
+        [...fractions].sort((a, b) => a - b),
+      );
       assert.ok(Math.abs(fractions[fractions.length - 1] - 1) < 1e-9);
     });
 

@@ -116,7 +116,28 @@ describe('preprocessing', () => {
   });
 
   it('converts colour to gray by luminance, rounded', () => {
-    const rgba = Uint8ClampedArray.of(255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 10, 20, 30, 255, 200, 200, 200, 255);
+    const rgba = Uint8ClampedArray.of(
+      255,
+      0,
+      0,
+      255,
+      0,
+      255,
+      0,
+      255,
+      0,
+      0,
+      255,
+      255,
+      10,
+      20,
+      30,
+      255,
+      200,
+      200,
+      200,
+      255,
+    );
     // 76.245, 149.685, 29.07, 18.15, 200
     assert.deepEqual(Array.from(toGrayscale(rgba, 5, 1).pixels), [76, 150, 29, 18, 200]);
   });
@@ -144,7 +165,10 @@ describe('preprocessing', () => {
   });
 
   it('pads to a centred square with the given fill', () => {
-    const wide = padToSquare(image(3, 1, () => 9), 5);
+    const wide = padToSquare(
+      image(3, 1, () => 9),
+      5,
+    );
     assert.deepEqual([wide.width, wide.height], [3, 3]);
     assert.deepEqual(Array.from(wide.pixels), [5, 5, 5, 9, 9, 9, 5, 5, 5]);
     const tall = padToSquare(image(2, 5, () => 9));
@@ -153,7 +177,10 @@ describe('preprocessing', () => {
   });
 
   it('keeps the aspect ratio: a 56x28 bar becomes a centred 28x14 band', () => {
-    const band = fitToSquare(image(56, 28, () => 255), 28).pixels;
+    const band = fitToSquare(
+      image(56, 28, () => 255),
+      28,
+    ).pixels;
     for (let y = 0; y < 28; y++) {
       assert.deepEqual(row(band, y), new Array(28).fill(y >= 7 && y < 21 ? 255 : 0), `row ${y}`);
     }
@@ -167,15 +194,29 @@ describe('preprocessing', () => {
 
   it('trims a picture to its garment, as the data set was, but leaves 28x28 pictures framed as they are', () => {
     const small = image(40, 20, (x, y) => (x >= 10 && x < 20 && y >= 5 && y < 15 ? 200 : 3));
-    assert.deepEqual(cropToContent(small), image(10, 10, () => 200));
-    assert.deepEqual(cropToContent(image(8, 8, () => 0)), image(8, 8, () => 0));
+    assert.deepEqual(
+      cropToContent(small),
+      image(10, 10, () => 200),
+    );
+    assert.deepEqual(
+      cropToContent(image(8, 8, () => 0)),
+      image(8, 8, () => 0),
+    );
     // A garment off-centre in a wide photo on white fills the model's frame.
     const photo = image(120, 60, (x, y) => (x >= 8 && x < 38 && y >= 10 && y < 40 ? 0 : 255));
     assert.deepEqual(preprocessImage(grayToRgba(photo.pixels), 120, 60).pixels28, new Uint8Array(784).fill(255));
   });
 
   it('fits to a square exactly as padding and then resizing would', () => {
-    const shapes = [[56, 28], [30, 17], [5, 9], [100, 3], [1, 1], [29, 28], [28, 200]];
+    const shapes = [
+      [56, 28],
+      [30, 17],
+      [5, 9],
+      [100, 3],
+      [1, 1],
+      [29, 28],
+      [28, 200],
+    ];
     shapes.forEach(([width, height], seed) => {
       const source = randomImage(width, height, seed);
       for (const fill of [0, 200]) {
@@ -199,7 +240,11 @@ describe('preprocessing', () => {
   it('weighs partly covered pixels by the area covered (30x30 to 28x28)', () => {
     // A line in column 1: output column 0 covers 1/14 of it, column 1 covers 13/14, each over
     // an output pixel 15/14 source pixels wide: 255 / 15 = 17 and 255 * 13 / 15 = 221.
-    const line = resizeByAreaAverage(image(30, 30, (x) => (x === 1 ? 255 : 0)), 28, 28);
+    const line = resizeByAreaAverage(
+      image(30, 30, (x) => (x === 1 ? 255 : 0)),
+      28,
+      28,
+    );
     for (let y = 0; y < 28; y++) {
       assert.deepEqual(row(line.pixels, y), [17, 221, ...new Array(26).fill(0)], `row ${y}`);
     }
@@ -211,13 +256,22 @@ describe('preprocessing', () => {
   });
 
   it('upscales a small image by box sampling', () => {
-    const quadrants = resizeByAreaAverage(image(2, 2, (x, y) => 10 + x + 2 * y), 28, 28);
+    const quadrants = resizeByAreaAverage(
+      image(2, 2, (x, y) => 10 + x + 2 * y),
+      28,
+      28,
+    );
     for (let y = 0; y < 28; y++) {
-      assert.deepEqual(row(quadrants.pixels, y), new Array(28).fill(0).map((_, x) => 10 + (x >= 14 ? 1 : 0) + (y >= 14 ? 2 : 0)));
+      assert.deepEqual(
+        row(quadrants.pixels, y),
+        new Array(28).fill(0).map((_, x) => 10 + (x >= 14 ? 1 : 0) + (y >= 14 ? 2 : 0)),
+      );
     }
     const seven = randomImage(7, 7, 3);
     const big = resizeByAreaAverage(seven, 28, 28);
-    big.pixels.forEach((value, i) => assert.equal(value, seven.pixels[Math.floor(i / 28 / 4) * 7 + Math.floor((i % 28) / 4)]));
+    big.pixels.forEach((value, i) =>
+      assert.equal(value, seven.pixels[Math.floor(i / 28 / 4) * 7 + Math.floor((i % 28) / 4)]),
+    );
   });
 
   it('scales bytes to [0, 1] as float32', () => {
@@ -229,6 +283,14 @@ describe('preprocessing', () => {
   it('refuses RGBA data that does not match the size', () => {
     assert.throws(() => toGrayscale(new Uint8Array(15), 2, 2), RangeError);
     assert.throws(() => preprocessImage(new Uint8Array(0), 0, 0), RangeError);
-    assert.throws(() => resizeByAreaAverage(image(2, 2, () => 0), 0, 28), RangeError);
+    assert.throws(
+      () =>
+        resizeByAreaAverage(
+          image(2, 2, () => 0),
+          0,
+          28,
+        ),
+      RangeError,
+    );
   });
 });

@@ -24,7 +24,7 @@ describe('the real Fashion-MNIST files', function () {
   });
   after(() => storageDir && rmSync(storageDir, { recursive: true, force: true }));
 
-  it("match the decompressed sizes and SHA-256 checksums of the spec", async () => {
+  it('match the decompressed sizes and SHA-256 checksums of the spec', async () => {
     for (const file of FASHION_MNIST) {
       const [, ms] = await timed(() => verifyFile(join(DEBIAN_DATASET_DIR, `${file.name}.gz`), file));
       console.log(`      ${file.name}.gz: gunzip and verify ${ms} ms`);
@@ -33,12 +33,18 @@ describe('the real Fashion-MNIST files', function () {
 
   it('are unpacked into storage once, then re-verified quickly', async () => {
     storageDir = makeTempDir('real');
-    const [first, unpackMs] = await timed(() => prepareDataset({ storageDir: storageDir!, systemDir: DEBIAN_DATASET_DIR }));
+    const [first, unpackMs] = await timed(() =>
+      prepareDataset({ storageDir: storageDir!, systemDir: DEBIAN_DATASET_DIR }),
+    );
     assert.equal(first.source, 'system');
-    const [again, rehashMs] = await timed(() => prepareDataset({ storageDir: storageDir!, systemDir: DEBIAN_DATASET_DIR }));
+    const [again, rehashMs] = await timed(() =>
+      prepareDataset({ storageDir: storageDir!, systemDir: DEBIAN_DATASET_DIR }),
+    );
     assert.equal(again.source, 'storage');
     const [, bigMs] = await timed(() => verifyFile(join(again.folder, FASHION_MNIST[0].name), FASHION_MNIST[0]));
     console.log(`      first preparation (unpack ${FASHION_MNIST.length} files): ${unpackMs} ms`);
-    console.log(`      later preparation (re-hash all stored copies): ${rehashMs} ms, of which train-images: ${bigMs} ms`);
+    console.log(
+      `      later preparation (re-hash all stored copies): ${rehashMs} ms, of which train-images: ${bigMs} ms`,
+    );
   });
 });

@@ -48,18 +48,27 @@ describe('data set file verification', () => {
   });
 
   it('rejects a file longer than expected, and an empty one', async () => {
-    await assert.rejects(verifyFile(write('long', Buffer.concat([labels.content, Buffer.from([0])])), labels), /more than the expected/);
+    await assert.rejects(
+      verifyFile(write('long', Buffer.concat([labels.content, Buffer.from([0])])), labels),
+      /more than the expected/,
+    );
     await assert.rejects(verifyFile(write('empty', Buffer.alloc(0)), labels), /0 bytes after decompression/);
   });
 
   it('rejects a file of the right size with the wrong bytes', async () => {
-    await assert.rejects(verifyFile(write(images.name, corrupt(images.content)), images), /does not match the SHA-256 checksum/);
+    await assert.rejects(
+      verifyFile(write(images.name, corrupt(images.content)), images),
+      /does not match the SHA-256 checksum/,
+    );
     await assert.rejects(verifyFile(write('x.gz', gzipSync(corrupt(images.content))), images), /SHA-256/);
   });
 
   it('rejects damaged or cut-short gzip data', async () => {
     const gz = gzipSync(images.content);
-    await assert.rejects(verifyFile(write('cut.gz', gz.subarray(0, gz.length - 100)), images), /gzip data is damaged or cut short/);
+    await assert.rejects(
+      verifyFile(write('cut.gz', gz.subarray(0, gz.length - 100)), images),
+      /gzip data is damaged or cut short/,
+    );
     await assert.rejects(verifyFile(write('bad.gz', corrupt(gz)), images), DatasetError);
   });
 

@@ -53,20 +53,35 @@ describe('WASM training kernels', () => {
 
   describe('how a product is arranged', () => {
     it('swaps the forward product of a training step, whose weights change before they are used again', () => {
-      assert.equal(planProduct({ rows: 32, inner: 784, columns: 256, transposeA: false, transposeB: false, rightReused: false }), 'swapped');
+      assert.equal(
+        planProduct({ rows: 32, inner: 784, columns: 256, transposeA: false, transposeB: false, rightReused: false }),
+        'swapped',
+      );
     });
 
     it('keeps the product direct when the weights are reused, as in predictions, so XNNPACK keeps its packing', () => {
-      assert.equal(planProduct({ rows: 32, inner: 784, columns: 256, transposeA: false, transposeB: false, rightReused: true }), 'direct');
-      assert.equal(planProduct({ rows: 1, inner: 784, columns: 256, transposeA: false, transposeB: false, rightReused: true }), 'direct');
+      assert.equal(
+        planProduct({ rows: 32, inner: 784, columns: 256, transposeA: false, transposeB: false, rightReused: true }),
+        'direct',
+      );
+      assert.equal(
+        planProduct({ rows: 1, inner: 784, columns: 256, transposeA: false, transposeB: false, rightReused: true }),
+        'direct',
+      );
     });
 
     it("keeps the weights' gradient direct: transposing the batch is cheaper than packing the weights' shape", () => {
-      assert.equal(planProduct({ rows: 784, inner: 32, columns: 256, transposeA: true, transposeB: false, rightReused: true }), 'direct');
+      assert.equal(
+        planProduct({ rows: 784, inner: 32, columns: 256, transposeA: true, transposeB: false, rightReused: true }),
+        'direct',
+      );
     });
 
     it('swaps a product with a transposed right operand when its left operand is the smaller', () => {
-      assert.equal(planProduct({ rows: 32, inner: 10, columns: 256, transposeA: false, transposeB: true, rightReused: false }), 'swapped');
+      assert.equal(
+        planProduct({ rows: 32, inner: 10, columns: 256, transposeA: false, transposeB: true, rightReused: false }),
+        'swapped',
+      );
     });
   });
 
@@ -83,21 +98,25 @@ describe('WASM training kernels', () => {
       const name = `${aShape}${transposeA ? 'ᵀ' : ''} · ${bShape}${transposeB ? 'ᵀ' : ''}`;
       const a = randomValues(tf.util.sizeFromShape(aShape), 1);
       const b = randomValues(tf.util.sizeFromShape(bShape), 2);
-      const product = () => tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB));
+      const product = () =>
+        tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB));
 
       it(`${name} gives the CPU backend's values outside and inside a gradient tape`, async () => {
         const before = wasmAllocations();
         const outside = await onBothBackends(product);
         assertClose(outside.wasm, outside.cpu, 1e-3, name);
         // Inside a tape the forward product takes the swapped arrangement.
-        const taped = () => tf.tidy(() => {
-          let result: tf.Tensor | undefined;
-          tf.grad((x: tf.Tensor) => {
-            result = tf.keep(tf.matMul(tf.mul(tf.tensor(a, aShape), x), tf.tensor(b, bShape), transposeA, transposeB));
-            return tf.sum(result);
-          })(tf.scalar(1));
-          return result!;
-        });
+        const taped = () =>
+          tf.tidy(() => {
+            let result: tf.Tensor | undefined;
+            tf.grad((x: tf.Tensor) => {
+              result = tf.keep(
+                tf.matMul(tf.mul(tf.tensor(a, aShape), x), tf.tensor(b, bShape), transposeA, transposeB),
+              );
+              return tf.sum(result);
+            })(tf.scalar(1));
+            return result!;
+          });
         const inside = await onBothBackends(taped);
         assertClose(inside.wasm, inside.cpu, 1e-3, `${name} in a tape`);
         assert.deepEqual(wasmAllocations(), before, 'no tensor or heap buffer left behind');
@@ -110,14 +129,20 @@ describe('WASM training kernels', () => {
     const rows = [49, 0, 7, 7, 23];
 
     it("gives the CPU backend's rows for float and integer tensors", async () => {
-      const floats = await onBothBackends(() => tf.tidy(() => tf.gather(tf.tensor3d(images, [50, 28, 28]), tf.tensor1d(rows, 'int32'))));
+      const floats = await onBothBackends(() =>
+        tf.tidy(() => tf.gather(tf.tensor3d(images, [50, 28, 28]), tf.tensor1d(rows, 'int32'))),
+      );
       assert.deepEqual(floats.wasm, floats.cpu);
-      const integers = await onBothBackends(() => tf.tidy(() => tf.gather(tf.range(0, 50, 1, 'int32'), tf.tensor1d(rows, 'int32')).toFloat()));
+      const integers = await onBothBackends(() =>
+        tf.tidy(() => tf.gather(tf.range(0, 50, 1, 'int32'), tf.tensor1d(rows, 'int32')).toFloat()),
+      );
       assert.deepEqual(Array.from(integers.wasm), rows);
     });
 
     it('still gathers along other axes', async () => {
-      const columns = await onBothBackends(() => tf.tidy(() => tf.gather(tf.tensor2d(images.subarray(0, 40), [4, 10]), tf.tensor1d([9, 1], 'int32'), 1)));
+      const columns = await onBothBackends(() =>
+        tf.tidy(() => tf.gather(tf.tensor2d(images.subarray(0, 40), [4, 10]), tf.tensor1d([9, 1], 'int32'), 1)),
+      );
       assert.deepEqual(columns.wasm, columns.cpu);
     });
 
@@ -135,7 +160,9 @@ describe('WASM training kernels', () => {
     const values = randomValues(60 * 784, 4);
 
     it("gives the CPU backend's values for whole rows and for a block inside rows", async () => {
-      const rows = await onBothBackends(() => tf.tidy(() => tf.slice(tf.tensor2d(values, [60, 784]), [17, 0], [20, -1])));
+      const rows = await onBothBackends(() =>
+        tf.tidy(() => tf.slice(tf.tensor2d(values, [60, 784]), [17, 0], [20, -1])),
+      );
       assert.deepEqual(rows.wasm, rows.cpu);
       const block = await onBothBackends(() => tf.tidy(() => tf.slice(tf.tensor2d(values, [60, 784]), [3, 5], [4, 9])));
       assert.deepEqual(block.wasm, block.cpu);
@@ -159,9 +186,14 @@ describe('WASM training kernels', () => {
     const shapes = [[784, 256], [256], [256, 10], [10]];
     /** Five steps of Adam on weights of the seed model's shapes (10 is not a multiple of the SIMD width). */
     const adamSteps = (optimizer: tf.Optimizer) => {
-      const weights = shapes.map((shape, i) => tf.tidy(() => tf.variable(tf.tensor(randomValues(tf.util.sizeFromShape(shape), 10 + i), shape))));
+      const weights = shapes.map((shape, i) =>
+        tf.tidy(() => tf.variable(tf.tensor(randomValues(tf.util.sizeFromShape(shape), 10 + i), shape))),
+      );
       for (let step = 0; step < 5; step++) {
-        const gradients = weights.map((w, i) => ({ name: w.name, tensor: tf.tensor(randomValues(w.size, 100 * step + i), w.shape) }));
+        const gradients = weights.map((w, i) => ({
+          name: w.name,
+          tensor: tf.tensor(randomValues(w.size, 100 * step + i), w.shape),
+        }));
         optimizer.applyGradients(gradients);
         tf.dispose(gradients.map((g) => g.tensor));
       }
@@ -208,7 +240,10 @@ describe('WASM training kernels', () => {
       optimizer.applyGradients([{ name: weight.name, tensor: gradient }]);
       gradient.dispose();
       const state = await optimizer.getWeights();
-      assert.deepEqual(state.map((s) => s.name), ['iter', `${weight.name}/m`, `${weight.name}/v`]);
+      assert.deepEqual(
+        state.map((s) => s.name),
+        ['iter', `${weight.name}/m`, `${weight.name}/v`],
+      );
       assertClose(await state[1].tensor.data(), new Array(8).fill(0.05), 1e-7, 'first moment');
       assertClose(await state[2].tensor.data(), new Array(8).fill(0.00025), 1e-9, 'second moment');
       assert.equal(optimizer.getClassName(), 'Adam');

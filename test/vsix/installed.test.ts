@@ -27,7 +27,11 @@ describe('The packaged extension (VSIX), installed as a user installs it', () =>
 
   before(async () => {
     vsix = packageVsix(join(outputRoot, 'vsix', `${extensionId}-${extensionVersion}.vsix`));
-    session = await startEditorSession('vsix', { install: { vsix: vsix.path }, restrictedMode: true, settings: SMOKE_RUN });
+    session = await startEditorSession('vsix', {
+      install: { vsix: vsix.path },
+      restrictedMode: true,
+      settings: SMOKE_RUN,
+    });
     installed = join(session.server.extensionsDir, `${extensionId}-${extensionVersion}`);
   });
 
@@ -44,9 +48,16 @@ describe('The packaged extension (VSIX), installed as a user installs it', () =>
   });
 
   it('is installed as a copy holding every asset and bundle, and no sources', () => {
-    assert.ok(lstatSync(installed).isDirectory() && !lstatSync(installed).isSymbolicLink(), `${installed} is an installed copy`);
+    assert.ok(
+      lstatSync(installed).isDirectory() && !lstatSync(installed).isSymbolicLink(),
+      `${installed} is an installed copy`,
+    );
     for (const folder of ['media', join('dist', 'wasm')]) {
-      assert.deepEqual(readdirSync(join(installed, folder)).sort(), readdirSync(join(repoRoot, folder)).sort(), `${folder} is complete`);
+      assert.deepEqual(
+        readdirSync(join(installed, folder)).sort(),
+        readdirSync(join(repoRoot, folder)).sort(),
+        `${folder} is complete`,
+      );
     }
     for (const bundle of ['extension.js', 'webview.js', 'results.js']) {
       assert.ok(existsSync(join(installed, 'dist', bundle)), bundle);
@@ -57,7 +68,9 @@ describe('The packaged extension (VSIX), installed as a user installs it', () =>
   });
 
   it('opens in Restricted Mode', async () => {
-    await session.workbench.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).waitFor({ timeout: 30_000 });
+    await session.workbench.page
+      .locator('.statusbar-item', { hasText: 'Restricted Mode' })
+      .waitFor({ timeout: 30_000 });
   });
 
   it('trains from the Command Palette on WebAssembly and says "Done" with a test accuracy', async () => {
@@ -65,7 +78,12 @@ describe('The packaged extension (VSIX), installed as a user installs it', () =>
     await workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
     const panel = workbench.webview();
     // The panel's stylesheet from media/ applies: the status line sticks to the top.
-    assert.equal(await panel.locator('#status').evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).position), 'sticky');
+    assert.equal(
+      await panel
+        .locator('#status')
+        .evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).position),
+      'sticky',
+    );
     await panel.locator('#start-training:not([disabled])').click({ timeout: 120_000 });
     const done = panel.locator('#status[data-kind="success"]');
     await done.waitFor({ timeout: 300_000 });
@@ -82,7 +100,9 @@ describe('The packaged extension (VSIX), installed as a user installs it', () =>
     const { workbench } = session;
     await workbench.clickContextMenuEntry('shirt.png', 'Classify image');
     const results = await workbench.webviewWith('#results .result[data-name="shirt.png"][data-predicted]', 60_000);
-    const predicted = Number(await results.locator('#results .result[data-name="shirt.png"]').getAttribute('data-predicted'));
+    const predicted = Number(
+      await results.locator('#results .result[data-name="shirt.png"]').getAttribute('data-predicted'),
+    );
     assert.ok(Number.isInteger(predicted) && predicted >= 0 && predicted < 10, `predicted class ${predicted}`);
     await workbench.screenshot('vsix-classified');
   });

@@ -24,8 +24,14 @@ export async function loadDataset(urls: Record<DatasetRole, string>): Promise<Lo
     fetchBytes(urls.testImages, 't10k-images-idx3-ubyte'),
     fetchBytes(urls.testLabels, 't10k-labels-idx1-ubyte'),
   ]);
-  const train = { images: parseIdxImages(trainImages, 'train-images-idx3-ubyte'), labels: parseIdxLabels(trainLabels, 'train-labels-idx1-ubyte') };
-  const test = { images: parseIdxImages(testImages, 't10k-images-idx3-ubyte'), labels: parseIdxLabels(testLabels, 't10k-labels-idx1-ubyte') };
+  const train = {
+    images: parseIdxImages(trainImages, 'train-images-idx3-ubyte'),
+    labels: parseIdxLabels(trainLabels, 'train-labels-idx1-ubyte'),
+  };
+  const test = {
+    images: parseIdxImages(testImages, 't10k-images-idx3-ubyte'),
+    labels: parseIdxLabels(testLabels, 't10k-labels-idx1-ubyte'),
+  };
   checkSameCount(train.images, train.labels, 'training set');
   checkSameCount(test.images, test.labels, 'test set');
   return {

@@ -16,7 +16,13 @@ export async function saveTrainedModel(model: tf.LayersModel, run: SavedRun): Pr
         weightData,
         run,
       });
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weightData.byteLength } };
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          weightDataBytes: weightData.byteLength,
+        },
+      };
     }),
   );
 }

@@ -65,21 +65,30 @@ export class TrainingRun {
       tensors.push(train, test, ...(validation ? [validation] : []));
 
       vscode.postMessage({ type: 'trainingStarted', epochs: settings.epochs, backend: this.backend });
-      views.status.show(`Training on ${train.ys.shape[0].toLocaleString('en-US')} images with ${this.backend}…`, 'busy');
+      views.status.show(
+        `Training on ${train.ys.shape[0].toLocaleString('en-US')} images with ${this.backend}…`,
+        'busy',
+      );
       const history: TrainingHistory = [];
-      const result = await trainModel(model, { train, validation }, {
-        epochs: settings.epochs,
-        batchSize: settings.batchSize,
-        onBatchEnd: this.progressReporter(),
-        reportEveryBatches: batchesPerReport(this.backend),
-        onEpochEnd: async (metrics) => {
-          history.push(metrics);
-          await views.training.showHistory(history, settings.epochs);
+      const result = await trainModel(
+        model,
+        { train, validation },
+        {
+          epochs: settings.epochs,
+          batchSize: settings.batchSize,
+          onBatchEnd: this.progressReporter(),
+          reportEveryBatches: batchesPerReport(this.backend),
+          onEpochEnd: async (metrics) => {
+            history.push(metrics);
+            await views.training.showHistory(history, settings.epochs);
+          },
+          stopSignal: this.stopSignal,
         },
-        stopSignal: this.stopSignal,
-      });
+      );
       if (this.contextLost) {
-        throw new Error('The GPU context was lost (WebGL), so training stopped. Set fashionClassifier.backend to "wasm" and train again.');
+        throw new Error(
+          'The GPU context was lost (WebGL), so training stopped. Set fashionClassifier.backend to "wasm" and train again.',
+        );
       }
       if (result.stoppedEarly) {
         views.training.showProgress(null, `Stopped after ${history.length} of ${settings.epochs} epochs.`);
@@ -91,7 +100,11 @@ export class TrainingRun {
       const evaluation = await evaluateModel(model, test.xs, test.ys, 512);
       views.evaluation.show(evaluation, history.at(-1)?.accuracy);
       const sampleCount = Math.min(PREDICTED_SAMPLES, test.ys.shape[0]);
-      const samples = await predictSamples(model, test, Array.from({ length: sampleCount }, (_, i) => i));
+      const samples = await predictSamples(
+        model,
+        test,
+        Array.from({ length: sampleCount }, (_, i) => i),
+      );
       const predictions: SavedPrediction[] = samples.map((s) => ({
         pixels: Array.from(testBytes.pixels.subarray(s.index * PIXELS_PER_IMAGE, (s.index + 1) * PIXELS_PER_IMAGE)),
         trueLabel: s.trueLabel,
@@ -109,11 +122,18 @@ export class TrainingRun {
         validationCount: validation?.ys.shape[0] ?? 0,
         testCount: test.ys.shape[0],
         history,
-        evaluation: { loss: evaluation.loss, accuracy: evaluation.accuracy, confusionMatrix: evaluation.confusionMatrix },
+        evaluation: {
+          loss: evaluation.loss,
+          accuracy: evaluation.accuracy,
+          confusionMatrix: evaluation.confusionMatrix,
+        },
         predictions,
       };
       await saveTrainedModel(model, run);
-      views.status.show(`Done: test accuracy ${evaluation.accuracy.toFixed(4)}. The model is saved; right-click an image and choose "Classify image".`, 'success');
+      views.status.show(
+        `Done: test accuracy ${evaluation.accuracy.toFixed(4)}. The model is saved; right-click an image and choose "Classify image".`,
+        'success',
+      );
       return 'completed';
     } finally {
       unwatch();
@@ -137,7 +157,13 @@ export class TrainingRun {
       const now = performance.now();
       if (now - lastPosted >= PROGRESS_INTERVAL_MS || done === total) {
         lastPosted = now;
-        vscode.postMessage({ type: 'trainingProgress', epoch: progress.epoch, epochs: settings.epochs, fraction, secondsLeft });
+        vscode.postMessage({
+          type: 'trainingProgress',
+          epoch: progress.epoch,
+          epochs: settings.epochs,
+          fraction,
+          secondsLeft,
+        });
       }
     };
   }

@@ -10,7 +10,9 @@ import { acquireHostChannel, onHostMessagesInOrder } from '../hostChannel';
 
 const vscode = acquireHostChannel<ResultsWebviewToHost>();
 
-const view = createResultsView(document.getElementById('app')!, (text, format) => vscode.postMessage({ type: 'copyResults', text, format }));
+const view = createResultsView(document.getElementById('app')!, (text, format) =>
+  vscode.postMessage({ type: 'copyResults', text, format }),
+);
 let backendChoice: string | undefined;
 
 async function classify(message: ClassifyMessage): Promise<void> {
@@ -26,13 +28,22 @@ async function classify(message: ClassifyMessage): Promise<void> {
   vscode.postMessage({
     type: 'classified',
     batch: message.batch,
-    results: results.map((r) => ({ name: r.name, predictedClass: r.prediction?.predictedClass, confidence: r.prediction?.confidence, error: r.error })),
+    results: results.map((r) => ({
+      name: r.name,
+      predictedClass: r.prediction?.predictedClass,
+      confidence: r.prediction?.confidence,
+      error: r.error,
+    })),
   });
 }
 
 onHostMessagesInOrder<ResultsHostToWebview>(classify, (error, message) => {
   const text = errorMessage(error);
   view.showStatus(text, 'error');
-  vscode.postMessage({ type: 'classified', batch: message.batch, results: message.images.map((i) => ({ name: i.name, error: text })) });
+  vscode.postMessage({
+    type: 'classified',
+    batch: message.batch,
+    results: message.images.map((i) => ({ name: i.name, error: text })),
+  });
 });
 vscode.postMessage({ type: 'ready' });

@@ -15,6 +15,6 @@ export async function loadModel(url: string, version: string): Promise<tf.Layers
     cached = { version, model };
     return model;
   } catch (error) {
-    throw new Error(`The saved model could not be loaded (${errorMessage(error)}). Train it again.`);
+    throw new Error(`The saved model could not be loaded (${errorMessage(error)}). Train it again.`, { cause: error });
   }
 }

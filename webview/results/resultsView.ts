@@ -51,15 +51,30 @@ function card(result: ClassifiedImage): HTMLElement {
   const { predictedClass, confidence, probabilities } = result.prediction;
   return h(
     'article',
-    { class: 'result', 'data-name': result.name, 'data-predicted': predictedClass, 'data-confidence': confidence.toFixed(4) },
+    {
+      class: 'result',
+      'data-name': result.name,
+      'data-predicted': predictedClass,
+      'data-confidence': confidence.toFixed(4),
+    },
     h('h3', {}, result.name),
     h(
       'div',
       { class: 'result-images' },
       h('figure', {}, original, h('figcaption', {}, 'Your picture')),
-      h('figure', {}, createPixelCanvas(result.pixels28, 'model input'), h('figcaption', {}, result.inverted ? '28×28 input (inverted)' : '28×28 input')),
+      h(
+        'figure',
+        {},
+        createPixelCanvas(result.pixels28, 'model input'),
+        h('figcaption', {}, result.inverted ? '28×28 input (inverted)' : '28×28 input'),
+      ),
     ),
-    h('p', { class: 'result-answer' }, h('strong', {}, CLASS_NAMES[predictedClass]), ` · ${formatPercent(confidence)} confident`),
+    h(
+      'p',
+      { class: 'result-answer' },
+      h('strong', {}, CLASS_NAMES[predictedClass]),
+      ` · ${formatPercent(confidence)} confident`,
+    ),
     probabilityRows(probabilities, predictedClass),
   );
 }
@@ -67,7 +82,9 @@ function card(result: ClassifiedImage): HTMLElement {
 export function toMarkdown(results: ClassifiedImage[]): string {
   const lines = ['| Image | Prediction | Confidence |', '| --- | --- | --- |'];
   for (const r of results) {
-    const answer = r.prediction ? [CLASS_NAMES[r.prediction.predictedClass], formatPercent(r.prediction.confidence)] : [`error: ${r.error}`, ''];
+    const answer = r.prediction
+      ? [CLASS_NAMES[r.prediction.predictedClass], formatPercent(r.prediction.confidence)]
+      : [`error: ${r.error}`, ''];
     lines.push(`| ${r.name} | ${answer[0]} | ${answer[1]} |`);
   }
   return lines.join('\n') + '\n';
@@ -87,15 +104,27 @@ export function toJson(results: ClassifiedImage[]): string {
   return JSON.stringify(plain, null, 2) + '\n';
 }
 
-export function createResultsView(app: HTMLElement, onCopy: (text: string, format: 'Markdown' | 'JSON') => void): ResultsView {
+export function createResultsView(
+  app: HTMLElement,
+  onCopy: (text: string, format: 'Markdown' | 'JSON') => void,
+): ResultsView {
   let current: ClassifiedImage[] = [];
-  const status = h('p', { id: 'results-status', class: 'status', 'data-kind': 'busy', role: 'status' }, 'Loading the model…');
+  const status = h(
+    'p',
+    { id: 'results-status', class: 'status', 'data-kind': 'busy', role: 'status' },
+    'Loading the model…',
+  );
   const copyMarkdown = createButton('Copy as Markdown', () => onCopy(toMarkdown(current), 'Markdown'), 'secondary');
   const copyJson = createButton('Copy as JSON', () => onCopy(toJson(current), 'JSON'), 'secondary');
   copyMarkdown.id = 'copy-markdown';
   copyJson.id = 'copy-json';
   const list = h('div', { id: 'results', class: 'results' });
-  app.replaceChildren(h('h1', {}, 'Classification results'), status, h('div', { class: 'results-actions' }, copyMarkdown, copyJson), list);
+  app.replaceChildren(
+    h('h1', {}, 'Classification results'),
+    status,
+    h('div', { class: 'results-actions' }, copyMarkdown, copyJson),
+    list,
+  );
   return {
     showStatus(message, kind = 'info') {
       status.textContent = message;
@@ -106,7 +135,9 @@ export function createResultsView(app: HTMLElement, onCopy: (text: string, forma
       list.querySelectorAll('img').forEach((img) => img.src && URL.revokeObjectURL(img.src));
       list.replaceChildren(...results.map(card));
       const failed = results.filter((r) => !r.prediction).length;
-      const summary = `${results.length - failed} of ${results.length} image(s) classified in ${Math.round(milliseconds)} ms` + (failed ? `; ${failed} could not be.` : '.');
+      const summary =
+        `${results.length - failed} of ${results.length} image(s) classified in ${Math.round(milliseconds)} ms` +
+        (failed ? `; ${failed} could not be.` : '.');
       this.showStatus(summary, failed ? 'error' : 'info');
     },
   };

@@ -28,7 +28,11 @@ export const Tags = {
 } as const;
 
 /** Creates a button with a label and a click handler. */
-export function createButton(label: string, onClick: () => void, appearance: 'primary' | 'secondary' = 'primary'): HTMLElement {
+export function createButton(
+  label: string,
+  onClick: () => void,
+  appearance: 'primary' | 'secondary' = 'primary',
+): HTMLElement {
   const button = document.createElement(Tags.button);
   button.textContent = label;
   button.setAttribute('appearance', appearance);

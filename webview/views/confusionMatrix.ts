@@ -20,7 +20,9 @@ export function createConfusionTable(confusion: readonly (readonly number[])[]):
     'tr',
     {},
     h('th', { class: 'corner', scope: 'col' }, h('span', {}, 'true ↓ / predicted →')),
-    ...confusion.map((_, label) => h('th', { scope: 'col', class: 'predicted-class' }, h('span', {}, className(label)))),
+    ...confusion.map((_, label) =>
+      h('th', { scope: 'col', class: 'predicted-class' }, h('span', {}, className(label))),
+    ),
   );
   const rows = confusion.map((row, trueLabel) =>
     h(

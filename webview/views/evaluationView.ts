@@ -39,7 +39,11 @@ function remarks(result: EvaluationResult, trainAccuracy: number | undefined): s
   const lines: string[] = [];
   const difference = result.accuracy - TUTORIAL_TEST_ACCURACY;
   const comparison =
-    Math.abs(difference) < 0.01 ? 'About the same as' : difference > 0 ? `${formatMetric(difference)} above` : `${formatMetric(-difference)} below`;
+    Math.abs(difference) < 0.01
+      ? 'About the same as'
+      : difference > 0
+        ? `${formatMetric(difference)} above`
+        : `${formatMetric(-difference)} below`;
   lines.push(`${comparison} the tutorial's model, which reaches ${TUTORIAL_TEST_ACCURACY} after 5 epochs.`);
   if (trainAccuracy !== undefined && trainAccuracy > result.accuracy) {
     lines.push(
@@ -73,11 +77,23 @@ export function createEvaluationView(): EvaluationView {
         'p',
         { class: 'test-metrics' },
         'Test accuracy ',
-        h('strong', { id: 'test-accuracy', class: 'metric', 'data-value': formatMetric(result.accuracy) }, formatMetric(result.accuracy)),
+        h(
+          'strong',
+          { id: 'test-accuracy', class: 'metric', 'data-value': formatMetric(result.accuracy) },
+          formatMetric(result.accuracy),
+        ),
         ` (${formatPercent(result.accuracy)} of ${formatCount(count)} images) · test loss `,
-        h('strong', { id: 'test-loss', class: 'metric', 'data-value': formatMetric(result.loss) }, formatMetric(result.loss)),
+        h(
+          'strong',
+          { id: 'test-loss', class: 'metric', 'data-value': formatMetric(result.loss) },
+          formatMetric(result.loss),
+        ),
       );
-      const remark = h('div', { id: 'accuracy-remark', class: 'remark' }, ...remarks(result, trainAccuracy).map((line) => h('p', {}, line)));
+      const remark = h(
+        'div',
+        { id: 'accuracy-remark', class: 'remark' },
+        ...remarks(result, trainAccuracy).map((line) => h('p', {}, line)),
+      );
       body.replaceChildren(
         headline,
         remark,

@@ -63,13 +63,22 @@ function seriesColors(dark: boolean): [string, string] | undefined {
  */
 function series(history: readonly EpochRecord[], key: keyof EpochRecord, lastEpoch: number) {
   const byEpoch = new Map(history.map((record) => [record.epoch, record[key]]));
-  return Array.from({ length: lastEpoch + 1 }, (_, epoch) => ({ x: epoch, y: byEpoch.get(epoch) ?? null })) as unknown as {
+  return Array.from({ length: lastEpoch + 1 }, (_, epoch) => ({
+    x: epoch,
+    y: byEpoch.get(epoch) ?? null,
+  })) as unknown as {
     x: number;
     y: number;
   }[];
 }
 
-async function drawPlot(plot: HTMLElement, history: readonly EpochRecord[], lastEpoch: number, metric: Metric, dark: boolean): Promise<void> {
+async function drawPlot(
+  plot: HTMLElement,
+  history: readonly EpochRecord[],
+  lastEpoch: number,
+  metric: Metric,
+  dark: boolean,
+): Promise<void> {
   const hasValidation = history.some((record) => record[VALIDATION_KEY[metric]] != null);
   const values = [series(history, metric, lastEpoch)];
   const names = ['training'];
@@ -116,7 +125,11 @@ function tableRows(history: readonly EpochRecord[]): HTMLTableRowElement[] {
       h('th', { scope: 'row' }, String(record.epoch)),
       ...keys.map((key) => {
         const value = record[key] ?? undefined;
-        return h('td', { class: 'number', 'data-key': key, 'data-value': value }, value === undefined ? '–' : formatMetric(value));
+        return h(
+          'td',
+          { class: 'number', 'data-key': key, 'data-value': value },
+          value === undefined ? '–' : formatMetric(value),
+        );
       }),
     ),
   );
@@ -131,7 +144,15 @@ export function createHistoryChart(): HistoryChart {
   const table = h(
     'table',
     { id: 'history-table', class: 'data-table' },
-    h('thead', {}, h('tr', {}, ...['Epoch', 'Loss', 'Accuracy', 'Val loss', 'Val accuracy'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['Epoch', 'Loss', 'Accuracy', 'Val loss', 'Val accuracy'].map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
     body,
   );
   const details = h('details', { class: 'history-details' }, h('summary', {}, 'Numbers per epoch'), table);
@@ -143,7 +164,12 @@ export function createHistoryChart(): HistoryChart {
       'div',
       { class: 'history-plots' },
       h('figure', { class: 'history-figure' }, h('figcaption', {}, 'Loss per epoch (lower is better)'), lossPlot),
-      h('figure', { class: 'history-figure' }, h('figcaption', {}, 'Accuracy per epoch (higher is better)'), accuracyPlot),
+      h(
+        'figure',
+        { class: 'history-figure' },
+        h('figcaption', {}, 'Accuracy per epoch (higher is better)'),
+        accuracyPlot,
+      ),
     ),
     problem,
     details,

@@ -34,7 +34,11 @@ export function createPanelLayout(app: HTMLElement): PanelViews {
       'header',
       { class: 'panel-header' },
       h('h1', {}, 'Fashion Classifier'),
-      h('p', { class: 'subtitle' }, "Train a clothing classifier step by step, following TensorFlow's Keras basic classification tutorial."),
+      h(
+        'p',
+        { class: 'subtitle' },
+        "Train a clothing classifier step by step, following TensorFlow's Keras basic classification tutorial.",
+      ),
     ),
     views.status.element,
     views.data.element,

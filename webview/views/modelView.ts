@@ -42,7 +42,11 @@ export interface ModelView {
 }
 
 function layerTable(model: ModelSummary): HTMLTableElement {
-  const header = h('tr', {}, ...['Layer', 'Type', 'Output shape', 'Params'].map((title) => h('th', { scope: 'col' }, title)));
+  const header = h(
+    'tr',
+    {},
+    ...['Layer', 'Type', 'Output shape', 'Params'].map((title) => h('th', { scope: 'col' }, title)),
+  );
   const rows = model.layers.map((layer) =>
     h(
       'tr',
@@ -80,7 +84,10 @@ function hyperparameterList(s: TrainingSettings, compile: CompileSettings): HTML
   return h(
     'dl',
     { id: 'hyperparameters', class: 'key-values' },
-    ...entries.flatMap(([key, term, value, shown]) => [h('dt', {}, term), h('dd', { 'data-key': key, 'data-value': value }, shown)]),
+    ...entries.flatMap(([key, term, value, shown]) => [
+      h('dt', {}, term),
+      h('dd', { 'data-key': key, 'data-value': value }, shown),
+    ]),
   );
 }
 
@@ -104,7 +111,12 @@ export function createModelView(): ModelView {
         trainable === model.totalParams ? ' (all trainable)' : ` (${formatCount(trainable)} trainable)`,
       );
       const table = h('div', { class: 'model-layers' }, layerTable(model), total);
-      const hyper = h('div', { class: 'model-hyperparameters' }, h('h3', {}, 'Hyperparameters'), hyperparameterList(settings, compile));
+      const hyper = h(
+        'div',
+        { class: 'model-hyperparameters' },
+        h('h3', {}, 'Hyperparameters'),
+        hyperparameterList(settings, compile),
+      );
       body.replaceChildren(h('div', { class: 'two-columns' }, table, hyper));
     },
   };

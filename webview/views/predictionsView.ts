@@ -44,7 +44,9 @@ export function createPredictionsView(maxShown = 15): PredictionsView {
     const shown = candidates.slice(0, maxShown);
     count.textContent = `Showing ${formatCount(shown.length)} of ${formatCount(all.length)} test images · ${formatCount(wrong)} misclassified (${formatPercent(all.length ? wrong / all.length : 0)})`;
     grid.replaceChildren(
-      ...(shown.length ? shown.map(createPredictionCard) : [placeholder(`None of these ${formatCount(all.length)} images is misclassified.`)]),
+      ...(shown.length
+        ? shown.map(createPredictionCard)
+        : [placeholder(`None of these ${formatCount(all.length)} images is misclassified.`)]),
     );
   }
 

@@ -14,7 +14,10 @@ function parseRgb(css: string): { rgb: Rgb; alpha: number } | undefined {
   if (!match) {
     return undefined;
   }
-  return { rgb: [Number(match[1]), Number(match[2]), Number(match[3])], alpha: match[4] === undefined ? 1 : Number(match[4]) };
+  return {
+    rgb: [Number(match[1]), Number(match[2]), Number(match[3])],
+    alpha: match[4] === undefined ? 1 : Number(match[4]),
+  };
 }
 
 /**
@@ -47,7 +50,10 @@ export function isDarkTheme(): boolean {
     return luminance(background.rgb) < 0.5;
   }
   const classes = document.body.classList;
-  return classes.contains('vscode-dark') || (classes.contains('vscode-high-contrast') && !classes.contains('vscode-high-contrast-light'));
+  return (
+    classes.contains('vscode-dark') ||
+    (classes.contains('vscode-high-contrast') && !classes.contains('vscode-high-contrast-light'))
+  );
 }
 
 /**
@@ -64,7 +70,9 @@ export function counterInvert(color: Rgb): Rgb {
   ];
   const inverted = color.map((c) => 1 - c / 255);
   const clamp = (v: number) => Math.min(1, Math.max(0, v)) * 255;
-  return [0, 1, 2].map((row) => clamp(m[row][0] * inverted[0] + m[row][1] * inverted[1] + m[row][2] * inverted[2])) as unknown as Rgb;
+  return [0, 1, 2].map((row) =>
+    clamp(m[row][0] * inverted[0] + m[row][1] * inverted[1] + m[row][2] * inverted[2]),
+  ) as unknown as Rgb;
 }
 
 /**

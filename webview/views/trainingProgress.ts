@@ -28,7 +28,11 @@ export interface TrainingProgress {
 
 export function createTrainingProgress(): TrainingProgress {
   const fill = h('div', { class: 'progress-fill' });
-  const bar = h('div', { class: 'progress-bar', role: 'progressbar', 'aria-label': 'Batches done in this epoch', 'aria-valuemin': 0 }, fill);
+  const bar = h(
+    'div',
+    { class: 'progress-bar', role: 'progressbar', 'aria-label': 'Batches done in this epoch', 'aria-valuemin': 0 },
+    fill,
+  );
   const text = h('p', { id: 'training-progress-text', class: 'progress-text' });
   const element = h('div', { id: 'training-progress', class: 'training-progress', 'data-active': 'false' }, bar, text);
 

@@ -29,7 +29,9 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       super.applyGradients(variableGradients);
       return;
     }
-    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+    const names = Array.isArray(variableGradients)
+      ? variableGradients.map((v) => v.name)
+      : Object.keys(variableGradients);
     tf.tidy(() => {
       const attrs: AdamStepAttrs = {
         learningRate: this.learningRate,
@@ -41,7 +43,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       };
       names.forEach((name, i) => {
         const value = tf.engine().registeredVariables[name];
-        const moment = (suffix: string) => ({ originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) });
+        const moment = (suffix: string) => ({
+          originalName: `${name}/${suffix}`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        });
         const first = (state.accumulatedFirstMoment[i] ??= moment('m')).variable;
         const second = (state.accumulatedSecondMoment[i] ??= moment('v')).variable;
         const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];

@@ -21,7 +21,12 @@ export interface EvaluationResult {
  * Loss, accuracy and confusion matrix from a single pass of predictions (model.evaluate would
  * run the model a second time just for loss and accuracy).
  */
-export async function evaluateModel(model: tf.LayersModel, testX: tf.Tensor, testY: tf.Tensor, batchSize: number): Promise<EvaluationResult> {
+export async function evaluateModel(
+  model: tf.LayersModel,
+  testX: tf.Tensor,
+  testY: tf.Tensor,
+  batchSize: number,
+): Promise<EvaluationResult> {
   const examples = testX.shape[0];
   // Packed as [loss, predicted labels..., true labels...] so it comes back in one read.
   const packed = tf.tidy(() => {
@@ -63,7 +68,9 @@ function toPrediction(probabilities: number[]): Prediction {
 }
 
 function rows(values: Float32Array | Int32Array | Uint8Array, width: number): number[][] {
-  return Array.from({ length: values.length / width }, (_, i) => Array.from(values.subarray(i * width, (i + 1) * width)));
+  return Array.from({ length: values.length / width }, (_, i) =>
+    Array.from(values.subarray(i * width, (i + 1) * width)),
+  );
 }
 
 /** Predictions for a batch of images already scaled to [0, 1], shape [n, 28, 28]. */
@@ -75,7 +82,11 @@ export async function predictImages(model: tf.LayersModel, images: tf.Tensor3D):
 }
 
 /** Predictions for chosen examples of a labelled set (e.g. a gallery of test images). */
-export async function predictSamples(model: tf.LayersModel, examples: LabeledTensors, indices: number[]): Promise<SamplePrediction[]> {
+export async function predictSamples(
+  model: tf.LayersModel,
+  examples: LabeledTensors,
+  indices: number[],
+): Promise<SamplePrediction[]> {
   if (indices.length === 0) {
     return [];
   }

@@ -21,6 +21,8 @@ export function sparseCategoricalCrossentropy(labels: tf.Tensor, probabilities: 
   return tf.tidy(() => {
     const classes = probabilities.shape[probabilities.shape.length - 1];
     const oneHot = tf.oneHot(tf.cast(labels.flatten(), 'int32'), classes);
-    return tf.neg(tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(probabilities, EPSILON, 1 - EPSILON))), -1)) as tf.Tensor1D;
+    return tf.neg(
+      tf.sum(tf.mul(oneHot, tf.log(tf.clipByValue(probabilities, EPSILON, 1 - EPSILON))), -1),
+    ) as tf.Tensor1D;
   });
 }

@@ -4,7 +4,11 @@
  * counts[t][p] = how many examples of true class t were predicted as class p
  * (rows = true class, columns = predicted class).
  */
-export function confusionMatrix(trueLabels: ArrayLike<number>, predictedLabels: ArrayLike<number>, classes: number): number[][] {
+export function confusionMatrix(
+  trueLabels: ArrayLike<number>,
+  predictedLabels: ArrayLike<number>,
+  classes: number,
+): number[][] {
   if (trueLabels.length !== predictedLabels.length) {
     throw new Error(`${trueLabels.length} true labels but ${predictedLabels.length} predictions.`);
   }

@@ -61,7 +61,10 @@ export function describeModel(model: tf.LayersModel): ModelSummary {
     outputShape: (Array.isArray(layer.outputShape[0]) ? layer.outputShape[0] : layer.outputShape) as (number | null)[],
     params: layer.countParams(),
   }));
-  const trainableParams = model.trainableWeights.reduce((sum, weight) => sum + tf.util.sizeFromShape(weight.shape as number[]), 0);
+  const trainableParams = model.trainableWeights.reduce(
+    (sum, weight) => sum + tf.util.sizeFromShape(weight.shape as number[]),
+    0,
+  );
   return { layers, totalParams: model.countParams(), trainableParams };
 }
 

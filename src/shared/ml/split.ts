@@ -30,7 +30,10 @@ export function validationSplit(count: number, fraction: number): SplitRanges {
  * Splits the bytes before any tensor exists (no validation part for a fraction of 0): views, no copies, so only the two parts ever become
  * tensors (converting all 60,000 images first would briefly hold them twice).
  */
-export function splitExamples(examples: ExampleBytes, fraction: number): { train: ExampleBytes; validation?: ExampleBytes } {
+export function splitExamples(
+  examples: ExampleBytes,
+  fraction: number,
+): { train: ExampleBytes; validation?: ExampleBytes } {
   const { train, validation } = validationSplit(exampleCount(examples), fraction);
   const trainPart = sliceExamples(examples, train.start, train.end);
   if (validation.end === validation.start) {

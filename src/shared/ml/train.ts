@@ -98,7 +98,9 @@ class EpochTotals {
 
   async meansAndDispose(): Promise<{ loss: number; accuracy: number }> {
     const examples = this.batchSizes.reduce((a, b) => a + b, 0);
-    const sums = tf.tidy(() => tf.sum(tf.mul(tf.stack(this.pairs), tf.tensor2d(this.batchSizes, [this.batchSizes.length, 1])), 0));
+    const sums = tf.tidy(() =>
+      tf.sum(tf.mul(tf.stack(this.pairs), tf.tensor2d(this.batchSizes, [this.batchSizes.length, 1])), 0),
+    );
     const [loss, correct] = await sums.data();
     sums.dispose();
     this.dispose();
@@ -140,7 +142,13 @@ interface EpochRun {
  * One pass over the training examples in a new random order, a step per batch. Returns the
  * epoch's mean loss and accuracy, or undefined when the stop signal ended it early.
  */
-async function trainOneEpoch({ epoch, step, train, options, pacer }: EpochRun): Promise<{ loss: number; accuracy: number } | undefined> {
+async function trainOneEpoch({
+  epoch,
+  step,
+  train,
+  options,
+  pacer,
+}: EpochRun): Promise<{ loss: number; accuracy: number } | undefined> {
   const examples = train.xs.shape[0];
   const { batchSize } = options;
   const batchesPerEpoch = Math.ceil(examples / batchSize);
@@ -183,7 +191,11 @@ async function trainOneEpoch({ epoch, step, train, options, pacer }: EpochRun): 
  * has no validation, so it is not an epoch of the history. Leaves no tensors behind except the
  * optimizer's state, which lives as long as the model.
  */
-export async function trainModel(model: tf.LayersModel, data: TrainingData, options: TrainOptions): Promise<TrainResult> {
+export async function trainModel(
+  model: tf.LayersModel,
+  data: TrainingData,
+  options: TrainOptions,
+): Promise<TrainResult> {
   const start = performance.now();
   const history: TrainingHistory = [];
   const step = createTrainingStep(model);
@@ -194,7 +206,9 @@ export async function trainModel(model: tf.LayersModel, data: TrainingData, opti
     if (!trained) {
       break;
     }
-    const validation = data.validation ? await lossAndAccuracy(model, data.validation.xs, data.validation.ys, VALIDATION_BATCH_SIZE) : undefined;
+    const validation = data.validation
+      ? await lossAndAccuracy(model, data.validation.xs, data.validation.ys, VALIDATION_BATCH_SIZE)
+      : undefined;
     const metrics: EpochMetrics = {
       epoch,
       loss: trained.loss,

@@ -15,9 +15,15 @@ interface Compiled {
 
 function compiledParts(model: tf.LayersModel): Compiled {
   if (!model.optimizer || model.loss !== LOSS_NAME || model.outputs.length !== 1) {
-    throw new Error(`Training here needs a model with one output, compiled with an optimizer and the ${LOSS_NAME} loss.`);
+    throw new Error(
+      `Training here needs a model with one output, compiled with an optimizer and the ${LOSS_NAME} loss.`,
+    );
   }
-  return { optimizer: model.optimizer, loss: sparseCategoricalCrossentropy, accuracy: tf.metrics.sparseCategoricalAccuracy };
+  return {
+    optimizer: model.optimizer,
+    loss: sparseCategoricalCrossentropy,
+    accuracy: tf.metrics.sparseCategoricalAccuracy,
+  };
 }
 
 /** Mean loss and accuracy of one batch, as scalars the caller disposes. (A type, not an interface, so tf.tidy can return it.) */
@@ -56,7 +62,12 @@ export function createTrainingStep(model: tf.LayersModel): TrainingStep {
  * Mean loss and accuracy over a whole set, in batches of `batchSize` (the result does not depend
  * on it; larger batches are faster), read back together.
  */
-export async function lossAndAccuracy(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, batchSize: number): Promise<{ loss: number; accuracy: number }> {
+export async function lossAndAccuracy(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  batchSize: number,
+): Promise<{ loss: number; accuracy: number }> {
   const { loss, accuracy } = compiledParts(model);
   const packed = tf.tidy(() => {
     const predicted = model.predict(xs, { batchSize }) as tf.Tensor;

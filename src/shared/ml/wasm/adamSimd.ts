@@ -79,15 +79,38 @@ function vector(items: number[][]): number[] {
 
 // Parameters of adam(...), in order; the first eight are byte addresses on the heap except `count`.
 const PARAMS = {
-  count: 0, value: 1, first: 2, second: 3, gradient: 4, outValue: 5, outFirst: 6, outSecond: 7,
-  beta1: 8, oneMinusBeta1: 9, beta2: 10, oneMinusBeta2: 11, epsilon: 12, secondScale: 13, stepScale: 14,
+  count: 0,
+  value: 1,
+  first: 2,
+  second: 3,
+  gradient: 4,
+  outValue: 5,
+  outFirst: 6,
+  outSecond: 7,
+  beta1: 8,
+  oneMinusBeta1: 9,
+  beta2: 10,
+  oneMinusBeta2: 11,
+  epsilon: 12,
+  secondScale: 13,
+  stepScale: 14,
 } as const;
 const PARAM_TYPES = [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32];
 
 // Locals after the parameters: a byte offset, the end offset, and the constants as vectors.
 const LOCAL = {
-  offset: 15, end: 16, g: 17, m: 18, v: 19,
-  beta1: 20, oneMinusBeta1: 21, beta2: 22, oneMinusBeta2: 23, epsilon: 24, secondScale: 25, stepScale: 26,
+  offset: 15,
+  end: 16,
+  g: 17,
+  m: 18,
+  v: 19,
+  beta1: 20,
+  oneMinusBeta1: 21,
+  beta2: 22,
+  oneMinusBeta2: 23,
+  epsilon: 24,
+  secondScale: 25,
+  stepScale: 26,
 } as const;
 const LOCAL_GROUPS = [
   [2, I32],
@@ -97,9 +120,22 @@ const LOCAL_GROUPS = [
 const get = (index: number) => [op.localGet, index];
 const set = (index: number) => [op.localSet, index];
 /** Loads 4 floats at `pointerParam` + offset. */
-const load = (pointerParam: number) => [...get(pointerParam), ...get(LOCAL.offset), op.i32Add, ...simd.v128Load, ...MEMARG];
+const load = (pointerParam: number) => [
+  ...get(pointerParam),
+  ...get(LOCAL.offset),
+  op.i32Add,
+  ...simd.v128Load,
+  ...MEMARG,
+];
 /** Stores the vector computed by `value` at `pointerParam` + offset. */
-const store = (pointerParam: number, value: number[]) => [...get(pointerParam), ...get(LOCAL.offset), op.i32Add, ...value, ...simd.v128Store, ...MEMARG];
+const store = (pointerParam: number, value: number[]) => [
+  ...get(pointerParam),
+  ...get(LOCAL.offset),
+  op.i32Add,
+  ...value,
+  ...simd.v128Store,
+  ...MEMARG,
+];
 const splat = (param: number, local: number) => [...get(param), ...simd.f32x4Splat, ...set(local)];
 
 /**
@@ -116,52 +152,112 @@ const BODY = [
   ...splat(PARAMS.epsilon, LOCAL.epsilon),
   ...splat(PARAMS.secondScale, LOCAL.secondScale),
   ...splat(PARAMS.stepScale, LOCAL.stepScale),
-  ...get(PARAMS.count), op.i32Const, 2, op.i32Shl, ...set(LOCAL.end),
-  op.block, 0x40,
-  op.loop, 0x40,
-  ...get(LOCAL.offset), ...get(LOCAL.end), op.i32GeU, op.brIf, 1,
-  ...load(PARAMS.gradient), ...set(LOCAL.g),
+  ...get(PARAMS.count),
+  op.i32Const,
+  2,
+  op.i32Shl,
+  ...set(LOCAL.end),
+  op.block,
+  0x40,
+  op.loop,
+  0x40,
+  ...get(LOCAL.offset),
+  ...get(LOCAL.end),
+  op.i32GeU,
+  op.brIf,
+  1,
+  ...load(PARAMS.gradient),
+  ...set(LOCAL.g),
   // m
-  ...load(PARAMS.first), ...get(LOCAL.beta1), ...simd.f32x4Mul,
-  ...get(LOCAL.g), ...get(LOCAL.oneMinusBeta1), ...simd.f32x4Mul,
-  ...simd.f32x4Add, ...set(LOCAL.m),
+  ...load(PARAMS.first),
+  ...get(LOCAL.beta1),
+  ...simd.f32x4Mul,
+  ...get(LOCAL.g),
+  ...get(LOCAL.oneMinusBeta1),
+  ...simd.f32x4Mul,
+  ...simd.f32x4Add,
+  ...set(LOCAL.m),
   ...store(PARAMS.outFirst, get(LOCAL.m)),
   // v
-  ...load(PARAMS.second), ...get(LOCAL.beta2), ...simd.f32x4Mul,
-  ...get(LOCAL.g), ...get(LOCAL.g), ...simd.f32x4Mul, ...get(LOCAL.oneMinusBeta2), ...simd.f32x4Mul,
-  ...simd.f32x4Add, ...set(LOCAL.v),
+  ...load(PARAMS.second),
+  ...get(LOCAL.beta2),
+  ...simd.f32x4Mul,
+  ...get(LOCAL.g),
+  ...get(LOCAL.g),
+  ...simd.f32x4Mul,
+  ...get(LOCAL.oneMinusBeta2),
+  ...simd.f32x4Mul,
+  ...simd.f32x4Add,
+  ...set(LOCAL.v),
   ...store(PARAMS.outSecond, get(LOCAL.v)),
   // the new value
   ...store(PARAMS.outValue, [
     ...load(PARAMS.value),
-    ...get(LOCAL.m), ...get(LOCAL.stepScale), ...simd.f32x4Mul,
-    ...get(LOCAL.v), ...get(LOCAL.secondScale), ...simd.f32x4Mul, ...simd.f32x4Sqrt, ...get(LOCAL.epsilon), ...simd.f32x4Add,
+    ...get(LOCAL.m),
+    ...get(LOCAL.stepScale),
+    ...simd.f32x4Mul,
+    ...get(LOCAL.v),
+    ...get(LOCAL.secondScale),
+    ...simd.f32x4Mul,
+    ...simd.f32x4Sqrt,
+    ...get(LOCAL.epsilon),
+    ...simd.f32x4Add,
     ...simd.f32x4Div,
     ...simd.f32x4Sub,
   ]),
-  ...get(LOCAL.offset), op.i32Const, 16, op.i32Add, ...set(LOCAL.offset),
-  op.br, 0,
+  ...get(LOCAL.offset),
+  op.i32Const,
+  16,
+  op.i32Add,
+  ...set(LOCAL.offset),
+  op.br,
+  0,
   op.end,
   op.end,
   op.end,
 ];
 
 const MODULE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
   ...section(1, vector([[0x60, ...vector(PARAM_TYPES.map((t) => [t])), 0x00]])),
   // (import "env" "memory" (memory 1)): the backend's heap, whatever its size.
   ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
   ...section(3, vector([[0x00]])),
   ...section(7, vector([[...name('adam'), 0x00, 0x00]])),
-  ...section(10, vector([(() => {
-    const code = [...vector(LOCAL_GROUPS.map(([count, type]) => [...leb128(count), type])), ...BODY];
-    return [...leb128(code.length), ...code];
-  })()])),
+  ...section(
+    10,
+    vector([
+      (() => {
+        const code = [...vector(LOCAL_GROUPS.map(([count, type]) => [...leb128(count), type])), ...BODY];
+        return [...leb128(code.length), ...code];
+      })(),
+    ]),
+  ),
 ]);
 
 export type AdamSimd = (
-  count: number, value: number, first: number, second: number, gradient: number, outValue: number, outFirst: number, outSecond: number,
-  beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, epsilon: number, secondScale: number, stepScale: number,
+  count: number,
+  value: number,
+  first: number,
+  second: number,
+  gradient: number,
+  outValue: number,
+  outFirst: number,
+  outSecond: number,
+  beta1: number,
+  oneMinusBeta1: number,
+  beta2: number,
+  oneMinusBeta2: number,
+  epsilon: number,
+  secondScale: number,
+  stepScale: number,
 ) => void;
 
 /**

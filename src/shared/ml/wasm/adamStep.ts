@@ -38,19 +38,48 @@ function backendMemory(backend: BackendWithMemory): object | undefined {
 const LANES = 4;
 
 /** Runs the update on the heap: the SIMD loop for whole groups of 4, plain JS for the last few. */
-function adamStep(update: AdamSimd, backend: WasmHeapBackend, inputs: Record<keyof AdamStepInputs, tf.TensorInfo>, attrs: AdamStepAttrs): tf.TensorInfo[] {
+function adamStep(
+  update: AdamSimd,
+  backend: WasmHeapBackend,
+  inputs: Record<keyof AdamStepInputs, tf.TensorInfo>,
+  attrs: AdamStepAttrs,
+): tf.TensorInfo[] {
   const { value, firstMoment, secondMoment, gradient } = inputs;
-  if ([value, firstMoment, secondMoment, gradient].some((t) => t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, value.shape))) {
-    throw new Error(`${ADAM_STEP_KERNEL}: the weight, both moments and the gradient must be float32 tensors of one shape.`);
+  if (
+    [value, firstMoment, secondMoment, gradient].some(
+      (t) => t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, value.shape),
+    )
+  ) {
+    throw new Error(
+      `${ADAM_STEP_KERNEL}: the weight, both moments and the gradient must be float32 tensors of one shape.`,
+    );
   }
   const outputs = [value, firstMoment, secondMoment].map((t) => backend.makeOutput(t.shape, 'float32'));
   // Views after the allocations: growing the heap would have detached earlier ones.
-  const [x, m, v, g, outX, outM, outV] = [value, firstMoment, secondMoment, gradient, ...outputs].map((t) => backend.typedArrayFromHeap(t) as Float32Array);
+  const [x, m, v, g, outX, outM, outV] = [value, firstMoment, secondMoment, gradient, ...outputs].map(
+    (t) => backend.typedArrayFromHeap(t) as Float32Array,
+  );
   const { learningRate, beta1, beta2, epsilon, firstCorrection, secondCorrection } = attrs;
   const stepScale = learningRate / firstCorrection;
   const secondScale = 1 / secondCorrection;
   const vectorized = x.length - (x.length % LANES);
-  update(vectorized, x.byteOffset, m.byteOffset, v.byteOffset, g.byteOffset, outX.byteOffset, outM.byteOffset, outV.byteOffset, beta1, 1 - beta1, beta2, 1 - beta2, epsilon, secondScale, stepScale);
+  update(
+    vectorized,
+    x.byteOffset,
+    m.byteOffset,
+    v.byteOffset,
+    g.byteOffset,
+    outX.byteOffset,
+    outM.byteOffset,
+    outV.byteOffset,
+    beta1,
+    1 - beta1,
+    beta2,
+    1 - beta2,
+    epsilon,
+    secondScale,
+    stepScale,
+  );
   for (let i = vectorized; i < x.length; i++) {
     outM[i] = beta1 * m[i] + (1 - beta1) * g[i];
     outV[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
@@ -77,7 +106,11 @@ export function registerAdamStepKernel(): boolean {
     kernelName: ADAM_STEP_KERNEL,
     backendName: 'wasm',
     kernelFunc: (params) => {
-      const { inputs, backend: heap, attrs } = typedArgs<Record<keyof AdamStepInputs, tf.TensorInfo>, AdamStepAttrs>(params);
+      const {
+        inputs,
+        backend: heap,
+        attrs,
+      } = typedArgs<Record<keyof AdamStepInputs, tf.TensorInfo>, AdamStepAttrs>(params);
       return adamStep(update, heap, inputs, attrs);
     },
   });

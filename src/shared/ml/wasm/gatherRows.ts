@@ -19,7 +19,13 @@ export function installRowGather(): boolean {
     const { inputs, backend, attrs } = typedArgs<GatherInputs, GatherAttrs>(params);
     const { x, indices } = inputs;
     const axis = attrs.axis < 0 ? attrs.axis + x.shape.length : attrs.axis;
-    if (axis !== 0 || attrs.batchDims !== 0 || indices.dtype !== 'int32' || x.dtype === 'string' || x.shape.length === 0) {
+    if (
+      axis !== 0 ||
+      attrs.batchDims !== 0 ||
+      indices.dtype !== 'int32' ||
+      x.dtype === 'string' ||
+      x.shape.length === 0
+    ) {
       return original(params);
     }
     const rowCount = x.shape[0];

@@ -27,7 +27,10 @@ export function typedArgs<Inputs, Attrs>(params: KernelParams): KernelArgs<Input
 }
 
 /** Replaces the kernel `kernelName` on the WASM backend; `replacement` gets the original to fall back on. */
-export function replaceWasmKernel(kernelName: string, replacement: (original: tf.KernelFunc) => tf.KernelFunc): boolean {
+export function replaceWasmKernel(
+  kernelName: string,
+  replacement: (original: tf.KernelFunc) => tf.KernelFunc,
+): boolean {
   const original = tf.getKernel(kernelName, 'wasm');
   if (!original) {
     return false;

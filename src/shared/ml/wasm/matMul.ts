@@ -36,7 +36,8 @@ export interface ProductShape {
 export function planProduct({ rows, inner, columns, transposeA, transposeB, rightReused }: ProductShape): ProductPlan {
   const left = rows * inner;
   const right = inner * columns;
-  const direct = (transposeA ? left : 0) + (transposeB ? right : 0) + (rightReused && !transposeB ? 0 : PACKING_COST * right);
+  const direct =
+    (transposeA ? left : 0) + (transposeB ? right : 0) + (rightReused && !transposeB ? 0 : PACKING_COST * right);
   const swapped = (transposeA ? 0 : left) + (transposeB ? 0 : right) + PACKING_COST * left + rows * columns;
   return swapped < direct ? 'swapped' : 'direct';
 }
@@ -102,8 +103,16 @@ export function installMatMulPlanner(): boolean {
       return t;
     };
     const product = (left: tf.TensorInfo, right: tf.TensorInfo) =>
-      original({ inputs: { a: left, b: right }, backend, attrs: { ...params.attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
-    const outShape = [...(a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2), shape.rows, shape.columns];
+      original({
+        inputs: { a: left, b: right },
+        backend,
+        attrs: { ...params.attrs, transposeA: false, transposeB: false },
+      }) as tf.TensorInfo;
+    const outShape = [
+      ...(a.shape.length >= b.shape.length ? a.shape : b.shape).slice(0, -2),
+      shape.rows,
+      shape.columns,
+    ];
     try {
       if (plan === 'direct') {
         const out = product(transposeA ? transposed(a) : asMatrix(a), transposeB ? transposed(b) : asMatrix(b));
