@@ -79,12 +79,14 @@ describe('Training in the classifier panel', () => {
   it('leaves the saved model byte-identical when a second run is stopped midway', async () => {
     const before = hashFolder(modelDir);
     const panel = session.workbench.webview();
-    // The whole training set from here on: an epoch then takes seconds even on a fast machine, so
-    // the stop (and the closing of the panel below) lands mid-run. (50 epochs of the quick subset
-    // once finished in 6 s, before the click.)
+    // From here on a run takes minutes on any machine (100 epochs of the whole training set), so
+    // the stop, and the closing of the panel below, land mid-run: 50 epochs of the quick subset
+    // once finished in 6 s, before the click, and so did 2 epochs of the whole set.
     await session.workbench.setSetting('fashionClassifier.trainSubsetSize', '0');
+    await session.workbench.setSetting('fashionClassifier.epochs', '100');
     await session.workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
     await panel.locator('#hyperparameters [data-key="trainSubsetSize"][data-value="0"]').waitFor({ timeout: 30_000 });
+    await panel.locator('#hyperparameters [data-key="epochs"][data-value="100"]').waitFor({ timeout: 30_000 });
     await panel.locator('#start-training:not([disabled])').click();
     await panel.locator('#training-progress[data-active="true"]').waitFor({ timeout: 60_000 });
     await panel.locator('#stop-training:not([disabled])').click();
