@@ -1,31 +1,15 @@
 // Adam exactly as TF.js defines it, with each weight's update done by one kernel where the
 // backend has that kernel (WASM, see wasm/adamStep.ts) and by TF.js' own ops everywhere else.
 import * as tf from '@tensorflow/tfjs';
+import { adamState, registeredVariable } from './tfInternals';
 import { ADAM_STEP_KERNEL, type AdamStepAttrs, type AdamStepInputs } from './wasm/adamStep';
-
-/** AdamOptimizer's private state in TF.js 4.x, which this subclass updates as the parent would. */
-interface AdamState {
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
-  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
-}
-
-function hasAdamState(state: Partial<AdamState>): state is AdamState {
-  return (
-    state.accBeta1 instanceof tf.Variable &&
-    state.accBeta2 instanceof tf.Variable &&
-    Array.isArray(state.accumulatedFirstMoment) &&
-    Array.isArray(state.accumulatedSecondMoment)
-  );
-}
 
 type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   override applyGradients(variableGradients: VariableGradients): void {
-    const state = this as unknown as Partial<AdamState>;
-    if (!tf.getKernel(ADAM_STEP_KERNEL, tf.getBackend()) || !hasAdamState(state)) {
+    const state = adamState(this);
+    if (!tf.getKernel(ADAM_STEP_KERNEL, tf.getBackend()) || !state) {
       super.applyGradients(variableGradients);
       return;
     }
@@ -42,7 +26,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         secondCorrection: 1 - state.accBeta2.dataSync()[0],
       };
       names.forEach((name, i) => {
-        const value = tf.engine().registeredVariables[name];
+        const value = registeredVariable(name);
         const moment = (suffix: string) => ({
           originalName: `${name}/${suffix}`,
           variable: tf.tidy(() => tf.zerosLike(value).variable(false)),

@@ -3,8 +3,8 @@
 // fresh allocation, and the backend's square root is scalar: 2-2.5 ms of a 10 ms training step
 // here. The SIMD loop in adamSimd.ts does it in one pass, in about 0.2 ms.
 import * as tf from '@tensorflow/tfjs';
-import { type AdamSimd, instantiateAdamSimd, webAssembly } from './adamSimd';
-import { typedArgs, type WasmHeapBackend } from './heap';
+import { type AdamSimd, instantiateAdamSimd } from './adamSimd';
+import { typedArgs, wasmBackendMemory, type WasmHeapBackend } from '../tfInternals';
 
 export const ADAM_STEP_KERNEL = 'FashionClassifierAdamStep';
 
@@ -23,16 +23,6 @@ export interface AdamStepAttrs extends tf.NamedAttrMap {
   /** 1 − beta1^t and 1 − beta2^t at step t: Adam's bias corrections. */
   firstCorrection: number;
   secondCorrection: number;
-}
-
-/** The Emscripten module behind the WASM backend exposes its exports, the heap among them. */
-interface BackendWithMemory extends WasmHeapBackend {
-  wasm?: { asm?: { memory?: unknown } };
-}
-
-function backendMemory(backend: BackendWithMemory): object | undefined {
-  const memory = backend.wasm?.asm?.memory;
-  return memory instanceof webAssembly.Memory ? memory : undefined;
 }
 
 const LANES = 4;
@@ -96,8 +86,7 @@ export function registerAdamStepKernel(): boolean {
   if (tf.getKernel(ADAM_STEP_KERNEL, 'wasm')) {
     return true;
   }
-  const backend = tf.backend() as unknown as BackendWithMemory;
-  const memory = backendMemory(backend);
+  const memory = wasmBackendMemory();
   const update = memory && instantiateAdamSimd(memory);
   if (!update) {
     return false;

@@ -3,7 +3,7 @@
 // from the 48,000 training images, and most of the time of predictions made in batches, which
 // slice the set once per batch. A contiguous part (whole rows) is one copy of just that part.
 import * as tf from '@tensorflow/tfjs';
-import { replaceWasmKernel, typedArgs } from './heap';
+import { replaceWasmKernel, typedArgs } from '../tfInternals';
 
 interface SliceInputs {
   x: tf.TensorInfo;

@@ -10,15 +10,22 @@ export { ADAM_STEP_KERNEL } from './adamStep';
 
 let installed = false;
 
-/** Call once the WASM backend is active; does nothing on other backends or when called again. */
-export function installWasmTrainingKernels(): void {
+/**
+ * Call once the WASM backend is active; does nothing on other backends or when called again.
+ * Returns the kernels it could not install (TF.js lacked what they need): training still works,
+ * on TF.js' own slower kernels, and the caller says so in the log.
+ */
+export function installWasmTrainingKernels(): string[] {
   if (installed || tf.getBackend() !== 'wasm') {
-    return;
+    return [];
   }
-  installMatMulPlanner();
-  installRowGather();
-  installContiguousSlice();
-  installSharedIdentity();
-  registerAdamStepKernel();
+  const results: [string, boolean][] = [
+    ['BatchMatMul planner', installMatMulPlanner()],
+    ['row gather', installRowGather()],
+    ['contiguous slice', installContiguousSlice()],
+    ['shared identity', installSharedIdentity()],
+    ['Adam step', registerAdamStepKernel()],
+  ];
   installed = true;
+  return results.filter(([, ok]) => !ok).map(([name]) => name);
 }

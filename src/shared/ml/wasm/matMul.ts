@@ -7,7 +7,7 @@
 // hidden layer's 784x256 weights, which change after every step. Every product can be computed
 // two ways, A·B directly or as (Bᵀ·Aᵀ)ᵀ, and the cheaper one is chosen here.
 import * as tf from '@tensorflow/tfjs';
-import { replaceWasmKernel, typedArgs } from './heap';
+import { isRecordingGradients, replaceWasmKernel, typedArgs } from '../tfInternals';
 
 /**
  * Packing an element for XNNPACK costs about as much as copying this many (measured in
@@ -67,7 +67,7 @@ function asMatrix(info: tf.TensorInfo): tf.TensorInfo {
  * operand is a layer's weights, which the optimizer replaces before they are used again.
  */
 function weightsAboutToChange(): boolean {
-  return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+  return isRecordingGradients();
 }
 
 export function installMatMulPlanner(): boolean {

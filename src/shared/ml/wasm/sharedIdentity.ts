@@ -3,7 +3,7 @@
 // among them; the WASM backend copies each one, where the CPU and WebGL backends share the data
 // and count references. Tensors are immutable, so sharing is what those backends do safely.
 import type * as tf from '@tensorflow/tfjs';
-import { replaceWasmKernel, typedArgs } from './heap';
+import { replaceWasmKernel, typedArgs } from '../tfInternals';
 
 export function installSharedIdentity(): boolean {
   return replaceWasmKernel('Identity', (original) => (params) => {
