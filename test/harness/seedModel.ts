@@ -7,15 +7,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { saveModel, WeightSpec } from '../../src/model/modelStore';
 import { parseIdxImages, parseIdxLabels } from '../../src/shared/idx';
-import {
-  createModel,
-  disposeModel,
-  disposeTensors,
-  evaluateModel,
-  firstExamples,
-  toTensors,
-  trainModel,
-} from '../../src/shared/ml';
+import { createModel, disposeModel, evaluateModel, firstExamples, trainModel } from '../../src/shared/ml';
 import type { ExampleBytes } from '../../src/shared/ml/tensors';
 import type { SavedRun } from '../../src/shared/savedRun';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
@@ -34,11 +26,11 @@ export async function seedTrainedModel(globalStorage: string): Promise<SavedRun>
   await tf.setBackend('cpu');
   const settings = { ...DEFAULT_SETTINGS, epochs: 1, trainSubsetSize: 2000, testSubsetSize: 500, validationSplit: 0 };
   const model = createModel(settings);
-  const train = toTensors(firstExamples(loadSystemSet('train'), settings.trainSubsetSize));
-  const test = toTensors(firstExamples(loadSystemSet('t10k'), settings.testSubsetSize));
+  const train = firstExamples(loadSystemSet('train'), settings.trainSubsetSize);
+  const test = firstExamples(loadSystemSet('t10k'), settings.testSubsetSize);
   try {
     const { history } = await trainModel(model, { train }, { epochs: settings.epochs, batchSize: settings.batchSize });
-    const evaluation = await evaluateModel(model, test.xs, test.ys, 500);
+    const evaluation = await evaluateModel(model, test, 500);
     const run: SavedRun = {
       finishedAt: new Date().toISOString(),
       settings,
@@ -64,8 +56,6 @@ export async function seedTrainedModel(globalStorage: string): Promise<SavedRun>
     );
     return run;
   } finally {
-    disposeTensors(train);
-    disposeTensors(test);
     disposeModel(model);
   }
 }

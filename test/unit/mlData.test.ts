@@ -1,7 +1,16 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { splitExamples, splitTensors, validationSplit } from '../../src/shared/ml/split';
-import { disposeTensors, exampleCount, firstExamples, toTensors, type ExampleBytes } from '../../src/shared/ml/tensors';
+import { splitExamples, validationSplit } from '../../src/shared/ml/split';
+import {
+  disposeTensors,
+  exampleCount,
+  firstExamples,
+  forEachChunk,
+  gatherExamples,
+  sliceExamples,
+  toTensors,
+  type ExampleBytes,
+} from '../../src/shared/ml/tensors';
 import { useCpuBackend } from './mlFixtures';
 
 /** `count` examples where every pixel of example i is i and its label is i % 10. */
@@ -79,44 +88,40 @@ describe('ML data', () => {
     assert.equal(splitExamples(all, 0).validation, undefined);
   });
 
-  it('slices tensors so the validation rows are the last 20%, in order', () => {
+  it('gathers a batch by row indices, scaled as toTensors scales, leaking nothing', () => {
     const before = tf.memory().numTensors;
-    const all = toTensors(numberedExamples(50));
-    const { train, validation } = splitTensors(all, 0.2);
-    disposeTensors(all);
+    const all = numberedExamples(50);
+    const batch = gatherExamples(all, [42, 3, 3, 0]);
     try {
-      assert.ok(validation);
-      assert.deepEqual(train.xs.shape, [40, 28, 28]);
-      assert.deepEqual(validation.xs.shape, [10, 28, 28]);
+      assert.deepEqual(batch.xs.shape, [4, 28, 28]);
       // Each image is constant, so its first pixel says which example it was.
-      const firstPixels = (t: tf.Tensor3D) =>
-        tf.tidy(() => Array.from(t.slice([0, 0, 0], [-1, 1, 1]).dataSync(), (v) => Math.round(v * 255)));
-      assert.deepEqual(firstPixels(validation.xs), [40, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
-      assert.deepEqual(
-        firstPixels(train.xs),
-        Array.from({ length: 40 }, (_, i) => i),
+      const firstPixels = tf.tidy(() =>
+        Array.from(batch.xs.slice([0, 0, 0], [-1, 1, 1]).dataSync(), (v) => Math.round(v * 255)),
       );
-      assert.deepEqual(Array.from(validation.ys.dataSync()), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      assert.equal(
-        validation.xs.dataSync().every((v, i) => v === Math.fround((40 + Math.floor(i / 784)) / 255)),
-        true,
-      );
+      assert.deepEqual(firstPixels, [42, 3, 3, 0]);
+      assert.deepEqual(Array.from(batch.ys.dataSync()), [2, 3, 3, 0]);
+      const whole = toTensors(sliceExamples(all, 42, 43));
+      assert.deepEqual(Array.from(batch.xs.dataSync().subarray(0, 784)), Array.from(whole.xs.dataSync()));
+      disposeTensors(whole);
     } finally {
-      disposeTensors(train);
-      disposeTensors(validation);
+      disposeTensors(batch);
     }
     assert.equal(tf.memory().numTensors, before);
   });
 
-  it('has no validation set for a fraction of 0', () => {
-    const all = toTensors(numberedExamples(5));
-    const split = splitTensors(all, 0);
-    try {
-      assert.equal(split.validation, undefined);
-      assert.deepEqual(split.train.xs.shape, [5, 28, 28]);
-    } finally {
-      disposeTensors(split.train);
-      disposeTensors(all);
-    }
+  it('visits a set in chunks, the last one short, disposing each', () => {
+    const before = tf.memory().numTensors;
+    const visited: [number, number][] = [];
+    forEachChunk(numberedExamples(50), 16, (chunk, start) => {
+      visited.push([start, chunk.xs.shape[0]]);
+      assert.equal(Math.round(chunk.xs.dataSync()[0] * 255), start);
+    });
+    assert.deepEqual(visited, [
+      [0, 16],
+      [16, 16],
+      [32, 16],
+      [48, 2],
+    ]);
+    assert.equal(tf.memory().numTensors, before);
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { evaluateModel, predictImages, predictSamples } from '../../src/shared/ml/evaluate';
 import { createModel } from '../../src/shared/ml/model';
-import { disposeTensors, toTensors, type LabeledTensors } from '../../src/shared/ml/tensors';
+import { disposeTensors, toTensors, type ExampleBytes, type LabeledTensors } from '../../src/shared/ml/tensors';
 import { trainModel } from '../../src/shared/ml/train';
 import { syntheticExamples, useCpuBackend } from './mlFixtures';
 
@@ -10,29 +10,30 @@ describe('ML evaluation', () => {
   useCpuBackend();
 
   let model: tf.LayersModel;
-  let test: LabeledTensors;
+  let test: ExampleBytes;
+  let testTensors: LabeledTensors;
 
   before(async () => {
     // A narrow model, briefly trained so its predictions are not uniform: TF.js' CPU backend is slow.
     model = createModel({ hiddenUnits: 16, dropout: 0.2, learningRate: 0.01 });
-    const train = toTensors(syntheticExamples(64, 3));
-    await trainModel(model, { train }, { epochs: 1, batchSize: 32 });
-    disposeTensors(train);
-    test = toTensors(syntheticExamples(100, 4));
+    await trainModel(model, { train: syntheticExamples(64, 3) }, { epochs: 1, batchSize: 32 });
+    test = syntheticExamples(100, 4);
+    testTensors = toTensors(test);
   });
 
   after(() => {
     model.dispose();
-    disposeTensors(test);
+    disposeTensors(testTensors);
   });
 
   it('matches model.evaluate and adds a confusion matrix, leaking nothing', async () => {
     const before = tf.memory().numTensors;
-    const result = await evaluateModel(model, test.xs, test.ys, 32);
+    // 100 examples in chunks of 32: the last chunk is short.
+    const result = await evaluateModel(model, test, 32);
     assert.equal(tf.memory().numTensors, before);
 
     const [loss, accuracy] = tf.tidy(() =>
-      (model.evaluate(test.xs, test.ys, { batchSize: 32 }) as tf.Scalar[]).map((s) => s.dataSync()[0]),
+      (model.evaluate(testTensors.xs, testTensors.ys, { batchSize: 32 }) as tf.Scalar[]).map((s) => s.dataSync()[0]),
     );
     assert.ok(Math.abs(result.loss - loss) < 1e-4, `${result.loss} vs ${loss}`);
     assert.ok(Math.abs(result.accuracy - accuracy) < 1e-6, `${result.accuracy} vs ${accuracy}`);
@@ -64,7 +65,7 @@ describe('ML evaluation', () => {
         [99, 9],
       ],
     );
-    const expected = tf.tidy(() => (model.predict(tf.gather(test.xs, [5, 0, 99])) as tf.Tensor2D).arraySync());
+    const expected = tf.tidy(() => (model.predict(tf.gather(testTensors.xs, [5, 0, 99])) as tf.Tensor2D).arraySync());
     samples.forEach((s, i) => {
       assert.equal(s.probabilities.length, 10);
       s.probabilities.forEach((p, c) => assert.ok(Math.abs(p - expected[i][c]) < 1e-6));

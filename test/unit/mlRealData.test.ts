@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { checkSameCount, parseIdxImages, parseIdxLabels } from '../../src/shared/idx';
 import { evaluateModel } from '../../src/shared/ml/evaluate';
 import { createModel } from '../../src/shared/ml/model';
-import { disposeTensors, firstExamples, toTensors, type ExampleBytes } from '../../src/shared/ml/tensors';
+import { firstExamples, type ExampleBytes } from '../../src/shared/ml/tensors';
 import { trainModel } from '../../src/shared/ml/train';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { useCpuBackend } from './mlFixtures';
@@ -30,22 +30,20 @@ describe('ML on the real Fashion-MNIST', () => {
       existsSync(join(DATASET, 't10k-labels-idx1-ubyte.gz')),
       `${DATASET} is missing: sudo apt-get install dataset-fashion-mnist`,
     );
-    const train = toTensors(firstExamples(load('train'), 2000));
-    const test = toTensors(firstExamples(load('t10k'), 500));
+    const train = firstExamples(load('train'), 2000);
+    const test = firstExamples(load('t10k'), 500);
     const model = createModel(DEFAULT_SETTINGS);
     try {
       const before = tf.memory().numTensors;
       // Batches of 64 halve the steps of Keras' 32: TF.js' CPU backend is slow.
       const result = await trainModel(model, { train }, { epochs: 1, batchSize: 64 });
-      const evaluation = await evaluateModel(model, test.xs, test.ys, 64);
+      const evaluation = await evaluateModel(model, test, 64);
       assert.equal(result.history.length, 1);
       assert.ok(evaluation.accuracy > 0.6, `test accuracy ${evaluation.accuracy}`);
       assert.equal(evaluation.examples, 500);
       assert.equal(tf.memory().numTensors, before + 2 * model.trainableWeights.length);
     } finally {
       model.dispose();
-      disposeTensors(train);
-      disposeTensors(test);
     }
   });
 });

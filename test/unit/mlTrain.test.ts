@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { parseHistory } from '../../src/shared/ml/history';
 import { createModel, disposeModel } from '../../src/shared/ml/model';
-import { splitTensors } from '../../src/shared/ml/split';
-import { disposeTensors, toTensors, type LabeledTensors } from '../../src/shared/ml/tensors';
+import { splitExamples } from '../../src/shared/ml/split';
+import { disposeTensors, toTensors, type ExampleBytes } from '../../src/shared/ml/tensors';
 import {
   nextMacrotask,
   StopSignal,
@@ -22,21 +22,18 @@ const SMALL = { hiddenUnits: 16, dropout: 0.2, learningRate: 0.01 };
 const BATCH = 16;
 const BATCHES_PER_EPOCH = 4;
 
-function lossOn(model: tf.LayersModel, data: LabeledTensors): number {
-  return tf.tidy(() => (model.evaluate(data.xs, data.ys) as tf.Scalar[])[0].dataSync()[0]);
+function lossOn(model: tf.LayersModel, examples: ExampleBytes): number {
+  const data = toTensors(examples);
+  try {
+    return tf.tidy(() => (model.evaluate(data.xs, data.ys) as tf.Scalar[])[0].dataSync()[0]);
+  } finally {
+    disposeTensors(data);
+  }
 }
 
 /** 64 training examples (4 batches of 16) and 16 for validation. */
 function smallData(): TrainingData {
-  const all = toTensors(syntheticExamples(80));
-  const split = splitTensors(all, 0.2);
-  disposeTensors(all);
-  return split;
-}
-
-function disposeData(data: TrainingData): void {
-  disposeTensors(data.train);
-  disposeTensors(data.validation);
+  return splitExamples(syntheticExamples(80), 0.2);
 }
 
 describe('ML training', () => {
@@ -80,7 +77,7 @@ describe('ML training', () => {
 
   it('lowers the loss of the tutorial model with one training step', async () => {
     const model = createModel(DEFAULT_SETTINGS);
-    const batch = toTensors(syntheticExamples(64, 7));
+    const batch = syntheticExamples(64, 7);
     try {
       const before = lossOn(model, batch);
       const reports: BatchProgress[] = [];
@@ -103,7 +100,6 @@ describe('ML training', () => {
       assert.equal(result.stoppedEarly, false);
     } finally {
       model.dispose();
-      disposeTensors(batch);
     }
   });
 
@@ -137,7 +133,6 @@ describe('ML training', () => {
 
     after(() => {
       model.dispose();
-      disposeData(data);
     });
 
     it('keeps the tensor count the same after every epoch', () => {
@@ -203,7 +198,6 @@ describe('ML training', () => {
 
     afterEach(() => {
       model.dispose();
-      disposeData(data);
     });
 
     it('ends training after the current batch when the signal fires mid-epoch', async () => {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CLASS_COUNT } from './model';
 import { sparseCategoricalCrossentropy } from './loss';
 import { argMax, confusionMatrix, overallAccuracy, perClassAccuracy } from './metrics';
-import type { LabeledTensors } from './tensors';
+import { disposeTensors, exampleCount, forEachChunk, gatherExamples, type ExampleBytes } from './tensors';
 
 export interface EvaluationResult {
   examples: number;
@@ -18,34 +18,44 @@ export interface EvaluationResult {
 }
 
 /**
- * Loss, accuracy and confusion matrix from a single pass of predictions (model.evaluate would
- * run the model a second time just for loss and accuracy).
+ * Loss, accuracy and confusion matrix from a single pass of predictions over the examples, in
+ * chunks of `batchSize` (model.evaluate would run the model a second time just for loss and
+ * accuracy). The summed loss and the predicted labels stay on the backend until one read at the end.
  */
 export async function evaluateModel(
   model: tf.LayersModel,
-  testX: tf.Tensor,
-  testY: tf.Tensor,
+  examples: ExampleBytes,
   batchSize: number,
 ): Promise<EvaluationResult> {
-  const examples = testX.shape[0];
-  // Packed as [loss, predicted labels..., true labels...] so it comes back in one read.
-  const packed = tf.tidy(() => {
-    const probabilities = model.predict(testX, { batchSize }) as tf.Tensor2D;
-    const loss = tf.mean(sparseCategoricalCrossentropy(testY, probabilities)).reshape([1]);
-    return tf.concat([loss, tf.argMax(probabilities, -1).toFloat(), testY.toFloat()]);
-  });
-  const values = await packed.data();
-  packed.dispose();
-  const predicted = values.subarray(1, 1 + examples);
-  const truth = values.subarray(1 + examples);
-  const matrix = confusionMatrix(truth, predicted, CLASS_COUNT);
-  return {
-    examples,
-    loss: values[0],
-    accuracy: overallAccuracy(matrix),
-    confusionMatrix: matrix,
-    perClassAccuracy: perClassAccuracy(matrix),
-  };
+  const count = exampleCount(examples);
+  const predictedChunks: tf.Tensor1D[] = [];
+  let lossSum: tf.Tensor = tf.zeros([1]);
+  try {
+    forEachChunk(examples, batchSize, (chunk) => {
+      const [nextSum, predicted] = tf.tidy(() => {
+        const probabilities = model.predict(chunk.xs) as tf.Tensor2D;
+        const chunkLoss = tf.sum(sparseCategoricalCrossentropy(chunk.ys, probabilities)).reshape([1]);
+        return [tf.add(lossSum, chunkLoss), tf.argMax(probabilities, -1).toFloat() as tf.Tensor1D] as const;
+      });
+      lossSum.dispose();
+      lossSum = nextSum;
+      predictedChunks.push(predicted);
+    });
+    // Packed as [loss sum, predicted labels...] so it comes back in one read.
+    const packed = tf.concat([lossSum, ...predictedChunks]);
+    const values = await packed.data();
+    packed.dispose();
+    const matrix = confusionMatrix(examples.labels, values.subarray(1), CLASS_COUNT);
+    return {
+      examples: count,
+      loss: values[0] / count,
+      accuracy: overallAccuracy(matrix),
+      confusionMatrix: matrix,
+      perClassAccuracy: perClassAccuracy(matrix),
+    };
+  } finally {
+    tf.dispose([lossSum, ...predictedChunks]);
+  }
 }
 
 export interface Prediction {
@@ -84,29 +94,26 @@ export async function predictImages(model: tf.LayersModel, images: tf.Tensor3D):
 /** Predictions for chosen examples of a labelled set (e.g. a gallery of test images). */
 export async function predictSamples(
   model: tf.LayersModel,
-  examples: LabeledTensors,
+  examples: ExampleBytes,
   indices: number[],
 ): Promise<SamplePrediction[]> {
   if (indices.length === 0) {
     return [];
   }
-  const count = examples.xs.shape[0];
+  const count = exampleCount(examples);
   const bad = indices.find((i) => !Number.isInteger(i) || i < 0 || i >= count);
   if (bad !== undefined) {
     throw new RangeError(`Example ${bad} does not exist; the set has ${count}.`);
   }
-  // Each row packed as [10 probabilities, true label] for a single read.
-  const packed = tf.tidy(() => {
-    const picked = tf.tensor1d(indices, 'int32');
-    const probabilities = model.predict(tf.gather(examples.xs, picked)) as tf.Tensor2D;
-    const labels = tf.gather(examples.ys, picked).toFloat().reshape([-1, 1]);
-    return tf.concat([probabilities, labels], 1);
-  });
-  const values = await packed.data();
-  packed.dispose();
-  return rows(values, CLASS_COUNT + 1).map((row, i) => ({
-    index: indices[i],
-    trueLabel: row[CLASS_COUNT],
-    ...toPrediction(row.slice(0, CLASS_COUNT)),
-  }));
+  const picked = gatherExamples(examples, indices);
+  try {
+    const predictions = await predictImages(model, picked.xs);
+    return predictions.map((prediction, i) => ({
+      index: indices[i],
+      trueLabel: examples.labels[indices[i]],
+      ...prediction,
+    }));
+  } finally {
+    disposeTensors(picked);
+  }
 }

@@ -1,6 +1,6 @@
 // The validation split, done the way Keras' `validation_split` does it: the LAST fraction of the
 // training arrays, taken before any shuffling, so results compare with the Keras tutorial's.
-import { exampleCount, sliceExamples, type ExampleBytes, type LabeledTensors } from './tensors';
+import { exampleCount, sliceExamples, type ExampleBytes } from './tensors';
 
 /** A half-open range of example indices, [start, end). */
 export interface IndexRange {
@@ -40,31 +40,4 @@ export function splitExamples(
     return { train: trainPart };
   }
   return { train: trainPart, validation: sliceExamples(examples, validation.start, validation.end) };
-}
-
-export interface SplitTensors {
-  train: LabeledTensors;
-  /** Absent when the fraction leaves no validation examples. */
-  validation?: LabeledTensors;
-}
-
-function sliceRows(examples: LabeledTensors, range: IndexRange): LabeledTensors {
-  const size = range.end - range.start;
-  return {
-    xs: examples.xs.slice([range.start, 0, 0], [size, -1, -1]),
-    ys: examples.ys.slice([range.start], [size]),
-  };
-}
-
-/**
- * Splits tensors by `validationSplit`. The parts are new tensors the caller disposes; the input
- * may be disposed right after (the backends share or copy the data as they see fit).
- */
-export function splitTensors(examples: LabeledTensors, fraction: number): SplitTensors {
-  const ranges = validationSplit(examples.xs.shape[0], fraction);
-  const train = sliceRows(examples, ranges.train);
-  if (ranges.validation.end === ranges.validation.start) {
-    return { train };
-  }
-  return { train, validation: sliceRows(examples, ranges.validation) };
 }

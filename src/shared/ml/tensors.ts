@@ -1,5 +1,7 @@
-// From IDX bytes to the tensors the model trains on.
-// The byte-level helpers are plain functions on typed arrays; only `toTensors` touches TF.js.
+// From IDX bytes to the tensors the model trains on. The data set stays as bytes (one per pixel);
+// tensors are made a batch at a time, when a step or a validation chunk needs them, so nothing
+// the size of the data set is ever converted or uploaded up front (that took about a second
+// before the first batch, and four times the memory).
 import * as tf from '@tensorflow/tfjs';
 import { scaleToUnit } from '../preprocess';
 import { IMAGE_SIDE, PIXELS_PER_IMAGE } from './model';
@@ -59,6 +61,39 @@ export function toTensors(examples: ExampleBytes): LabeledTensors {
     xs: tf.tensor3d(scaleToUnit(examples.pixels), [count, IMAGE_SIDE, IMAGE_SIDE], 'float32'),
     ys: tf.tensor1d(Float32Array.from(examples.labels), 'float32'),
   };
+}
+
+/**
+ * The examples at `rows` (indices into `examples`) as tensors, scaled exactly as toTensors does:
+ * one training batch, gathered in plain JS from the bytes.
+ */
+export function gatherExamples(examples: ExampleBytes, rows: ArrayLike<number>): LabeledTensors {
+  const count = rows.length;
+  const pixels = new Uint8Array(count * PIXELS_PER_IMAGE);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const row = rows[i];
+    pixels.set(examples.pixels.subarray(row * PIXELS_PER_IMAGE, (row + 1) * PIXELS_PER_IMAGE), i * PIXELS_PER_IMAGE);
+    labels[i] = examples.labels[row];
+  }
+  return toTensors({ pixels, labels });
+}
+
+/** Calls `visit` with consecutive chunks of at most `size` examples, as tensors it must not keep. */
+export function forEachChunk(
+  examples: ExampleBytes,
+  size: number,
+  visit: (chunk: LabeledTensors, start: number) => void,
+): void {
+  const count = exampleCount(examples);
+  for (let start = 0; start < count; start += size) {
+    const chunk = toTensors(sliceExamples(examples, start, Math.min(count, start + size)));
+    try {
+      visit(chunk, start);
+    } finally {
+      disposeTensors(chunk);
+    }
+  }
 }
 
 export function disposeTensors(examples: LabeledTensors | undefined): void {

@@ -2,7 +2,7 @@
 // tensors left behind.
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, TrainingHistory } from './history';
-import type { LabeledTensors } from './tensors';
+import { gatherExamples, type ExampleBytes } from './tensors';
 import { createTrainingStep, lossAndAccuracy, type TrainingStep } from './trainingStep';
 
 /** Progress within an epoch, for a progress bar and a live loss curve. */
@@ -18,8 +18,8 @@ export interface BatchProgress {
 }
 
 export interface TrainingData {
-  train: LabeledTensors;
-  validation?: LabeledTensors;
+  train: ExampleBytes;
+  validation?: ExampleBytes;
 }
 
 /** Lets the caller end training between two batches; hand it to `trainModel` and call `stop()`. */
@@ -133,7 +133,7 @@ class Pacer {
 interface EpochRun {
   epoch: number;
   step: TrainingStep;
-  train: LabeledTensors;
+  train: ExampleBytes;
   options: TrainOptions;
   pacer: Pacer;
 }
@@ -149,7 +149,7 @@ async function trainOneEpoch({
   options,
   pacer,
 }: EpochRun): Promise<{ loss: number; accuracy: number } | undefined> {
-  const examples = train.xs.shape[0];
+  const examples = train.labels.length;
   const { batchSize } = options;
   const batchesPerEpoch = Math.ceil(examples / batchSize);
   const reportEvery = Math.max(1, Math.floor(options.reportEveryBatches ?? 1));
@@ -163,8 +163,8 @@ async function trainOneEpoch({
       }
       const rows = order.subarray((batch - 1) * batchSize, Math.min(examples, batch * batchSize));
       const metrics = tf.tidy(() => {
-        const indices = tf.tensor1d(rows, 'int32');
-        return step(tf.gather(train.xs, indices), tf.gather(train.ys, indices));
+        const batch = gatherExamples(train, rows);
+        return step(batch.xs, batch.ys);
       });
       const pair = tf.stack([metrics.loss, metrics.accuracy]) as tf.Tensor1D;
       tf.dispose([metrics.loss, metrics.accuracy]);
@@ -186,8 +186,8 @@ async function trainOneEpoch({
 /**
  * Trains `model` on `data.train` like Keras' fit: the examples shuffled every epoch, one optimizer
  * step per batch with the compiled loss, the epoch's loss and accuracy averaged over its batches,
- * then validation on `data.validation`. The data stay on the backend; each batch is gathered
- * there by its indices. An epoch cut short by the stop signal covers only part of the data and
+ * then validation on `data.validation`. The data stay bytes; each batch becomes tensors only for
+ * its step (see tensors.ts). An epoch cut short by the stop signal covers only part of the data and
  * has no validation, so it is not an epoch of the history. Leaves no tensors behind except the
  * optimizer's state, which lives as long as the model.
  */
@@ -207,7 +207,7 @@ export async function trainModel(
       break;
     }
     const validation = data.validation
-      ? await lossAndAccuracy(model, data.validation.xs, data.validation.ys, VALIDATION_BATCH_SIZE)
+      ? await lossAndAccuracy(model, data.validation, VALIDATION_BATCH_SIZE)
       : undefined;
     const metrics: EpochMetrics = {
       epoch,

@@ -4,6 +4,7 @@
 // tensor ops).
 import * as tf from '@tensorflow/tfjs';
 import { LOSS_NAME, sparseCategoricalCrossentropy } from './loss';
+import { exampleCount, forEachChunk, type ExampleBytes } from './tensors';
 
 type LossOrMetric = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
@@ -59,21 +60,30 @@ export function createTrainingStep(model: tf.LayersModel): TrainingStep {
 }
 
 /**
- * Mean loss and accuracy over a whole set, in batches of `batchSize` (the result does not depend
- * on it; larger batches are faster), read back together.
+ * Mean loss and accuracy over a whole set, in chunks of `batchSize` made from its bytes (the
+ * result does not depend on the size; larger chunks are faster). The sums stay on the backend
+ * until one read at the end.
  */
 export async function lossAndAccuracy(
   model: tf.LayersModel,
-  xs: tf.Tensor,
-  ys: tf.Tensor,
+  examples: ExampleBytes,
   batchSize: number,
 ): Promise<{ loss: number; accuracy: number }> {
   const { loss, accuracy } = compiledParts(model);
-  const packed = tf.tidy(() => {
-    const predicted = model.predict(xs, { batchSize }) as tf.Tensor;
-    return tf.stack([tf.mean(loss(ys, predicted)), tf.mean(accuracy(ys, predicted))]);
-  });
-  const [meanLoss, meanAccuracy] = await packed.data();
-  packed.dispose();
-  return { loss: meanLoss, accuracy: meanAccuracy };
+  let sums: tf.Tensor = tf.zeros([2]);
+  try {
+    forEachChunk(examples, batchSize, (chunk) => {
+      const next = tf.tidy(() => {
+        const predicted = model.predict(chunk.xs) as tf.Tensor;
+        return tf.add(sums, tf.stack([tf.sum(loss(chunk.ys, predicted)), tf.sum(accuracy(chunk.ys, predicted))]));
+      });
+      sums.dispose();
+      sums = next;
+    });
+    const [lossSum, correct] = await sums.data();
+    const count = exampleCount(examples);
+    return { loss: lossSum / count, accuracy: correct / count };
+  } finally {
+    sums.dispose();
+  }
 }
