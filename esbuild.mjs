@@ -69,7 +69,16 @@ if (tests) {
       .filter((f) => f.endsWith(suffix))
       .map((f) => join(dir, f));
   // Test bundles resolve their packages from node_modules at run time, like the code under test would.
-  const nodeTest = { platform: 'node', format: 'cjs', target: 'node20', packages: 'external', external: ['vscode'] };
+  // Tests are never minified, so their failures read well even when the bundles under test are.
+  const nodeTest = {
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    external: ['vscode'],
+    minify: false,
+    sourcemap: true,
+  };
   bundles.push(
     options('unit tests', { ...nodeTest, entryPoints: tsFiles('test/unit', '.test.ts'), outdir: 'out/test/unit' }),
     options('integration suite and harness', {

@@ -13,7 +13,8 @@
 // the hash also catches a copy torn by a crash or power loss after the rename, which a stamp
 // would wave through. A configured folder is re-checked too (about 0.3 s more when gzipped), so
 // a folder that went bad is reported rather than masked by an older copy.
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
   DATASET_FOLDER,
@@ -24,7 +25,7 @@ import {
 } from '../shared/datasetFiles';
 import { DatasetError } from './datasetError';
 import { downloadVerified } from './download';
-import { installVerified, readChunks, verifyFile } from './verifyFile';
+import { installVerified, isGzip, readChunks, verifyFile } from './verifyFile';
 
 export const DATASET_SETTING = 'fashionClassifier.datasetPath';
 
@@ -35,6 +36,11 @@ const SOURCE_ORDER: readonly DatasetSource[] = ['setting', 'storage', 'system', 
 export interface PreparedFile extends DatasetFileSpec {
   /** The verified, decompressed copy under the storage folder. */
   path: string;
+  /**
+   * A gzip copy next to it (`<path>.gz`), when one exists: the panel fetches it instead, about
+   * 45% fewer bytes, and checks its content against the same table before using it.
+   */
+  compactPath?: string;
   source: DatasetSource;
 }
 
@@ -200,6 +206,11 @@ export async function downloadMissing(search: LocalSearch, options: DownloadStep
   }
   const order = (file: PreparedFile) => search.spec.findIndex((entry) => entry.name === file.name);
   files.sort((a, b) => order(a) - order(b));
+  for (const file of files) {
+    if (await isFile(compactPathOf(file.path))) {
+      file.compactPath = compactPathOf(file.path);
+    }
+  }
   const latest = Math.max(...files.map((file) => SOURCE_ORDER.indexOf(file.source)));
   return { folder: search.folder, source: SOURCE_ORDER[Math.max(0, latest)], files, warnings };
 }
@@ -311,6 +322,7 @@ async function takeFirstGood(
       } else {
         await installVerified(readChunks(source), file, target, source, signal);
       }
+      await keepCompactCopy(source, target);
       return true;
     } catch (error) {
       if (!(error instanceof DatasetError)) {
@@ -320,6 +332,36 @@ async function takeFirstGood(
     }
   }
   return false;
+}
+
+function compactPathOf(path: string): string {
+  return `${path}.gz`;
+}
+
+/**
+ * Keeps a gzip source's bytes as `<target>.gz` for the panel, which fetches fewer bytes that way.
+ * A cache, never trusted: the panel checks the content it unpacks against the table. Best effort:
+ * without it the panel fetches the decompressed copy.
+ */
+async function keepCompactCopy(source: string, target: string): Promise<void> {
+  const compact = compactPathOf(target);
+  const part = `${compact}.${randomBytes(6).toString('hex')}.part`;
+  try {
+    const handle = await open(source, 'r');
+    const head = Buffer.alloc(2);
+    try {
+      await handle.read(head, 0, 2, 0);
+    } finally {
+      await handle.close();
+    }
+    if (!isGzip(head)) {
+      return;
+    }
+    await copyFile(source, part);
+    await rename(part, compact);
+  } catch {
+    await rm(part, { force: true });
+  }
 }
 
 /**

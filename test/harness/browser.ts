@@ -2,27 +2,31 @@
 // context menu, reading a webview's content, screenshots.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, FrameLocator, Page } from 'playwright-core';
+import { BrowserContext, chromium, FrameLocator, Page } from 'playwright-core';
 import { chromiumPath, extensionId } from './paths';
 
 export interface WorkbenchBrowser {
-  browser: Browser;
+  context: BrowserContext;
   page: Page;
   close(): Promise<void>;
 }
 
-/** Launches Chromium headless; its profile and home stay under `stateDir`. */
+/**
+ * Launches Chromium headless with a profile under `stateDir` that outlives it, as a person's
+ * browser keeps its storage: a later launch on the same folder finds what the pages stored.
+ */
 export async function launchBrowser(stateDir: string): Promise<WorkbenchBrowser> {
   const home = join(stateDir, 'home');
   mkdirSync(home, { recursive: true });
-  const browser = await chromium.launch({
+  const context = await chromium.launchPersistentContext(join(stateDir, 'profile'), {
     executablePath: chromiumPath,
     // QUIC probes fail noisily on a machine without internet.
     args: ['--disable-quic'],
     env: { ...process.env, HOME: home },
+    viewport: { width: 1440, height: 900 },
   });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  return { browser, page, close: () => browser.close() };
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page, close: () => context.close() };
 }
 
 /** Waits until `action` stops throwing, for things that appear once the workbench catches up. */
@@ -53,6 +57,17 @@ export class Workbench {
     await this.page.goto(url);
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await this.page.getByRole('tree').first().waitFor({ timeout: 60_000 });
+  }
+
+  /**
+   * "Developer: Reload Window", as a person reloads: the editor shuts down first (saving which
+   * editors are open), unlike a page reload. Resolves once the reloaded workbench shows.
+   */
+  async reloadWindow(): Promise<void> {
+    const reloaded = this.page.waitForEvent('load', { timeout: 60_000 });
+    await this.runCommand('Developer: Reload Window');
+    await reloaded;
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   }
 
   /** Runs a command from the Command Palette by its full title, e.g. "Fashion Classifier: Train Fashion Classifier". */

@@ -96,6 +96,23 @@ describe('preparing the data set', () => {
       assert.deepEqual(dataset.warnings, []);
     });
 
+    it('keeps a gzip source as a compact copy for the panel, and none from a plain source', async () => {
+      writeDataset(systemDir, files, true);
+      const fromGzip = await prepare();
+      for (const file of fromGzip.files) {
+        assert.equal(file.compactPath, `${file.path}.gz`);
+        assert.deepEqual(readFileSync(file.compactPath), readFileSync(join(systemDir, `${file.name}.gz`)));
+      }
+      assert.deepEqual(partFiles(datasetDir), []);
+      rmSync(storageDir, { recursive: true });
+      writeDataset(settingDir, files, false);
+      const fromPlain = await prepare({ settingPath: settingDir });
+      assert.deepEqual(
+        fromPlain.files.map((file) => file.compactPath),
+        files.map(() => undefined),
+      );
+    });
+
     it('downloads last, reporting progress up to the whole', async () => {
       const progress: DownloadProgress[] = [];
       const dataset = await prepare({ onProgress: (event) => progress.push(event) });
