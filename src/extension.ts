@@ -2,10 +2,12 @@ import * as vscode from 'vscode';
 import { FashionClassifierApi } from './api';
 import { classifyImage } from './commands/classifyImage';
 import { exportTrainedModel } from './commands/exportModel';
+import { disposeLog, log, showLog } from './log';
 import { ClassifierPanel } from './panel/ClassifierPanel';
 import { ResultsPanel } from './panel/ResultsPanel';
 
 export function activate(context: vscode.ExtensionContext): FashionClassifierApi {
+  log().info(`Fashion Classifier ${context.extension.packageJSON.version} activated in VS Code ${vscode.version}.`);
   context.subscriptions.push(
     vscode.commands.registerCommand('fashionClassifier.train', () => {
       ClassifierPanel.createOrShow(context);
@@ -15,8 +17,17 @@ export function activate(context: vscode.ExtensionContext): FashionClassifierApi
       (clicked?: vscode.Uri, selection?: vscode.Uri[]) => classifyImage(context, clicked, selection),
     ),
     vscode.commands.registerCommand('fashionClassifier.exportModel', () => exportTrainedModel(context)),
+    vscode.commands.registerCommand('fashionClassifier.showLog', showLog),
+    // Panels open before a window reload come back with it.
+    vscode.window.registerWebviewPanelSerializer(ClassifierPanel.viewType, {
+      deserializeWebviewPanel: async (panel) => void ClassifierPanel.revive(panel, context),
+    }),
+    vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
+      deserializeWebviewPanel: async (panel) => void ResultsPanel.revive(panel, context),
+    }),
     { dispose: () => ClassifierPanel.currentPanel?.dispose() },
     { dispose: () => ResultsPanel.currentPanel?.dispose() },
+    { dispose: disposeLog },
   );
   return {
     classifierPanelReady: async () => {

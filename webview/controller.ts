@@ -1,6 +1,5 @@
 // The panel's state machine: what the host says, what the learner clicks, and which step of the
-// tutorial the page shows.
-import { assertNever, HostToWebview } from '../src/shared/protocol';
+// tutorial the page shows. Failures are shown where they happen, with the buttons that fix them.
 import {
   createModel,
   describeModel,
@@ -8,31 +7,45 @@ import {
   firstExamples,
   IMAGE_SIDE,
   PIXELS_PER_IMAGE,
-  splitExamples,
+  planTraining,
+  PlanOutcome,
 } from '../src/shared/ml';
+import { errorMessage } from '../src/shared/errorMessage';
+import type { Problem, UserAction } from '../src/shared/panelMessages';
+import { assertNever, HostToWebview, WebviewToHost } from '../src/shared/protocol';
 import type { SavedRun } from '../src/shared/savedRun';
 import type { TrainingSettings } from '../src/shared/settings';
-import { settleReply } from './hostRequests';
+import type { HostConnection } from './hostChannel';
 import { activateBackend, ActiveBackend } from './ml/backend';
-import { LoadedDataset, loadDataset } from './ml/loadDataset';
+import { DatasetCache } from './ml/datasetCache';
+import { DatasetUrls, FileOrigin, LoadedDataset, loadDataset } from './ml/loadDataset';
 import { TrainingRun } from './ml/trainingRun';
+import { markStartup } from './startupTimings';
 import type { PanelViews } from './views/layout';
-import { vscode } from './vscodeApi';
-import { errorMessage } from '../src/shared/errorMessage';
+
+const ORIGIN_NAMES: Record<FileOrigin, string> = {
+  cache: "the panel's cache",
+  compact: 'the compact copy',
+  plain: 'the plain copy',
+};
 
 /** Training images shown in the data section, as in the tutorial's first figure. */
 const SAMPLE_IMAGES = 25;
 
 export class PanelController {
   private settings: TrainingSettings | undefined;
-  private backend: ActiveBackend | undefined;
+  private backend: Promise<ActiveBackend | undefined> | undefined;
+  private backendChoice: TrainingSettings['backend'] | undefined;
   private dataset: LoadedDataset | undefined;
   private datasetSource = '';
   private run: TrainingRun | undefined;
+  private readonly act = (action: UserAction) => this.host.act(action);
+  private readonly datasetCache = new DatasetCache();
 
   constructor(
     private readonly views: PanelViews,
     private readonly wasmFolderUrl: string,
+    private readonly host: HostConnection<WebviewToHost>,
   ) {
     views.training.setState('loading');
     views.training.onStart(() => void this.startTraining());
@@ -42,6 +55,7 @@ export class PanelController {
   async handle(message: HostToWebview): Promise<void> {
     switch (message.type) {
       case 'init':
+        markStartup('init');
         await this.applySettings(message.settings);
         if (message.savedRun) {
           await this.showSavedRun(message.savedRun);
@@ -51,19 +65,23 @@ export class PanelController {
         await this.applySettings(message.settings);
         break;
       case 'datasetLoading':
+        this.dataset = undefined;
+        this.views.data.showLoading('Finding and checking the Fashion-MNIST files…');
         this.views.status.show('Finding and checking the Fashion-MNIST files…', 'busy');
+        this.refreshTrainingState();
         break;
       case 'datasetReady':
-        await this.receiveDataset(message.urls, message.sourceDescription);
+        markStartup('dataset-urls');
+        await this.receiveDataset(message, message.sourceDescription);
         break;
       case 'datasetFailed':
-        this.views.status.show(message.message, 'error');
+        this.showDatasetProblem(message.problem);
         break;
       case 'stopTraining':
         this.stopTraining();
         break;
       case 'modelSaved':
-        settleReply(message);
+        // A reply: hostChannel settles the request it answers before messages reach here.
         break;
       default:
         assertNever(message);
@@ -72,29 +90,82 @@ export class PanelController {
 
   /** Settings take effect at once, except during a run, which keeps the ones it started with. */
   private async applySettings(settings: TrainingSettings): Promise<void> {
-    const backendChanged = settings.backend !== this.settings?.backend;
     this.settings = settings;
     if (this.run) {
       return;
     }
-    if (backendChanged) {
-      this.backend = await activateBackend(settings.backend, this.wasmFolderUrl);
-      this.views.training.showBackend({
-        name: this.backend.name,
-        renderer: this.backend.glRenderer ?? undefined,
-        reason: this.backend.reason,
-      });
+    if (settings.backend !== this.backendChoice || !this.backend) {
+      this.backendChoice = settings.backend;
+      // Not awaited here: the backend initialises while the data set loads.
+      this.backend = this.chooseBackend(settings.backend);
+    }
+    void this.backend.then((backend) => backend && this.showModel(settings));
+    this.showDataSummary();
+    this.refreshTrainingState();
+  }
+
+  /** The model summary for `settings`, unless newer settings came meanwhile. TF.js needs its backend for it. */
+  private showModel(settings: TrainingSettings): void {
+    if (settings !== this.settings) {
+      return;
     }
     const model = createModel(settings);
     this.views.model.show(describeModel(model), settings);
     disposeModel(model);
-    this.showDataSummary();
   }
 
-  private async receiveDataset(urls: Parameters<typeof loadDataset>[0], source: string): Promise<void> {
+  /** The backend for `choice`, or undefined (the training section then says why) when none starts. */
+  private async chooseBackend(choice: TrainingSettings['backend']): Promise<ActiveBackend | undefined> {
     try {
+      const backend = await activateBackend(choice, this.wasmFolderUrl);
+      markStartup('backend-ready');
+      this.views.training.showBackend({
+        name: backend.name,
+        renderer: backend.glRenderer ?? undefined,
+        reason: backend.reason,
+      });
+      this.host.post({
+        type: 'backendChosen',
+        backend: backend.name,
+        glRenderer: backend.glRenderer,
+        reason: backend.reason,
+      });
+      if (backend.slowKernels.length) {
+        this.host.log(
+          'warn',
+          `This TensorFlow.js lacks what the faster WASM kernels need (${backend.slowKernels.join(', ')}); training uses its own, slower ones`,
+        );
+      }
+      return backend;
+    } catch (error) {
+      this.host.log('error', 'No TensorFlow.js backend could start', error);
+      const problem: Problem = {
+        message: `TensorFlow.js could not start on any backend (WebGL, WebAssembly or the CPU): ${errorMessage(error)} Reload the window to try again; the log has the details.`,
+        actions: [{ kind: 'showLog' }],
+      };
+      this.views.training.showProblem(problem, this.act, 'backend');
+      return undefined;
+    }
+  }
+
+  private async receiveDataset(urls: DatasetUrls, source: string): Promise<void> {
+    try {
+      this.views.data.showLoading('Loading the images…');
       this.views.status.show('Loading the images…', 'busy');
-      this.dataset = await loadDataset(urls);
+      const started = performance.now();
+      this.dataset = await loadDataset(urls, {
+        cache: this.datasetCache,
+        onFallback: (file, reason) =>
+          this.host.log('warn', `${file} was not used (${reason}); loaded another copy instead`),
+      });
+      markStartup('dataset-loaded');
+      this.host.log(
+        'info',
+        `Data set loaded into the panel in ${Math.round(performance.now() - started)} ms, every file checked ` +
+          `(${Object.entries(this.dataset.origins)
+            .map(([role, origin]) => `${role} from ${ORIGIN_NAMES[origin]}`)
+            .join(', ')}).`,
+      );
       this.datasetSource = source;
       this.showDataSummary();
       const samples = firstExamples(this.dataset.train, SAMPLE_IMAGES);
@@ -104,29 +175,72 @@ export class PanelController {
           pixels: samples.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE),
         })),
       );
+      this.refreshTrainingState();
       if (!this.run) {
-        this.views.training.setState('ready');
         this.views.status.show('Ready to train: choose "Start training".', 'info');
       }
     } catch (error) {
-      const reason = errorMessage(error);
-      this.views.status.show(
-        `The data set could not be loaded: ${reason} Close this panel and run "Train Fashion Classifier" again to retry.`,
-        'error',
-      );
+      this.host.log('error', 'Loading the data set into the panel failed', error);
+      this.showDatasetProblem({
+        message: `The data set files were verified but could not be loaded into the panel: ${errorMessage(error)} Choose Retry to load them again; the log has the details.`,
+        actions: [{ kind: 'retryDataset' }, { kind: 'showLog' }],
+      });
     }
   }
 
-  private showDataSummary(): void {
+  private showDatasetProblem(problem: Problem): void {
+    this.dataset = undefined;
+    this.views.data.showProblem(problem, this.act);
+    // The status line points at the section rather than repeating it.
+    this.views.status.show('The data set is not loaded: "1. Explore the data" says why and what to do.', 'error');
+    this.refreshTrainingState();
+  }
+
+  /** The plan for the current settings on the loaded data set, or why there is none. */
+  private plan(): PlanOutcome | undefined {
     if (!this.dataset || !this.settings) {
+      return undefined;
+    }
+    return planTraining(this.settings, {
+      train: this.dataset.train.labels.length,
+      test: this.dataset.test.labels.length,
+    });
+  }
+
+  /** Start is enabled only with data and settings that can train; otherwise the training section says why. */
+  private refreshTrainingState(): void {
+    if (this.run) {
       return;
     }
-    const train = firstExamples(this.dataset.train, this.settings.trainSubsetSize);
-    const split = splitExamples(train, this.settings.validationSplit);
+    const outcome = this.plan();
+    if (!outcome) {
+      this.views.training.showProblem(undefined);
+      this.views.training.setState('loading');
+      return;
+    }
+    if (outcome.refusal) {
+      const actions: UserAction[] = outcome.refusal.settings.length
+        ? [{ kind: 'openSetting', setting: `fashionClassifier.${outcome.refusal.settings[0]}` }]
+        : [{ kind: 'retryDataset' }];
+      this.views.training.showProblem({ message: outcome.refusal.message, actions }, this.act, 'settings');
+      this.views.training.setState('blocked');
+      return;
+    }
+    this.views.training.showProblem(undefined);
+    this.views.training.setState('ready');
+    markStartup('start-enabled');
+  }
+
+  private showDataSummary(): void {
+    const outcome = this.plan();
+    if (!outcome?.plan) {
+      return;
+    }
+    const { plan } = outcome;
     this.views.data.showSummary({
-      trainCount: train.labels.length,
-      testCount: firstExamples(this.dataset.test, this.settings.testSubsetSize).labels.length,
-      validationCount: split.validation?.labels.length ?? 0,
+      trainCount: plan.usedCount,
+      testCount: plan.testCount,
+      validationCount: plan.validationCount,
       rows: IMAGE_SIDE,
       cols: IMAGE_SIDE,
       source: this.datasetSource,
@@ -142,34 +256,26 @@ export class PanelController {
   }
 
   private async startTraining(): Promise<void> {
-    if (this.run || !this.dataset || !this.settings || !this.backend) {
+    const outcome = this.plan();
+    if (this.run || !this.dataset || !this.settings || !this.backend || !outcome?.plan) {
       return;
     }
+    markStartup('start-clicked');
+    const settings = this.settings;
     this.views.training.setState('running');
+    this.views.training.showProblem(undefined);
     this.views.evaluation.clear();
     this.views.predictions.clear();
-    await this.views.training.showHistory([], this.settings.epochs);
-    const run = new TrainingRun(this.dataset, this.settings, this.backend.name, this.views);
+    const run = new TrainingRun(this.dataset, settings, outcome.plan, this.views, this.host);
     this.run = run;
-    let outcome: 'completed' | 'stopped' | 'failed';
-    let failure: string | undefined;
-    try {
-      outcome = await run.run();
-    } catch (error) {
-      outcome = 'failed';
-      // The stack goes to the webview's developer tools for whoever debugs it.
-      console.error(error);
-      failure = errorMessage(error);
-      this.views.training.showProgress(null, 'Training failed.');
-      this.views.status.show(`Training failed: ${failure} The model saved before (if any) is unchanged.`, 'error');
-    }
+    const ended = await run.run(this.backend);
     this.run = undefined;
-    this.views.training.setState('ready');
-    vscode.postMessage({ type: 'trainingEnded', outcome, message: failure });
-    // Settings changed during the run apply now.
-    if (this.settings) {
-      await this.applySettings(this.settings);
+    if (ended.problem) {
+      this.views.training.showProblem(ended.problem, this.act, 'training');
     }
+    this.host.post({ type: 'trainingEnded', ...ended });
+    // Settings changed during the run apply now.
+    await this.applySettings(this.settings ?? settings);
   }
 
   private stopTraining(): void {

@@ -1,22 +1,23 @@
 // The classifier panel's entry point: builds the page, then says `ready` to the host.
 import './ui/toolkit';
-import { PanelController } from './controller';
-import { createPanelLayout } from './views/layout';
-import { onHostMessagesInOrder } from './hostChannel';
-import { vscode } from './vscodeApi';
-import type { HostToWebview } from '../src/shared/protocol';
 import { errorMessage } from '../src/shared/errorMessage';
+import type { HostToWebview, WebviewToHost } from '../src/shared/protocol';
+import { PanelController } from './controller';
+import { connectToHost } from './hostChannel';
+import { markStartup } from './startupTimings';
+import { createPanelLayout } from './views/layout';
 
+markStartup('page');
 const views = createPanelLayout(document.getElementById('app')!);
 views.status.show('Connecting to the editor…', 'busy');
-const controller = new PanelController(views, document.body.dataset.wasmPath!);
 
-onHostMessagesInOrder<HostToWebview>(
-  (message) => controller.handle(message),
-  (error) => {
-    const text = errorMessage(error);
-    views.status.show(text, 'error');
-    vscode.postMessage({ type: 'panelError', message: text });
-  },
+// The controller needs the connection and the connection hands messages to the controller; no
+// message arrives before `ready`, which is sent once both exist.
+const controllerRef: { current?: PanelController } = {};
+const host = connectToHost<WebviewToHost, HostToWebview>(
+  (message) => controllerRef.current!.handle(message),
+  (error) =>
+    views.status.show(`Something went wrong in the panel: ${errorMessage(error)} The log has the details.`, 'error'),
 );
-vscode.postMessage({ type: 'ready' });
+controllerRef.current = new PanelController(views, document.body.dataset.wasmPath!, host);
+host.ready();

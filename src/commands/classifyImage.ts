@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
+import { log, logError } from '../log';
 import { loadSavedRun } from '../model/modelStore';
 import { ResultsPanel } from '../panel/ResultsPanel';
+import { errorMessage } from '../shared/errorMessage';
 import type { ClassifiedMessage } from '../shared/resultsProtocol';
+import { storagePath } from '../storage';
+import { showProblemNotification } from '../userActions';
 import { resolveImageTargets } from './imageTargets';
 import { readImageForClassification } from './readImages';
-import { storagePath } from '../storage';
 
 /**
  * "Classify image": the picked images (or every image in a picked folder) go through the saved
@@ -36,5 +39,18 @@ export async function classifyImage(
   }
   const panel = ResultsPanel.createOrShow(context);
   const images = await Promise.all(targets.map((uri, i) => readImageForClassification(uri, i)));
-  return panel.classify(images, savedRun.finishedAt);
+  try {
+    const classified = await panel.classify(images, savedRun.finishedAt);
+    const failed = classified.results.filter((r) => r.error);
+    log().info(`Classified ${classified.results.length - failed.length} of ${classified.results.length} picture(s).`);
+    failed.forEach((r) => log().warn(`${r.name}: ${r.error}`));
+    return classified;
+  } catch (error) {
+    logError('Classifying pictures', error);
+    void showProblemNotification({
+      message: `The pictures were not classified: ${errorMessage(error)} Run "Classify image" again.`,
+      actions: [],
+    });
+    return undefined;
+  }
 }

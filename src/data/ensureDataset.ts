@@ -1,9 +1,14 @@
 // The editor's side of preparing the data set: reads the setting, shows progress only when a
-// download is needed (cancellable), and turns failures into messages a person can act on.
+// download is needed (cancellable), logs where the files came from, and turns failures into
+// problems a person can act on, for the panel to show.
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { CONFIG_SECTION } from '../config';
+import { log, logError } from '../log';
 import { DEBIAN_DATASET_DIR, FASHION_MNIST_DOWNLOAD_BASE } from '../shared/datasetFiles';
+import { errorMessage } from '../shared/errorMessage';
+import type { Problem, UserAction } from '../shared/panelMessages';
+import { firstLocalWorkspaceFolder, storagePath } from '../storage';
 import { DatasetCancelledError, DatasetError } from './datasetError';
 import {
   DATASET_SETTING,
@@ -13,28 +18,27 @@ import {
   PreparedDataset,
   resolveSettingPath,
 } from './prepareDataset';
-import { errorMessage } from '../shared/errorMessage';
-import { firstLocalWorkspaceFolder, storagePath } from '../storage';
 
 /** Overrides the download address; the tests point it at a local server, as the real one may be unreachable. */
 export const DOWNLOAD_BASE_ENV = 'FASHION_CLASSIFIER_DOWNLOAD_BASE';
 
-let inFlight: Promise<PreparedDataset | undefined> | undefined;
+export type DatasetOutcome = { dataset: PreparedDataset } | { problem: Problem };
+
+let inFlight: Promise<DatasetOutcome> | undefined;
 
 /**
- * Makes sure `<globalStorage>/dataset` holds the four verified, decompressed files and returns it
- * (add `folder` to the panel's `localResourceRoots` and load `files[i].path` through
- * `asWebviewUri`). Resolves to undefined when the user cancelled or preparation failed; the user
- * has then been told why. Concurrent calls share one run.
+ * Makes sure `<globalStorage>/dataset` holds the four verified, decompressed files and returns
+ * them, or the problem that prevented it. Concurrent calls share one run.
  */
-export function ensureDataset(context: vscode.ExtensionContext): Promise<PreparedDataset | undefined> {
-  inFlight ??= prepareWithUi(context).finally(() => {
+export function ensureDataset(context: vscode.ExtensionContext): Promise<DatasetOutcome> {
+  inFlight ??= prepare(context).finally(() => {
     inFlight = undefined;
   });
   return inFlight;
 }
 
-async function prepareWithUi(context: vscode.ExtensionContext): Promise<PreparedDataset | undefined> {
+async function prepare(context: vscode.ExtensionContext): Promise<DatasetOutcome> {
+  const started = performance.now();
   try {
     const settingPath = resolveSettingPath(
       vscode.workspace.getConfiguration(CONFIG_SECTION).get('datasetPath'),
@@ -47,18 +51,24 @@ async function prepareWithUi(context: vscode.ExtensionContext): Promise<Prepared
       () => findLocalDataset({ settingPath, storageDir: storagePath(context), systemDir: DEBIAN_DATASET_DIR }),
     );
     const dataset = local.missing.length === 0 ? await downloadMissing(local, {}) : await downloadWithProgress(local);
+    const sources = [...new Set(dataset.files.map((file) => file.source))].join(', ');
+    log().info(
+      `Data set ready in ${Math.round(performance.now() - started)} ms, every file verified by size and SHA-256 ` +
+        `(sources: ${sources}${settingPath ? `; ${DATASET_SETTING} = ${settingPath}` : ''}).`,
+    );
     for (const warning of dataset.warnings) {
+      log().warn(warning);
       void vscode.window.showWarningMessage(warning);
     }
-    return dataset;
+    return { dataset };
   } catch (error) {
-    showFailure(error);
-    return undefined;
+    return { problem: problemFor(error) };
   }
 }
 
 function downloadWithProgress(local: LocalSearch): Thenable<PreparedDataset> {
   const downloadBase = process.env[DOWNLOAD_BASE_ENV] || FASHION_MNIST_DOWNLOAD_BASE;
+  log().info(`Downloading ${local.missing.map((m) => m.file.name).join(', ')} from ${downloadBase}.`);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Downloading Fashion-MNIST', cancellable: true },
     async (progress, token) => {
@@ -86,23 +96,27 @@ function downloadWithProgress(local: LocalSearch): Thenable<PreparedDataset> {
   );
 }
 
-function showFailure(error: unknown): void {
+/** The problem to show for a failure, with the actions that fit its cause. */
+function problemFor(error: unknown): Problem {
+  const retry: UserAction = { kind: 'retryDataset' };
+  const showLog: UserAction = { kind: 'showLog' };
   if (error instanceof DatasetCancelledError) {
-    void vscode.window.showInformationMessage(
-      'Fashion-MNIST download cancelled; the files already verified are kept for next time.',
-    );
-    return;
+    log().info('The data set download was cancelled.');
+    return {
+      message:
+        'The Fashion-MNIST download was cancelled. The files already verified are kept; choose Retry to download the rest.',
+      actions: [retry],
+    };
   }
-  const message = errorMessage(error);
-  if (error instanceof DatasetError && error.involvesSetting) {
-    void vscode.window.showErrorMessage(message, 'Open Setting').then((choice) => {
-      if (choice) {
-        void vscode.commands.executeCommand('workbench.action.openSettings', DATASET_SETTING);
-      }
-    });
-    return;
+  logError('Preparing the data set', error);
+  if (error instanceof DatasetError) {
+    const openSetting: UserAction[] = error.involvesSetting ? [{ kind: 'openSetting', setting: DATASET_SETTING }] : [];
+    return { message: error.message, actions: [...openSetting, retry, showLog] };
   }
-  void vscode.window.showErrorMessage(message);
+  return {
+    message: `The data set could not be prepared: ${errorMessage(error)} Choose Retry to try again; the log has the details.`,
+    actions: [retry, showLog],
+  };
 }
 
 function megabytes(bytes: number): string {

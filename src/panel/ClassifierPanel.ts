@@ -1,23 +1,37 @@
 import * as vscode from 'vscode';
 import { onTrainingSettingsChanged, readTrainingSettings } from '../config';
-import { loadSavedRun, saveModel } from '../model/modelStore';
+import { log, logError } from '../log';
+import { loadSavedRun, saveModel, WeightSpec } from '../model/modelStore';
 import { DATASET_FOLDER } from '../shared/datasetFiles';
-import { assertNever, HostToWebview, SaveModelRequest, WebviewToHost } from '../shared/protocol';
-import { datasetMessageFor } from './datasetForPanel';
-import { TrainingNotification } from './trainingNotification';
-import { buildWebviewHtml, panelResourceRoots } from './webviewHtml';
 import { errorMessage } from '../shared/errorMessage';
+import { formatEpochMetrics } from '../shared/ml/history';
+import type { UserAction } from '../shared/panelMessages';
+import { assertNever, HostToWebview, SaveModelRequest, WebviewToHost } from '../shared/protocol';
 import { storagePath } from '../storage';
+import { showProblemNotification } from '../userActions';
+import { datasetMessageFor } from './datasetForPanel';
+import { PanelDefinition, PanelHost, webviewOptions } from './PanelHost';
+import { TrainingNotification } from './trainingNotification';
+
+const DEFINITION: PanelDefinition = {
+  viewType: 'fashionClassifier.classifier',
+  title: 'Fashion Classifier',
+  page: { script: 'webview.js', stylesheet: 'panel.css', allowEval: true },
+  // The verified data set files the panel fetches.
+  storageFolders: [DATASET_FOLDER],
+  // A training run lives in the page; without this, switching tabs would end it.
+  retainContextWhenHidden: true,
+};
 
 /** The "Train Fashion Classifier" panel: one at a time, brought forward when asked for again. */
-export class ClassifierPanel {
-  static readonly viewType = 'fashionClassifier.classifier';
+export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
+  static readonly viewType = DEFINITION.viewType;
   static currentPanel: ClassifierPanel | undefined;
 
-  private readonly disposables: vscode.Disposable[] = [];
-  private isReady = false;
-  private readonly readyWaiters: (() => void)[] = [];
+  protected readonly name = 'classifier';
   private training: TrainingNotification | undefined;
+  /** The data set, being prepared from the moment the panel opens, while its page loads. */
+  private dataset: ReturnType<typeof datasetMessageFor>;
 
   static createOrShow(context: vscode.ExtensionContext): ClassifierPanel {
     if (ClassifierPanel.currentPanel) {
@@ -25,109 +39,111 @@ export class ClassifierPanel {
       return ClassifierPanel.currentPanel;
     }
     const panel = vscode.window.createWebviewPanel(
-      ClassifierPanel.viewType,
-      'Fashion Classifier',
+      DEFINITION.viewType,
+      DEFINITION.title,
       vscode.ViewColumn.Active,
-      {
-        enableScripts: true,
-        // The bundles and assets, plus the verified data set files the panel fetches.
-        localResourceRoots: [
-          ...panelResourceRoots(context.extensionUri),
-          vscode.Uri.joinPath(context.globalStorageUri, DATASET_FOLDER),
-        ],
-        // A training run lives in the webview; without this, switching tabs would end it.
-        retainContextWhenHidden: true,
-      },
+      webviewOptions(context, DEFINITION),
     );
-    ClassifierPanel.currentPanel = new ClassifierPanel(panel, context);
-    return ClassifierPanel.currentPanel;
+    return new ClassifierPanel(panel, context);
   }
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly context: vscode.ExtensionContext,
-  ) {
-    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.svg');
-    panel.webview.html = buildWebviewHtml({
-      webview: panel.webview,
-      extensionUri: context.extensionUri,
-      title: 'Fashion Classifier',
-      script: 'webview.js',
-      stylesheet: 'panel.css',
-    });
+  /** The panel VS Code restores after a window reload: it shows the last saved run again. */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext): ClassifierPanel {
+    ClassifierPanel.currentPanel?.dispose();
+    return new ClassifierPanel(panel, context);
+  }
+
+  private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext) {
+    super(panel, context, DEFINITION);
+    ClassifierPanel.currentPanel = this;
+    this.dataset = datasetMessageFor(context, panel.webview);
     this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: WebviewToHost) => this.handleMessage(message)),
       onTrainingSettingsChanged(() => this.post({ type: 'settingsChanged', settings: readTrainingSettings() })),
     );
   }
 
-  /** Resolves once the webview has said `ready`. */
-  whenReady(): Promise<void> {
-    return this.isReady ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
+  protected async onReady(send: (message: HostToWebview) => void): Promise<void> {
+    const savedRun = await loadSavedRun(storagePath(this.context)).catch((error: unknown) => {
+      logError('Reading the saved run', error);
+      return undefined;
+    });
+    send({ type: 'init', settings: readTrainingSettings(), savedRun });
+    send({ type: 'datasetLoading' });
+    send(await this.dataset);
   }
 
-  private handleMessage(message: WebviewToHost): void {
+  protected override async onUserAction(action: UserAction): Promise<void> {
+    if (action.kind === 'retryDataset') {
+      log().info('Looking for the data set again (Retry).');
+      this.post({ type: 'datasetLoading' });
+      this.dataset = datasetMessageFor(this.context, this.panel.webview);
+      this.post(await this.dataset);
+      return;
+    }
+    await super.onUserAction(action);
+  }
+
+  protected onMessage(message: WebviewToHost): Promise<void> | void {
     switch (message.type) {
-      case 'ready':
-        void this.initialize();
-        break;
-      case 'panelError':
-        void vscode.window.showErrorMessage(`Fashion Classifier: ${message.message}`);
+      case 'backendChosen':
+        log().info(
+          `Backend: ${message.backend} (${message.reason})${message.glRenderer ? `; WebGL renderer: ${message.glRenderer}` : ''}.`,
+        );
         break;
       case 'trainingStarted':
+        log().info(
+          `Training started on ${message.backend}: ${message.trainCount} training and ${message.validationCount} ` +
+            `validation images, settings ${JSON.stringify(message.settings)}.`,
+        );
         this.training?.dispose();
-        this.training = new TrainingNotification(message.epochs, message.backend, () =>
+        this.training = new TrainingNotification(message.settings.epochs, message.backend, () =>
           this.post({ type: 'stopTraining' }),
         );
         break;
       case 'trainingProgress':
         this.training?.update(message);
         break;
+      case 'epochEnded':
+        log().info(`Epoch ${message.metrics.epoch} of ${message.epochs}: ${formatEpochMetrics(message.metrics)}.`);
+        break;
       case 'trainingEnded':
         this.endTraining();
-        if (message.outcome === 'failed') {
-          void vscode.window.showErrorMessage(
-            `Fashion Classifier: training failed: ${message.message ?? 'unknown error'}`,
-          );
+        if (message.outcome === 'completed') {
+          log().info(`Training completed: test accuracy ${message.testAccuracy?.toFixed(4)}.`);
+        } else if (message.outcome === 'stopped') {
+          log().info('Training stopped; the saved model is unchanged.');
+        } else if (message.problem) {
+          // The panel shows it; a notification too when the panel is out of sight.
+          if (!this.panel.visible) {
+            void showProblemNotification(message.problem);
+          }
         }
         break;
       case 'saveModel':
-        void this.save(message);
+        return this.save(message);
+      case 'ready':
+      case 'log':
+      case 'userAction':
         break;
       default:
         assertNever(message);
     }
   }
 
-  private async initialize(): Promise<void> {
-    const savedRun = await loadSavedRun(storagePath(this.context));
-    this.isReady = true;
-    this.post({ type: 'init', settings: readTrainingSettings(), savedRun });
-    this.readyWaiters.splice(0).forEach((resolve) => resolve());
-    await this.sendDataset();
-  }
-
-  private async sendDataset(): Promise<void> {
-    this.post({ type: 'datasetLoading' });
-    this.post(await datasetMessageFor(this.context, this.panel.webview));
-  }
-
   private async save(request: SaveModelRequest): Promise<void> {
+    const started = performance.now();
     try {
-      await saveModel(storagePath(this.context), {
+      const folder = await saveModel(storagePath(this.context), {
         modelTopology: request.modelTopology,
-        weightSpecs: request.weightSpecs as never,
+        weightSpecs: request.weightSpecs as WeightSpec[],
         weightData: new Uint8Array(request.weightData),
         run: request.run,
       });
+      log().info(`Model saved to ${folder} in ${Math.round(performance.now() - started)} ms.`);
       this.post({ type: 'modelSaved', inReplyTo: request.id });
     } catch (error) {
-      const message = errorMessage(error);
-      this.post({ type: 'modelSaved', inReplyTo: request.id, error: message });
-      void vscode.window.showErrorMessage(
-        `Fashion Classifier: the model could not be saved (the previous one is unchanged): ${message}`,
-      );
+      logError('Saving the model', error);
+      this.post({ type: 'modelSaved', inReplyTo: request.id, error: errorMessage(error) });
     }
   }
 
@@ -136,19 +152,13 @@ export class ClassifierPanel {
     this.training = undefined;
   }
 
-  /** Posts to the webview, but only once it listens: before `ready` a message would be lost. */
-  private post(message: HostToWebview): void {
-    if (this.isReady) {
-      void this.panel.webview.postMessage(message);
+  override dispose(): void {
+    if (ClassifierPanel.currentPanel === this) {
+      ClassifierPanel.currentPanel = undefined;
     }
-  }
-
-  dispose(): void {
-    ClassifierPanel.currentPanel = undefined;
     // Closing the panel ends its page and with it any training run, before a save could start:
     // the saved model stays as it was.
     this.endTraining();
-    this.panel.dispose();
-    this.disposables.splice(0).forEach((d) => d.dispose());
+    super.dispose();
   }
 }

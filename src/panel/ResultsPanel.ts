@@ -1,25 +1,34 @@
 import * as vscode from 'vscode';
 import { readTrainingSettings } from '../config';
+import { log } from '../log';
 import { MODEL_FOLDER } from '../model/modelStore';
+import { assertNever } from '../shared/protocol';
 import type {
   ClassifiedMessage,
   ImageToClassify,
   ResultsHostToWebview,
   ResultsWebviewToHost,
 } from '../shared/resultsProtocol';
-import { assertNever } from '../shared/protocol';
-import { buildWebviewHtml, panelResourceRoots } from './webviewHtml';
+import { PanelDefinition, PanelHost, webviewOptions } from './PanelHost';
+
+const DEFINITION: PanelDefinition = {
+  viewType: 'fashionClassifier.results',
+  title: 'Classification results',
+  // No vega charts here, so no 'unsafe-eval'.
+  page: { script: 'results.js', stylesheet: 'panel.css', allowEval: false },
+  // The saved model the panel loads.
+  storageFolders: [MODEL_FOLDER],
+  // The results survive being hidden through the page's own state (setState), which costs
+  // nothing while hidden; the model is loaded again (under a second) for the next picture.
+  retainContextWhenHidden: false,
+};
 
 /** The "Classification results" panel: one at a time, reused for every "Classify image". */
-export class ResultsPanel {
-  static readonly viewType = 'fashionClassifier.results';
+export class ResultsPanel extends PanelHost<ResultsHostToWebview, ResultsWebviewToHost> {
+  static readonly viewType = DEFINITION.viewType;
   static currentPanel: ResultsPanel | undefined;
 
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly ready: Promise<void>;
-  private markReady!: () => void;
-  private nextBatch = 1;
-  private readonly batchWaiters = new Map<number, (message: ClassifiedMessage) => void>();
+  protected readonly name = 'results';
 
   static createOrShow(context: vscode.ExtensionContext): ResultsPanel {
     if (ResultsPanel.currentPanel) {
@@ -27,88 +36,71 @@ export class ResultsPanel {
       return ResultsPanel.currentPanel;
     }
     const panel = vscode.window.createWebviewPanel(
-      ResultsPanel.viewType,
-      'Classification results',
+      DEFINITION.viewType,
+      DEFINITION.title,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        // The bundles and assets, plus the saved model the panel loads.
-        localResourceRoots: [
-          ...panelResourceRoots(context.extensionUri),
-          vscode.Uri.joinPath(context.globalStorageUri, MODEL_FOLDER),
-        ],
-        // Keeps the loaded model, so the next image is classified in milliseconds.
-        retainContextWhenHidden: true,
-      },
+      webviewOptions(context, DEFINITION),
     );
-    ResultsPanel.currentPanel = new ResultsPanel(panel, context);
-    return ResultsPanel.currentPanel;
+    return new ResultsPanel(panel, context);
   }
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly context: vscode.ExtensionContext,
-  ) {
-    this.ready = new Promise((resolve) => (this.markReady = resolve));
-    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.svg');
-    panel.webview.html = buildWebviewHtml({
-      webview: panel.webview,
-      extensionUri: context.extensionUri,
-      title: 'Classification results',
-      script: 'results.js',
-      stylesheet: 'panel.css',
-    });
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: ResultsWebviewToHost) => this.handleMessage(message)),
-    );
+  /** The panel VS Code restores after a window reload; its page shows its last results from its state. */
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext): ResultsPanel {
+    ResultsPanel.currentPanel?.dispose();
+    return new ResultsPanel(panel, context);
+  }
+
+  private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext) {
+    super(panel, context, DEFINITION);
+    ResultsPanel.currentPanel = this;
   }
 
   /** Sends images to classify; resolves when their results are on screen. */
-  async classify(images: ImageToClassify[], modelVersion: string): Promise<ClassifiedMessage> {
-    await this.ready;
-    const batch = this.nextBatch++;
-    const modelUrl = this.panel.webview.asWebviewUri(
-      vscode.Uri.joinPath(this.context.globalStorageUri, MODEL_FOLDER, 'model.json'),
-    );
-    const done = new Promise<ClassifiedMessage>((resolve) => this.batchWaiters.set(batch, resolve));
-    const message: ResultsHostToWebview = {
+  classify(images: ImageToClassify[], modelVersion: string): Promise<ClassifiedMessage> {
+    const modelUrl = this.panel.webview
+      .asWebviewUri(vscode.Uri.joinPath(this.context.globalStorageUri, MODEL_FOLDER, 'model.json'))
+      .toString();
+    const settings = readTrainingSettings();
+    return this.request<ClassifiedMessage>((id) => ({
       type: 'classify',
-      batch,
-      modelUrl: modelUrl.toString(),
+      id,
+      modelUrl,
       modelVersion,
-      settings: readTrainingSettings(),
+      settings,
       images,
-    };
-    await this.panel.webview.postMessage(message);
-    return done;
+    }));
   }
 
-  private handleMessage(message: ResultsWebviewToHost): void {
+  protected async onReady(): Promise<void> {
+    // The page restores its own results; it needs nothing from the host to start.
+  }
+
+  protected onMessage(message: ResultsWebviewToHost): Promise<void> | void {
     switch (message.type) {
-      case 'ready':
-        this.markReady();
-        break;
-      case 'classified':
-        this.batchWaiters.get(message.batch)?.(message);
-        this.batchWaiters.delete(message.batch);
-        break;
       case 'copyResults':
-        void vscode.env.clipboard
-          .writeText(message.text)
-          .then(() => vscode.window.showInformationMessage(`Copied the results as ${message.format}.`));
+        return this.copy(message.text, message.format);
+      case 'classified':
+        // Replies reach their request in PanelHost; one arriving here answers nothing left waiting.
+        log().warn('A classification finished after its request was given up.');
         break;
-      case 'panelError':
-        void vscode.window.showErrorMessage(`Fashion Classifier: ${message.message}`);
+      case 'ready':
+      case 'log':
+      case 'userAction':
         break;
       default:
         assertNever(message);
     }
   }
 
-  dispose(): void {
-    ResultsPanel.currentPanel = undefined;
-    this.panel.dispose();
-    this.disposables.splice(0).forEach((d) => d.dispose());
+  private async copy(text: string, format: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
+    void vscode.window.showInformationMessage(`Copied the results as ${format}.`);
+  }
+
+  override dispose(): void {
+    if (ResultsPanel.currentPanel === this) {
+      ResultsPanel.currentPanel = undefined;
+    }
+    super.dispose();
   }
 }

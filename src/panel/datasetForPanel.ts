@@ -19,16 +19,18 @@ export async function datasetMessageFor(
   context: vscode.ExtensionContext,
   webview: vscode.Webview,
 ): Promise<DatasetReadyMessage | DatasetFailedMessage> {
-  const dataset = await ensureDataset(context);
-  if (!dataset) {
-    return {
-      type: 'datasetFailed',
-      message:
-        'The Fashion-MNIST data set is not available; the notification said why. Fix that, then close this panel and run "Train Fashion Classifier" again.',
-    };
+  const outcome = await ensureDataset(context);
+  if ('problem' in outcome) {
+    return { type: 'datasetFailed', problem: outcome.problem };
   }
-  const urls = Object.fromEntries(
-    dataset.files.map((file) => [file.role, webview.asWebviewUri(vscode.Uri.file(file.path)).toString()]),
-  ) as Record<DatasetRole, string>;
-  return { type: 'datasetReady', urls, sourceDescription: SOURCE_DESCRIPTIONS[dataset.source] };
+  const { dataset } = outcome;
+  const url = (path: string) => webview.asWebviewUri(vscode.Uri.file(path)).toString();
+  const urls = Object.fromEntries(dataset.files.map((file) => [file.role, url(file.path)])) as Record<
+    DatasetRole,
+    string
+  >;
+  const compactUrls = Object.fromEntries(
+    dataset.files.flatMap((file) => (file.compactPath ? [[file.role, url(file.compactPath)]] : [])),
+  ) as Partial<Record<DatasetRole, string>>;
+  return { type: 'datasetReady', urls, compactUrls, sourceDescription: SOURCE_DESCRIPTIONS[dataset.source] };
 }

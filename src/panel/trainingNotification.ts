@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { BackendName } from '../shared/backendPolicy';
 import type { TrainingProgressMessage } from '../shared/protocol';
 
 /**
@@ -10,7 +11,7 @@ export class TrainingNotification implements vscode.Disposable {
   private finish: (() => void) | undefined;
   private percentShown = 0;
 
-  constructor(epochs: number, backend: string, onCancel: () => void) {
+  constructor(epochs: number, backend: BackendName, onCancel: () => void) {
     void vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,

@@ -9,11 +9,35 @@ export interface WebviewPageOptions {
   script: string;
   /** Stylesheet under `media/`, e.g. `panel.css`. */
   stylesheet: string;
+  /**
+   * 'unsafe-eval' in script-src: only for a page that draws tfjs-vis charts, whose vega compiles
+   * expressions with `Function`. Every page gets 'wasm-unsafe-eval' (TF.js' WASM backend).
+   */
+  allowEval: boolean;
 }
 
 /** The folders a panel may load from: the built bundles and the static assets, nothing else. */
 export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
+}
+
+/** The Content Security Policy of a page; each relaxation says why. */
+export function contentSecurityPolicy(cspSource: string, nonce: string, allowEval: boolean): string {
+  return [
+    "default-src 'none'",
+    // Nothing may change where relative URLs point or where a form would send data.
+    "base-uri 'none'",
+    "form-action 'none'",
+    `img-src ${cspSource} blob: data:`,
+    // 'unsafe-inline' styles: tfjs-vis and the UI toolkit's components set inline styles on the
+    // elements they create. Styles cannot run code, so scripts stay locked down.
+    `style-src ${cspSource} 'unsafe-inline'`,
+    `font-src ${cspSource}`,
+    // 'wasm-unsafe-eval': TensorFlow.js' WASM backend compiles its WebAssembly module.
+    `script-src 'nonce-${nonce}'${allowEval ? " 'unsafe-eval'" : ''} 'wasm-unsafe-eval'`,
+    // The panel fetches the WASM binaries, the data set files and the model from the extension's own roots.
+    `connect-src ${cspSource}`,
+  ].join('; ');
 }
 
 /** Builds a panel's HTML page under a strict Content Security Policy. */
@@ -23,20 +47,8 @@ export function buildWebviewHtml(options: WebviewPageOptions): string {
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', options.script));
   const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', options.stylesheet));
   const wasmFolderUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'wasm/'));
-  const source = webview.cspSource;
-  const csp = [
-    "default-src 'none'",
-    `img-src ${source} blob: data:`,
-    // 'unsafe-inline' styles: tfjs-vis and the UI toolkit's components set inline styles on the
-    // elements they create. Styles cannot run code, so scripts stay locked down.
-    `style-src ${source} 'unsafe-inline'`,
-    `font-src ${source}`,
-    // 'unsafe-eval': tfjs-vis draws charts with vega, which compiles expressions with `Function`.
-    // 'wasm-unsafe-eval': TensorFlow.js' WASM backend compiles its WebAssembly module.
-    `script-src 'nonce-${nonce}' 'unsafe-eval' 'wasm-unsafe-eval'`,
-    // The panel fetches the WASM binaries and the data set files from the extension's own roots.
-    `connect-src ${source}`,
-  ].join('; ');
+  const csp = contentSecurityPolicy(webview.cspSource, nonce, options.allowEval);
+
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -1,7 +1,8 @@
 // Which TF.js backend to train on. Pure, so the policy is unit-tested without a browser.
 import type { BackendChoice } from './settings';
 
-export type BackendName = 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_NAMES = ['webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Renderer strings of WebGL implementations that run on the CPU, where WebGL is slower than WASM. */
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
@@ -43,6 +44,6 @@ export function planBackends(choice: BackendChoice, glRenderer: string | null): 
  * every 10th batch is reported (still several times a second). WASM and CPU compute
  * synchronously, so reading back costs nothing extra and every batch is reported.
  */
-export function batchesPerReport(backend: string): number {
+export function batchesPerReport(backend: BackendName): number {
   return backend === 'webgl' ? 10 : 1;
 }

@@ -47,12 +47,17 @@ export function readImageSize(bytes: Uint8Array): ImageSize {
   throw new ImageFormatError(NOT_AN_IMAGE);
 }
 
-/** Throws ImageFormatError when an image has more than MAX_IMAGE_PIXELS pixels. */
+/** A picture that is a valid image but too large to decode safely; `message` is a whole sentence. */
+export class ImageTooLargeError extends Error {
+  override name = 'ImageTooLargeError';
+}
+
+/** Throws ImageTooLargeError when an image has more than MAX_IMAGE_PIXELS pixels. */
 export function checkImageSize(size: Size): void {
   if (size.width * size.height > MAX_IMAGE_PIXELS) {
     const megapixels = MAX_IMAGE_PIXELS / 1_000_000;
-    throw new ImageFormatError(
-      `${size.width} × ${size.height} pixels is larger than the ${megapixels}-megapixel limit`,
+    throw new ImageTooLargeError(
+      `${size.width} × ${size.height} pixels is larger than the ${megapixels}-megapixel limit.`,
     );
   }
 }

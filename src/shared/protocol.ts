@@ -1,28 +1,32 @@
-// The one message protocol between the extension host and the classifier panel.
+// The message protocol between the extension host and the classifier panel.
 // Pure types: imported by `src/` (host) and `webview/` (panel). Messages travel as JSON, except
-// ArrayBuffers, which VS Code transfers as binary.
+// ArrayBuffers, which VS Code transfers as binary. Messages every panel sends (ready, log,
+// userAction) are in panelMessages.ts.
+import type { BackendName } from './backendPolicy';
 import type { DatasetRole } from './datasetFiles';
+import type { EpochMetrics } from './ml/history';
+import type { CommonWebviewMessage, Problem } from './panelMessages';
 import type { SavedRun } from './savedRun';
 import type { TrainingSettings } from './settings';
 
 // ---- panel to host ----
 
-/** The panel has loaded its script and listens; the host posts nothing before this. */
-export interface ReadyMessage {
-  type: 'ready';
+/** The backend TF.js runs on, chosen when the panel starts or the backend setting changes. */
+export interface BackendChosenMessage {
+  type: 'backendChosen';
+  backend: BackendName;
+  /** The WebGL renderer, or null without WebGL. */
+  glRenderer: string | null;
+  reason: string;
 }
 
-/** The panel reports an error it could not handle itself, to be shown by the host. */
-export interface PanelErrorMessage {
-  type: 'panelError';
-  message: string;
-}
-
-/** A training run began. */
+/** A training run began with these settings. */
 export interface TrainingStartedMessage {
   type: 'trainingStarted';
-  epochs: number;
-  backend: string;
+  backend: BackendName;
+  settings: TrainingSettings;
+  trainCount: number;
+  validationCount: number;
 }
 
 /** Progress within the run, a few times per second at most. */
@@ -37,11 +41,21 @@ export interface TrainingProgressMessage {
   secondsLeft: number | null;
 }
 
+/** An epoch is complete (its validation included). */
+export interface EpochEndedMessage {
+  type: 'epochEnded';
+  metrics: EpochMetrics;
+  epochs: number;
+}
+
 /** The run ended; `outcome` says how. Nothing was saved unless a `saveModel` request preceded it. */
 export interface TrainingEndedMessage {
   type: 'trainingEnded';
   outcome: 'completed' | 'stopped' | 'failed';
-  message?: string;
+  /** For a failed run: what the panel shows. */
+  problem?: Problem;
+  /** For a completed run: its test accuracy. */
+  testAccuracy?: number;
 }
 
 /** Request: store this trained model and its run, replacing the saved one only when complete. */
@@ -56,10 +70,11 @@ export interface SaveModelRequest {
 }
 
 export type WebviewToHost =
-  | ReadyMessage
-  | PanelErrorMessage
+  | CommonWebviewMessage
+  | BackendChosenMessage
   | TrainingStartedMessage
   | TrainingProgressMessage
+  | EpochEndedMessage
   | TrainingEndedMessage
   | SaveModelRequest;
 
@@ -87,14 +102,16 @@ export interface DatasetLoadingMessage {
 export interface DatasetReadyMessage {
   type: 'datasetReady';
   urls: Record<DatasetRole, string>;
+  /** gzip copies, fetched first when present (fewer bytes); the panel checks what it unpacks. */
+  compactUrls: Partial<Record<DatasetRole, string>>;
   /** Where the files came from, for the learner (e.g. "Debian's dataset-fashion-mnist"). */
   sourceDescription: string;
 }
 
-/** The data set could not be made ready; the message says what to do. */
+/** The data set could not be made ready: why, and what to do. */
 export interface DatasetFailedMessage {
   type: 'datasetFailed';
-  message: string;
+  problem: Problem;
 }
 
 /** Stop the running training between two batches (the notification's Cancel button). */

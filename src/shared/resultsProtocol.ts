@@ -1,5 +1,6 @@
 // Messages between the host and the "Classification results" panel. Same rules as protocol.ts:
 // the panel speaks first (`ready`); image bytes travel as ArrayBuffers.
+import type { CommonWebviewMessage, Problem } from './panelMessages';
 import type { TrainingSettings } from './settings';
 
 /** One picked file, read by the host, or the reason it could not be. */
@@ -15,12 +16,15 @@ export interface ImageToClassify {
   error?: string;
 }
 
-// ---- panel to host ----
-
-/** The panel has loaded its script and listens. */
-export interface ResultsReadyMessage {
-  type: 'ready';
+/** What became of one picture. */
+export interface ClassificationSummary {
+  name: string;
+  predictedClass?: number;
+  confidence?: number;
+  error?: string;
 }
+
+// ---- panel to host ----
 
 /** Put this text on the clipboard (webviews cannot always write it themselves). */
 export interface CopyResultsMessage {
@@ -29,27 +33,22 @@ export interface CopyResultsMessage {
   format: 'Markdown' | 'JSON';
 }
 
-/** The results of one batch are on screen; for tests and for timing. */
+/** Reply to `classify`: the results are on screen, or the whole request failed (`problem`). */
 export interface ClassifiedMessage {
   type: 'classified';
-  batch: number;
-  results: { name: string; predictedClass?: number; confidence?: number; error?: string }[];
+  inReplyTo: number;
+  results: ClassificationSummary[];
+  problem?: Problem;
 }
 
-/** The panel failed in a way it could not show itself. */
-export interface ResultsErrorMessage {
-  type: 'panelError';
-  message: string;
-}
-
-export type ResultsWebviewToHost = ResultsReadyMessage | CopyResultsMessage | ClassifiedMessage | ResultsErrorMessage;
+export type ResultsWebviewToHost = CommonWebviewMessage | CopyResultsMessage | ClassifiedMessage;
 
 // ---- host to panel ----
 
-/** Classify these images with the saved model at `modelUrl` (model.json). */
+/** Request: classify these images with the saved model at `modelUrl` (model.json). */
 export interface ClassifyMessage {
   type: 'classify';
-  batch: number;
+  id: number;
   modelUrl: string;
   /** Changes whenever a new model is saved, so the panel knows to reload it. */
   modelVersion: string;

@@ -1,6 +1,7 @@
 // What is kept of a finished training run next to the model, so that the panel shows the last
 // run's curves and results after a reload without retraining. Plain JSON.
 import { parseHistory, TrainingHistory } from './ml/history';
+import { BACKEND_NAMES, type BackendName } from './backendPolicy';
 import type { TrainingSettings } from './settings';
 
 export interface SavedPrediction {
@@ -16,7 +17,7 @@ export interface SavedRun {
   finishedAt: string;
   settings: TrainingSettings;
   /** The TF.js backend that trained the model (webgl, wasm, cpu). */
-  backend: string;
+  backend: BackendName;
   trainCount: number;
   validationCount: number;
   testCount: number;
@@ -60,7 +61,7 @@ export function parseSavedRun(value: unknown): SavedRun | undefined {
     typeof run !== 'object' ||
     run === null ||
     typeof run.finishedAt !== 'string' ||
-    typeof run.backend !== 'string'
+    !(BACKEND_NAMES as readonly string[]).includes(run.backend)
   ) {
     return undefined;
   }

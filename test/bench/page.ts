@@ -2,6 +2,7 @@
 // extension's own data, model and training code (so the figures are the shipping code's) and
 // measures speed, tensors, memory and classification latency.
 // Typed without the DOM library on purpose: the repository's host type check covers test/.
+import { webglContext } from '../../src/shared/ml/tfInternals';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -19,12 +20,11 @@ import {
   trainModel,
   VALIDATION_BATCH_SIZE,
   type ExampleBytes,
-  type LabeledTensors,
 } from '../../src/shared/ml';
 import { batchesPerReport } from '../../src/shared/backendPolicy';
 import { lossAndAccuracy } from '../../src/shared/ml/trainingStep';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
-import { loadDataset } from '../../webview/ml/loadDataset';
+import { DatasetUrls, loadDataset } from '../../webview/ml/loadDataset';
 import { median } from './report';
 import type {
   BenchBackend,
@@ -49,17 +49,14 @@ async function useBackend(backend: BenchBackend, wasmUrl: string): Promise<void>
   }
   await tf.ready();
   // As the panel does after choosing its backend (webview/ml/backend.ts).
-  installWasmTrainingKernels();
-}
-
-interface GlContext {
-  getExtension(name: string): { UNMASKED_RENDERER_WEBGL: number } | null;
-  getParameter(name: number): unknown;
-  RENDERER: number;
+  const slowKernels = installWasmTrainingKernels();
+  if (slowKernels.length) {
+    throw new Error(`These faster WASM kernels did not install: ${slowKernels.join(', ')}.`);
+  }
 }
 
 function glRenderer(): string | null {
-  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: GlContext } }).gpgpu?.gl;
+  const gl = webglContext();
   if (!gl) {
     return null;
   }
@@ -119,9 +116,9 @@ async function serialize(model: tf.LayersModel): Promise<SerializedModel> {
 }
 
 /** Seconds to validate once, as training does after each epoch. */
-async function validationSeconds(model: tf.LayersModel, validation: LabeledTensors): Promise<number> {
+async function validationSeconds(model: tf.LayersModel, validation: ExampleBytes): Promise<number> {
   const start = performance.now();
-  await lossAndAccuracy(model, validation.xs, validation.ys, VALIDATION_BATCH_SIZE);
+  await lossAndAccuracy(model, validation, VALIDATION_BATCH_SIZE);
   return (performance.now() - start) / 1000;
 }
 
@@ -149,13 +146,13 @@ const WINDOWS = 5;
  */
 async function timeSomeBatches(
   model: tf.LayersModel,
-  train: LabeledTensors,
-  validation: LabeledTensors,
+  train: ExampleBytes,
+  validation: ExampleBytes,
   options: BenchOptions,
   peaks: MemoryPeaks,
 ): Promise<Timing> {
   const { batchSize } = options;
-  const batchesPerEpoch = Math.ceil(train.ys.shape[0] / batchSize);
+  const batchesPerEpoch = Math.ceil(train.labels.length / batchSize);
   // Batches are reported as the panel reports them; windows start and end on reported batches.
   const every = batchesPerReport(options.backend);
   const roundUp = (n: number) => Math.ceil(n / every) * every;
@@ -204,9 +201,9 @@ async function timeSomeBatches(
 /** Trains full epochs, validation included, then evaluates on the test set. */
 async function trainFullEpochs(
   model: tf.LayersModel,
-  train: LabeledTensors,
-  validation: LabeledTensors,
-  test: LabeledTensors,
+  train: ExampleBytes,
+  validation: ExampleBytes,
+  test: ExampleBytes,
   options: BenchOptions,
   peaks: MemoryPeaks,
 ): Promise<Timing> {
@@ -222,12 +219,12 @@ async function trainFullEpochs(
   );
   const epochs = result.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, valAccuracy: h.valAccuracy }));
   const secondsPerEpoch = epochs.reduce((sum, e) => sum + e.seconds, 0) / epochs.length;
-  const evaluation = await evaluateModel(model, test.xs, test.ys, 512);
+  const evaluation = await evaluateModel(model, test, 512);
   return {
     extrapolated: false,
-    note: `${epochs.length} full epochs over ${train.ys.shape[0]} images, validation included; test accuracy on ${evaluation.examples} images`,
-    batchesTimed: epochs.length * Math.ceil(train.ys.shape[0] / options.batchSize),
-    samplesPerSecond: train.ys.shape[0] / secondsPerEpoch,
+    note: `${epochs.length} full epochs over ${train.labels.length} images, validation included; test accuracy on ${evaluation.examples} images`,
+    batchesTimed: epochs.length * Math.ceil(train.labels.length / options.batchSize),
+    samplesPerSecond: train.labels.length / secondsPerEpoch,
     secondsPerEpoch,
     epochs,
     testAccuracy: evaluation.accuracy,
@@ -241,11 +238,11 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
   const atStart = tf.memory().numTensors;
   const loadStart = performance.now();
   const urls = Object.fromEntries(FASHION_MNIST.map((f) => [f.role, `${options.dataUrl}${f.name}`]));
-  const dataset = await loadDataset(urls as Parameters<typeof loadDataset>[0]);
+  const dataset = await loadDataset({ urls: urls as DatasetUrls['urls'] });
   const split = splitExamples(dataset.train, DEFAULT_SETTINGS.validationSplit);
-  const train = toTensors(split.train);
-  const validation = toTensors(split.validation!);
-  const test = options.batches === undefined ? toTensors(dataset.test) : undefined;
+  const train = split.train;
+  const validation = split.validation!;
+  const test = options.batches === undefined ? dataset.test : undefined;
   const dataLoadSeconds = (performance.now() - loadStart) / 1000;
   const model = createModel(DEFAULT_SETTINGS);
   try {
@@ -258,7 +255,6 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
     const latency = options.measureLatency ? await loadedLatency(model, dataset.test) : undefined;
     const serialized = options.measureLatency ? await serialize(model) : undefined;
     peaks.sample();
-    [train, validation, test].forEach(disposeTensors);
     disposeModel(model);
     return {
       backend: options.backend,
@@ -266,9 +262,9 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
       tfjsVersion: tf.version.tfjs,
       glRenderer: glRenderer(),
       crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
-      trainExamples: train.ys.shape[0],
-      validationExamples: validation.ys.shape[0],
-      batchesPerEpoch: Math.ceil(train.ys.shape[0] / options.batchSize),
+      trainExamples: train.labels.length,
+      validationExamples: validation.labels.length,
+      batchesPerEpoch: Math.ceil(train.labels.length / options.batchSize),
       ...timing,
       numTensors: { atStart, beforeTraining, afterTraining, afterDispose: tf.memory().numTensors },
       peakJsHeapMB: peaks.jsHeap === null ? null : peaks.jsHeap / MB,
@@ -278,7 +274,6 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
       model: serialized,
     };
   } catch (error) {
-    [train, validation, test].forEach(disposeTensors);
     disposeModel(model);
     throw error;
   }

@@ -1,12 +1,12 @@
 // Turns the measurements into the ratios against PyTorch and a short table for people.
 import type { TorchReport } from './torch';
-import type { BenchResult, ColdLatency } from './types';
+import type { BenchBackend, BenchResult, ColdLatency } from './types';
 
 /** The speed goal: an epoch at batch 32 in the editor takes no longer than PyTorch's. */
 export const TARGET_BATCH_SIZE = 32;
 
 export interface Ratio {
-  backend: string;
+  backend: BenchBackend;
   batchSize: number;
   editorSecondsPerEpoch: number;
   /** PyTorch's seconds per epoch at the same batch size, per way of feeding batches. */
@@ -44,7 +44,7 @@ export function medianRuns<T extends { secondsPerEpoch: number }>(
 }
 
 export interface RatioSummary {
-  backend: string;
+  backend: BenchBackend;
   batchSize: number;
   /** editor / fastest PyTorch, one per round; each compares figures measured minutes apart at most. */
   roundRatios: number[];

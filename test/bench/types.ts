@@ -1,7 +1,9 @@
 // What the benchmark script (Node) and the benchmark page (Chromium) pass each other. Plain JSON:
 // it crosses the page boundary through playwright's evaluate.
 
-export type BenchBackend = 'webgl' | 'wasm' | 'cpu';
+import type { BackendName } from '../../src/shared/backendPolicy';
+
+export type BenchBackend = BackendName;
 
 export interface BenchOptions {
   backend: BenchBackend;

@@ -96,4 +96,39 @@ describe('Classify image from the explorer', () => {
     assert.ok(await results.locator('#results .result').count(), 'a result is shown');
     await workbench.screenshot('classify-single');
   });
+  it('brings both panels back after a window reload, and classifies again', async () => {
+    const { workbench } = session;
+    await workbench.clickContextMenuEntry(datasetImageName(1), 'Classify image');
+    const name = `${FOLDER}/${datasetImageName(1)}`;
+    await workbench.webviewWith(`#results .result[data-name="${name}"]`, 30_000);
+    await workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
+    await workbench.webviewWith('#test-accuracy[data-value]', 60_000);
+    await workbench.reloadWindow();
+    // No command runs: VS Code restores both panels, and each shows what it showed before.
+    const classifier = await workbench.webviewWith('#test-accuracy[data-value]', 60_000);
+    const run = JSON.parse(readFileSync(join(session.server.globalStorage, 'model', 'run.json'), 'utf8'));
+    assert.equal(
+      await classifier.locator('#test-accuracy').getAttribute('data-value'),
+      run.evaluation.accuracy.toFixed(4),
+    );
+    // A hidden tab's page loads when it is shown.
+    await workbench.page.locator('.tabs-container .tab', { hasText: 'Classification results' }).click();
+    const results = await workbench.webviewWith(`#results[data-restored="true"] .result[data-name="${name}"]`, 60_000);
+    assert.match((await results.locator('#results-status').innerText())!, /restored after a reload/);
+    await workbench.screenshot('classify-restored-after-reload');
+    await workbench.page.getByRole('tree').first().waitFor({ timeout: 60_000 });
+    const image = workbench.page.getByRole('treeitem', { name: datasetImageName(2), exact: true });
+    if (!(await image.isVisible())) {
+      await workbench.page.getByRole('treeitem', { name: FOLDER, exact: true }).click();
+    }
+    await workbench.clickContextMenuEntry(datasetImageName(2), 'Classify image');
+    const again = await workbench.webviewWith(
+      `#results[data-restored="false"] .result[data-name="${FOLDER}/${datasetImageName(2)}"]`,
+      60_000,
+    );
+    assert.equal(
+      await again.locator('.result').first().getAttribute('data-predicted'),
+      String(run.predictions[2].predictedClass),
+    );
+  });
 });

@@ -1,17 +1,31 @@
 // One editor session for an end-to-end suite: code-server with the extension installed, a sample
 // workspace, and Chromium on the workbench. Stopped in `after` even when a test fails.
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, WorkbenchBrowser, Workbench } from '../harness/browser';
 import { CodeServerOptions, RunningCodeServer, startCodeServer } from '../harness/codeServer';
-import { outputRoot } from '../harness/paths';
+import { extensionId, outputRoot } from '../harness/paths';
 import { createSampleWorkspace } from '../harness/sampleWorkspace';
 
 export interface EditorSession {
   workbench: Workbench;
   workspace: string;
   server: RunningCodeServer;
+  /** Everything the extension wrote to its "Fashion Classifier" log in this editor so far. */
+  extensionLog(): string;
   stop(): Promise<void>;
+}
+
+/** The extension's log files (one per extension host start) under the editor's state. */
+function extensionLogText(stateDir: string): string {
+  const logs = join(stateDir, 'code-server', 'user-data', 'logs');
+  if (!existsSync(logs)) {
+    return '';
+  }
+  const files = readdirSync(logs, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith(join(extensionId, 'Fashion Classifier.log')))
+    .sort();
+  return files.map((path) => readFileSync(join(logs, path), 'utf8')).join('\n');
 }
 
 export interface EditorSessionOptions {
@@ -21,6 +35,13 @@ export interface EditorSessionOptions {
   install?: CodeServerOptions['install'];
   /** Opens the workspace in Restricted Mode (untrusted). */
   restrictedMode?: boolean;
+  /**
+   * Starts a new editor on the state an earlier session of this name left: the extension's
+   * storage, the settings, and the browser's profile (its cache and the panels' own storage).
+   */
+  keepState?: boolean;
+  /** The editor's port; a browser keeps a page's storage per address, so a kept state wants the same one. */
+  port?: number;
   /** Adds files to the sample workspace before the editor opens it. */
   prepareWorkspace?: (dir: string) => void;
 }
@@ -28,7 +49,9 @@ export interface EditorSessionOptions {
 export async function startEditorSession(name: string, options: EditorSessionOptions = {}): Promise<EditorSession> {
   const stateDir = join(outputRoot, 'e2e', name);
   // Every session starts as a new user would: no model, no settings left by an earlier run.
-  rmSync(stateDir, { recursive: true, force: true });
+  if (!options.keepState) {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
   const workspace = createSampleWorkspace(join(stateDir, 'workspace'));
   options.prepareWorkspace?.(workspace);
   let server: RunningCodeServer | undefined;
@@ -42,13 +65,14 @@ export async function startEditorSession(name: string, options: EditorSessionOpt
       stateDir: join(stateDir, 'code-server'),
       workspace,
       install: options.install ?? 'link',
+      port: options.port,
       restrictedMode: options.restrictedMode,
       settings: options.settings,
     });
     browser = await launchBrowser(join(stateDir, 'browser'));
     const workbench = new Workbench(browser.page, join(outputRoot, 'screenshots'));
     await workbench.open(server.url);
-    return { workbench, workspace, server, stop };
+    return { workbench, workspace, server, stop, extensionLog: () => extensionLogText(stateDir) };
   } catch (error) {
     await stop();
     throw error;

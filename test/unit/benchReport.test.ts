@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { medianRuns, summarizeRatios, type Ratio } from '../bench/report';
+import type { BenchBackend } from '../bench/types';
 
-const ratio = (backend: string, value: number): Ratio => ({
+const ratio = (backend: BenchBackend, value: number): Ratio => ({
   backend,
   batchSize: 32,
   editorSecondsPerEpoch: value * 10,

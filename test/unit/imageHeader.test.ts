@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { checkImageSize, ImageFormatError, MAX_IMAGE_PIXELS, readImageSize } from '../../src/shared/imageHeader';
+import {
+  checkImageSize,
+  ImageFormatError,
+  ImageTooLargeError,
+  MAX_IMAGE_PIXELS,
+  readImageSize,
+} from '../../src/shared/imageHeader';
 import { encodeGrayPng } from '../harness/png';
 
 /** Bytes from numbers, ASCII strings and byte arrays, in order. */
@@ -178,9 +184,9 @@ describe('image header', () => {
     assert.throws(
       () => checkImageSize(readImageSize(png(10_000, 10_000))),
       (error: unknown) =>
-        error instanceof ImageFormatError &&
-        error.message === '10000 × 10000 pixels is larger than the 40-megapixel limit',
+        error instanceof ImageTooLargeError &&
+        error.message === '10000 × 10000 pixels is larger than the 40-megapixel limit.',
     );
-    assert.throws(() => checkImageSize({ width: 40_000_001, height: 1 }), ImageFormatError);
+    assert.throws(() => checkImageSize({ width: 40_000_001, height: 1 }), ImageTooLargeError);
   });
 });

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BackendName, planBackends } from '../../src/shared/backendPolicy';
+import { webglCanvas } from '../../src/shared/ml/tfInternals';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import type { BackendChoice } from '../../src/shared/settings';
 import { errorMessage } from '../../src/shared/errorMessage';
@@ -11,6 +12,8 @@ export interface ActiveBackend {
   /** The GL renderer string, or null without WebGL. */
   glRenderer: string | null;
   reason: string;
+  /** Faster WASM kernels that could not be installed on this TF.js (the log says so); usually none. */
+  slowKernels: string[];
 }
 
 /** The WebGL renderer as the browser reports it (e.g. "ANGLE (..., SwiftShader driver)"). */
@@ -42,9 +45,9 @@ export async function activateBackend(choice: BackendChoice, wasmFolderUrl: stri
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
-        installWasmTrainingKernels();
+        const slowKernels = installWasmTrainingKernels();
         const reason = name === plan.order[0] ? plan.reason : `${plan.order[0]} failed (${failures.join('; ')})`;
-        return { name, glRenderer, reason };
+        return { name, glRenderer, reason, slowKernels };
       }
       failures.push(`${name} did not initialise`);
     } catch (error) {
@@ -59,10 +62,7 @@ export async function activateBackend(choice: BackendChoice, wasmFolderUrl: stri
  * then computes garbage, so the run must stop.
  */
 export function watchContextLoss(onLost: () => void): () => void {
-  if (tf.getBackend() !== 'webgl') {
-    return () => {};
-  }
-  const canvas = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl?.canvas;
+  const canvas = webglCanvas();
   if (!canvas) {
     return () => {};
   }

@@ -1,27 +1,28 @@
 // One training run, the tutorial's steps 3 to 5: train, evaluate on the test set, predict a
 // gallery of test images, and save. Reports to the views and the host as it goes.
+import { batchesPerReport, type BackendName } from '../../src/shared/backendPolicy';
 import {
   BatchProgress,
   createModel,
   disposeModel,
-  disposeTensors,
   evaluateModel,
   firstExamples,
-  LabeledTensors,
   PIXELS_PER_IMAGE,
   predictSamples,
   splitExamples,
   StopSignal,
-  toTensors,
   TrainingHistory,
+  TrainingPlan,
   trainModel,
 } from '../../src/shared/ml';
-import { batchesPerReport } from '../../src/shared/backendPolicy';
+import type { Problem } from '../../src/shared/panelMessages';
+import type { ModelSavedMessage, TrainingEndedMessage, WebviewToHost } from '../../src/shared/protocol';
 import type { SavedPrediction, SavedRun } from '../../src/shared/savedRun';
 import type { TrainingSettings } from '../../src/shared/settings';
+import type { HostConnection } from '../hostChannel';
+import { describeStartup, markStartup } from '../startupTimings';
 import type { PanelViews } from '../views/layout';
-import { vscode } from '../vscodeApi';
-import { watchContextLoss } from './backend';
+import { ActiveBackend, watchContextLoss } from './backend';
 import type { LoadedDataset } from './loadDataset';
 import { saveTrainedModel } from './saveTrainedModel';
 
@@ -30,7 +31,14 @@ const PREDICTED_SAMPLES = 60;
 /** Progress posted to the host at most this often; the notification need not be smoother. */
 const PROGRESS_INTERVAL_MS = 250;
 
-export type RunOutcome = 'completed' | 'stopped' | 'failed';
+export type RunEnd = Omit<TrainingEndedMessage, 'type'>;
+
+/** A failure that says what happened in the learner's words; anything else is TF.js' own error. */
+class ExplainedFailure extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
 
 export class TrainingRun {
   private readonly stopSignal = new StopSignal();
@@ -39,17 +47,47 @@ export class TrainingRun {
   constructor(
     private readonly dataset: LoadedDataset,
     private readonly settings: TrainingSettings,
-    private readonly backend: string,
+    private readonly plan: TrainingPlan,
     private readonly views: PanelViews,
+    private readonly host: HostConnection<WebviewToHost>,
   ) {}
 
   stop(): void {
     this.stopSignal.stop();
   }
 
-  async run(): Promise<RunOutcome> {
-    const { settings, views } = this;
-    const tensors: LabeledTensors[] = [];
+  /** Runs to the end and says how it ended; never throws (a failure is explained in the result). */
+  async run(backendReady: Promise<ActiveBackend | undefined>): Promise<RunEnd> {
+    try {
+      const backend = await backendReady;
+      if (!backend) {
+        throw new ExplainedFailure({
+          message:
+            'No TensorFlow.js backend started in this panel, so it cannot train. Reload the window to try again.',
+          actions: [{ kind: 'showLog' }],
+        });
+      }
+      return await this.train(backend.name);
+    } catch (error) {
+      this.host.log('error', 'Training failed', error);
+      const problem: Problem =
+        error instanceof ExplainedFailure
+          ? error.problem
+          : {
+              // TF.js' own words mean nothing to a learner; the log keeps them with the stack.
+              message:
+                'Training stopped on an error inside TensorFlow.js. The model saved before (if any) is unchanged. ' +
+                'Start training again, or choose another backend in the fashionClassifier.backend setting; the log has the details.',
+              actions: [{ kind: 'showLog' }, { kind: 'openSetting', setting: 'fashionClassifier.backend' }],
+            };
+      this.views.training.showProgress(null, 'Training failed.');
+      this.views.status.show(`Training failed. ${problem.message}`, 'error');
+      return { outcome: 'failed', problem };
+    }
+  }
+
+  private async train(backend: BackendName): Promise<RunEnd> {
+    const { settings, views, plan } = this;
     const model = createModel(settings);
     const unwatch = watchContextLoss(() => {
       this.contextLost = true;
@@ -57,18 +95,18 @@ export class TrainingRun {
     });
     try {
       const training = firstExamples(this.dataset.train, settings.trainSubsetSize);
-      const split = splitExamples(training, settings.validationSplit);
-      const testBytes = firstExamples(this.dataset.test, settings.testSubsetSize);
-      const train = toTensors(split.train);
-      const validation = split.validation ? toTensors(split.validation) : undefined;
-      const test = toTensors(testBytes);
-      tensors.push(train, test, ...(validation ? [validation] : []));
+      const { train, validation } = splitExamples(training, settings.validationSplit);
+      const test = firstExamples(this.dataset.test, settings.testSubsetSize);
 
-      vscode.postMessage({ type: 'trainingStarted', epochs: settings.epochs, backend: this.backend });
-      views.status.show(
-        `Training on ${train.ys.shape[0].toLocaleString('en-US')} images with ${this.backend}…`,
-        'busy',
-      );
+      this.host.post({
+        type: 'trainingStarted',
+        backend,
+        settings,
+        trainCount: plan.trainCount,
+        validationCount: plan.validationCount,
+      });
+      views.status.show(`Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}…`, 'busy');
+      await views.training.showHistory([], settings.epochs);
       const history: TrainingHistory = [];
       const result = await trainModel(
         model,
@@ -77,36 +115,40 @@ export class TrainingRun {
           epochs: settings.epochs,
           batchSize: settings.batchSize,
           onBatchEnd: this.progressReporter(),
-          reportEveryBatches: batchesPerReport(this.backend),
+          reportEveryBatches: batchesPerReport(backend),
           onEpochEnd: async (metrics) => {
             history.push(metrics);
+            this.host.post({ type: 'epochEnded', metrics, epochs: settings.epochs });
             await views.training.showHistory(history, settings.epochs);
           },
           stopSignal: this.stopSignal,
         },
       );
       if (this.contextLost) {
-        throw new Error(
-          'The GPU context was lost (WebGL), so training stopped. Set fashionClassifier.backend to "wasm" and train again.',
-        );
+        throw new ExplainedFailure({
+          message:
+            'The GPU context was lost (WebGL), so training stopped; the model saved before (if any) is unchanged. ' +
+            'Set fashionClassifier.backend to "wasm" and train again.',
+          actions: [{ kind: 'openSetting', setting: 'fashionClassifier.backend' }, { kind: 'showLog' }],
+        });
       }
       if (result.stoppedEarly) {
         views.training.showProgress(null, `Stopped after ${history.length} of ${settings.epochs} epochs.`);
         views.status.show('Training stopped. The model saved before (if any) is unchanged.', 'warning');
-        return 'stopped';
+        return { outcome: 'stopped' };
       }
       views.training.showProgress(null, `Finished ${settings.epochs} epochs in ${Math.round(result.seconds)} s.`);
       views.status.show('Evaluating on the test set…', 'busy');
-      const evaluation = await evaluateModel(model, test.xs, test.ys, 512);
+      const evaluation = await evaluateModel(model, test, 512);
       views.evaluation.show(evaluation, history.at(-1)?.accuracy);
-      const sampleCount = Math.min(PREDICTED_SAMPLES, test.ys.shape[0]);
+      const sampleCount = Math.min(PREDICTED_SAMPLES, test.labels.length);
       const samples = await predictSamples(
         model,
         test,
         Array.from({ length: sampleCount }, (_, i) => i),
       );
       const predictions: SavedPrediction[] = samples.map((s) => ({
-        pixels: Array.from(testBytes.pixels.subarray(s.index * PIXELS_PER_IMAGE, (s.index + 1) * PIXELS_PER_IMAGE)),
+        pixels: Array.from(test.pixels.subarray(s.index * PIXELS_PER_IMAGE, (s.index + 1) * PIXELS_PER_IMAGE)),
         trueLabel: s.trueLabel,
         predictedClass: s.predictedClass,
         probabilities: s.probabilities,
@@ -117,10 +159,10 @@ export class TrainingRun {
       const run: SavedRun = {
         finishedAt: new Date().toISOString(),
         settings,
-        backend: this.backend,
-        trainCount: train.ys.shape[0],
-        validationCount: validation?.ys.shape[0] ?? 0,
-        testCount: test.ys.shape[0],
+        backend,
+        trainCount: plan.trainCount,
+        validationCount: plan.validationCount,
+        testCount: plan.testCount,
         history,
         evaluation: {
           loss: evaluation.loss,
@@ -129,16 +171,28 @@ export class TrainingRun {
         },
         predictions,
       };
-      await saveTrainedModel(model, run);
+      await this.save(model, run);
       views.status.show(
         `Done: test accuracy ${evaluation.accuracy.toFixed(4)}. The model is saved; right-click an image and choose "Classify image".`,
         'success',
       );
-      return 'completed';
+      return { outcome: 'completed', testAccuracy: evaluation.accuracy };
     } finally {
       unwatch();
-      tensors.forEach(disposeTensors);
       disposeModel(model);
+    }
+  }
+
+  private async save(model: Parameters<typeof saveTrainedModel>[0], run: SavedRun): Promise<void> {
+    try {
+      await saveTrainedModel(model, run, (request) =>
+        this.host.request<ModelSavedMessage>((id) => ({ type: 'saveModel', id, ...request })),
+      );
+    } catch (error) {
+      throw new ExplainedFailure({
+        message: `The trained model could not be saved: ${error instanceof Error ? error.message : String(error)} The model saved before (if any) is unchanged.`,
+        actions: [{ kind: 'showLog' }],
+      });
     }
   }
 
@@ -147,7 +201,13 @@ export class TrainingRun {
     const { settings, views } = this;
     const started = performance.now();
     let lastPosted = 0;
+    let first = true;
     return (progress) => {
+      if (first) {
+        first = false;
+        markStartup('first-batch');
+        this.host.log('info', `First batch trained; since the page started: ${describeStartup()}`);
+      }
       const total = settings.epochs * progress.batchesPerEpoch;
       const done = (progress.epoch - 1) * progress.batchesPerEpoch + progress.batch;
       const fraction = done / total;
@@ -157,7 +217,7 @@ export class TrainingRun {
       const now = performance.now();
       if (now - lastPosted >= PROGRESS_INTERVAL_MS || done === total) {
         lastPosted = now;
-        vscode.postMessage({
+        this.host.post({
           type: 'trainingProgress',
           epoch: progress.epoch,
           epochs: settings.epochs,

@@ -2,19 +2,21 @@
 // built with the same toTensors the training and evaluation use, so a 28x28 data-set image
 // gets exactly the prediction the evaluation gave it.
 import type * as tf from '@tensorflow/tfjs';
+import { errorMessage } from '../../src/shared/errorMessage';
 import { disposeTensors, PIXELS_PER_IMAGE, predictImages, Prediction, toTensors } from '../../src/shared/ml';
 import { preprocessImage } from '../../src/shared/preprocess';
 import type { ImageToClassify } from '../../src/shared/resultsProtocol';
+import { asSentence } from '../../src/shared/sentences';
 import { decodeImage } from './decodeImage';
-import { errorMessage } from '../../src/shared/errorMessage';
 
+/** One picture's result, in plain JSON so the page can keep it in its state across reloads. */
 export interface ClassifiedImage {
   id: number;
   name: string;
-  /** The original file, for display. */
-  blob?: Blob;
-  /** The 28x28 input the model saw. */
-  pixels28?: Uint8Array;
+  /** A small copy of the picture, as a data URL. */
+  thumbnail?: string;
+  /** The 28x28 input the model saw, 784 bytes. */
+  pixels28?: number[];
   inverted?: boolean;
   prediction?: Prediction;
   error?: string;
@@ -24,13 +26,12 @@ async function prepare(image: ImageToClassify): Promise<ClassifiedImage> {
   if (!image.bytes) {
     return { id: image.id, name: image.name, error: image.error ?? 'The file could not be read.' };
   }
-  const blob = new Blob([image.bytes]);
   try {
     const decoded = await decodeImage(image.bytes, image.width, image.height);
     const { pixels28, inverted } = preprocessImage(decoded.rgba, decoded.width, decoded.height);
-    return { id: image.id, name: image.name, blob, pixels28, inverted };
+    return { id: image.id, name: image.name, thumbnail: decoded.thumbnail, pixels28: Array.from(pixels28), inverted };
   } catch (error) {
-    return { id: image.id, name: image.name, blob, error: errorMessage(error) };
+    return { id: image.id, name: image.name, error: asSentence(errorMessage(error)) };
   }
 }
 

@@ -3,10 +3,31 @@
 /** Pictures are decoded straight to at most this many pixels a side: the model sees 28. */
 const MAX_DECODED_SIDE = 1024;
 
+/** The picture as the results show it: small enough to keep in the page's state. */
+const THUMBNAIL_SIDE = 224;
+
 export interface DecodedImage {
   rgba: Uint8ClampedArray;
   width: number;
   height: number;
+  /** A small copy of the picture as a data URL, for the results card and its saved state. */
+  thumbnail: string;
+}
+
+async function thumbnailOf(bitmap: ImageBitmap): Promise<string> {
+  const scale = Math.min(1, THUMBNAIL_SIDE / Math.max(bitmap.width, bitmap.height));
+  const canvas = new OffscreenCanvas(
+    Math.max(1, Math.round(bitmap.width * scale)),
+    Math.max(1, Math.round(bitmap.height * scale)),
+  );
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const blob = await canvas.convertToBlob({ type: 'image/webp', quality: 0.85 });
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('The thumbnail could not be made.'));
+    reader.readAsDataURL(blob);
+  });
 }
 
 /**
@@ -32,7 +53,7 @@ export async function decodeImage(bytes: ArrayBuffer, width?: number, height?: n
     const context = canvas.getContext('2d', { willReadFrequently: true })!;
     context.drawImage(bitmap, 0, 0);
     const data = context.getImageData(0, 0, bitmap.width, bitmap.height, { colorSpace: 'srgb' });
-    return { rgba: data.data, width: bitmap.width, height: bitmap.height };
+    return { rgba: data.data, width: bitmap.width, height: bitmap.height, thumbnail: await thumbnailOf(bitmap) };
   } finally {
     bitmap.close();
   }

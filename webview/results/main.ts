@@ -1,19 +1,52 @@
-// The "Classification results" panel's entry point.
+// The "Classification results" panel's entry point. Its results live in the page's state, so
+// they come back when the panel is shown again or the window reloads.
 import '../ui/toolkit';
-import type { ClassifyMessage, ResultsHostToWebview, ResultsWebviewToHost } from '../../src/shared/resultsProtocol';
-import { activateBackend } from '../ml/backend';
-import { classifyImages } from './classifyImages';
-import { loadModel } from './modelCache';
-import { createResultsView } from './resultsView';
 import { errorMessage } from '../../src/shared/errorMessage';
-import { acquireHostChannel, onHostMessagesInOrder } from '../hostChannel';
+import type { Problem } from '../../src/shared/panelMessages';
+import type { ClassifyMessage, ResultsHostToWebview, ResultsWebviewToHost } from '../../src/shared/resultsProtocol';
+import type { BackendChoice } from '../../src/shared/settings';
+import { connectToHost } from '../hostChannel';
+import { activateBackend } from '../ml/backend';
+import { ClassifiedImage, classifyImages } from './classifyImages';
+import { loadModel, ModelLoadError } from './modelCache';
+import { createResultsView, summarise } from './resultsView';
 
-const vscode = acquireHostChannel<ResultsWebviewToHost>();
+interface PageState {
+  results: ClassifiedImage[];
+  summary: string;
+}
 
-const view = createResultsView(document.getElementById('app')!, (text, format) =>
-  vscode.postMessage({ type: 'copyResults', text, format }),
+let backendChoice: BackendChoice | undefined;
+
+const host = connectToHost<ResultsWebviewToHost, ResultsHostToWebview>(classify, (error, message) =>
+  reply(message, failure(error)),
 );
-let backendChoice: string | undefined;
+const view = createResultsView(
+  document.getElementById('app')!,
+  (text, format) => host.post({ type: 'copyResults', text, format }),
+  (action) => host.act(action),
+);
+
+/** What to show when a whole request fails, with the action that fits. */
+function failure(error: unknown): Problem {
+  if (error instanceof ModelLoadError) {
+    return { message: error.message, actions: [{ kind: 'trainNow' }, { kind: 'showLog' }] };
+  }
+  return {
+    message: `The pictures could not be classified: ${errorMessage(error)} Try again; the log has the details.`,
+    actions: [{ kind: 'showLog' }],
+  };
+}
+
+function reply(message: ClassifyMessage, problem: Problem): void {
+  view.showProblem(problem);
+  host.post({
+    type: 'classified',
+    inReplyTo: message.id,
+    results: message.images.map((image) => ({ name: image.name, error: problem.message })),
+    problem,
+  });
+}
 
 async function classify(message: ClassifyMessage): Promise<void> {
   const started = performance.now();
@@ -24,10 +57,12 @@ async function classify(message: ClassifyMessage): Promise<void> {
   }
   const model = await loadModel(message.modelUrl, message.modelVersion);
   const results = await classifyImages(model, message.images);
-  view.showResults(results, performance.now() - started);
-  vscode.postMessage({
+  const summary = summarise(results, performance.now() - started);
+  view.showResults(results, summary);
+  host.setState<PageState>({ results, summary });
+  host.post({
     type: 'classified',
-    batch: message.batch,
+    inReplyTo: message.id,
     results: results.map((r) => ({
       name: r.name,
       predictedClass: r.prediction?.predictedClass,
@@ -37,13 +72,8 @@ async function classify(message: ClassifyMessage): Promise<void> {
   });
 }
 
-onHostMessagesInOrder<ResultsHostToWebview>(classify, (error, message) => {
-  const text = errorMessage(error);
-  view.showStatus(text, 'error');
-  vscode.postMessage({
-    type: 'classified',
-    batch: message.batch,
-    results: message.images.map((i) => ({ name: i.name, error: text })),
-  });
-});
-vscode.postMessage({ type: 'ready' });
+const saved = host.getState<PageState>();
+if (saved?.results?.length) {
+  view.showResults(saved.results, saved.summary, true);
+}
+host.ready();

@@ -4,17 +4,32 @@
 // DOM for tests:
 //   #results .result[data-name][data-predicted][data-confidence]   a classified image
 //   #results .result[data-name][data-error]                         a file that failed, with the reason
-//   #results-status, #copy-markdown, #copy-json
+//   #results-status[data-kind]      the summary line, or a problem (.problem, see problemView.ts)
+//   #results[data-restored]         "true" when the results were restored after a reload
+//   #copy-markdown, #copy-json
 import { CLASS_NAMES } from '../../src/shared/classNames';
+import type { Problem, UserAction } from '../../src/shared/panelMessages';
 import { createButton } from '../ui/toolkit';
 import { h } from '../views/dom';
 import { formatPercent } from '../views/format';
 import { createPixelCanvas } from '../views/pixelImage';
+import { createProblemElement } from '../views/problemView';
 import type { ClassifiedImage } from './classifyImages';
 
 export interface ResultsView {
   showStatus(message: string, kind?: 'info' | 'busy' | 'error'): void;
-  showResults(results: ClassifiedImage[], milliseconds: number): void;
+  showProblem(problem: Problem): void;
+  /** Shows `results` under `summary`; `restored` marks results brought back after a reload. */
+  showResults(results: ClassifiedImage[], summary: string, restored?: boolean): void;
+}
+
+/** "3 of 4 image(s) classified in 120 ms; 1 could not be." */
+export function summarise(results: ClassifiedImage[], milliseconds: number): string {
+  const failed = results.filter((r) => !r.prediction).length;
+  return (
+    `${results.length - failed} of ${results.length} image(s) classified in ${Math.round(milliseconds)} ms` +
+    (failed ? `; ${failed} could not be.` : '.')
+  );
 }
 
 function probabilityRows(probabilities: number[], predicted: number): HTMLElement {
@@ -37,8 +52,8 @@ function probabilityRows(probabilities: number[], predicted: number): HTMLElemen
 
 function card(result: ClassifiedImage): HTMLElement {
   const original = h('img', { class: 'result-original', alt: result.name });
-  if (result.blob) {
-    (original as HTMLImageElement).src = URL.createObjectURL(result.blob);
+  if (result.thumbnail) {
+    original.src = result.thumbnail;
   }
   if (result.error || !result.prediction || !result.pixels28) {
     return h(
@@ -65,7 +80,7 @@ function card(result: ClassifiedImage): HTMLElement {
       h(
         'figure',
         {},
-        createPixelCanvas(result.pixels28, 'model input'),
+        createPixelCanvas(Uint8Array.from(result.pixels28), 'model input'),
         h('figcaption', {}, result.inverted ? '28×28 input (inverted)' : '28×28 input'),
       ),
     ),
@@ -107,12 +122,13 @@ export function toJson(results: ClassifiedImage[]): string {
 export function createResultsView(
   app: HTMLElement,
   onCopy: (text: string, format: 'Markdown' | 'JSON') => void,
+  onAction: (action: UserAction) => void,
 ): ResultsView {
   let current: ClassifiedImage[] = [];
   const status = h(
-    'p',
-    { id: 'results-status', class: 'status', 'data-kind': 'busy', role: 'status' },
-    'Loading the model…',
+    'div',
+    { id: 'results-status', class: 'status', 'data-kind': 'info', role: 'status' },
+    'No pictures classified yet: right-click a picture in the explorer and choose "Classify image".',
   );
   const copyMarkdown = createButton('Copy as Markdown', () => onCopy(toMarkdown(current), 'Markdown'), 'secondary');
   const copyJson = createButton('Copy as JSON', () => onCopy(toJson(current), 'JSON'), 'secondary');
@@ -125,20 +141,22 @@ export function createResultsView(
     h('div', { class: 'results-actions' }, copyMarkdown, copyJson),
     list,
   );
-  return {
+  const view: ResultsView = {
     showStatus(message, kind = 'info') {
       status.textContent = message;
       status.dataset.kind = kind;
     },
-    showResults(results, milliseconds) {
+    showProblem(problem) {
+      status.replaceChildren(createProblemElement(problem, onAction));
+      status.dataset.kind = 'error';
+    },
+    showResults(results, summary, restored = false) {
       current = results;
-      list.querySelectorAll('img').forEach((img) => img.src && URL.revokeObjectURL(img.src));
+      list.dataset.restored = String(restored);
       list.replaceChildren(...results.map(card));
-      const failed = results.filter((r) => !r.prediction).length;
-      const summary =
-        `${results.length - failed} of ${results.length} image(s) classified in ${Math.round(milliseconds)} ms` +
-        (failed ? `; ${failed} could not be.` : '.');
-      this.showStatus(summary, failed ? 'error' : 'info');
+      const failed = results.some((r) => !r.prediction);
+      view.showStatus(restored ? `${summary} (restored after a reload)` : summary, failed ? 'error' : 'info');
     },
   };
+  return view;
 }

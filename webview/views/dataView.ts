@@ -3,12 +3,16 @@
 //
 // DOM for tests:
 //   #data-summary                         text such as "Training: 60,000 images of 28×28 …"
+//   #data-summary[data-state]             "loading" | "loaded" | "failed"; a failure shows its
+//                                         .problem (see problemView.ts) inside #data-summary
 //   #data-summary[data-train-count], [data-test-count], [data-validation-count]
 //   #data-source                          where the files were read from
 //   #sample-grid.sample-grid .sample[data-label]   one per image, label index 0-9; the class
 //                                         name is the text of its .sample-label
 import { CLASS_NAMES } from '../../src/shared/classNames';
+import type { Problem, UserAction } from '../../src/shared/panelMessages';
 import { createSection, h, placeholder } from './dom';
+import { createProblemElement } from './problemView';
 import { formatCount } from './format';
 import { createPixelCanvas } from './pixelImage';
 
@@ -32,6 +36,10 @@ export interface LabelledImage {
 
 export interface DataView {
   readonly element: HTMLElement;
+  /** The data set is being found, checked or fetched. */
+  showLoading(message: string): void;
+  /** The data set could not be loaded: why, and the buttons that fix it. */
+  showProblem(problem: Problem, onAction: (action: UserAction) => void): void;
   showSummary(summary: DatasetSummary): void;
   showSamples(samples: readonly LabelledImage[], rows?: number, cols?: number): void;
 }
@@ -50,14 +58,30 @@ export function createDataView(): DataView {
     '1. Explore the data',
     'Fashion-MNIST: grayscale photos of clothing in ten classes. Each pixel is a byte from 0 (background) to 255 (ink); the model sees them scaled to 0-1.',
   );
-  const summary = h('p', { id: 'data-summary', class: 'data-summary' }, 'Loading the data set…');
+  const summary = h(
+    'div',
+    { id: 'data-summary', class: 'data-summary', 'data-state': 'loading' },
+    'Loading the data set…',
+  );
   const source = h('p', { id: 'data-source', class: 'data-source' });
   const grid = h('div', { id: 'sample-grid', class: 'sample-grid image-grid' });
   body.append(summary, source, grid);
 
   return {
     element: section,
+    showLoading(message) {
+      summary.dataset.state = 'loading';
+      summary.textContent = message;
+      source.textContent = '';
+    },
+    showProblem(problem, onAction) {
+      summary.dataset.state = 'failed';
+      summary.replaceChildren(createProblemElement(problem, onAction, 'dataset'));
+      source.textContent = '';
+      grid.replaceChildren();
+    },
     showSummary(s) {
+      summary.dataset.state = 'loaded';
       summary.textContent = summaryText(s);
       summary.dataset.trainCount = String(s.trainCount);
       summary.dataset.testCount = String(s.testCount);

@@ -16,13 +16,22 @@ export interface StatusView {
 }
 
 export function createStatusView(): StatusView {
-  const element = h('p', { id: 'status', class: 'status', 'data-kind': 'info', role: 'status', 'aria-live': 'polite' });
+  const element = h('div', {
+    id: 'status',
+    class: 'status',
+    'data-kind': 'info',
+    role: 'status',
+    'aria-live': 'polite',
+  });
+  const setKind = (kind: StatusKind) => {
+    element.dataset.kind = kind;
+    element.setAttribute('aria-live', kind === 'error' ? 'assertive' : 'polite');
+  };
   return {
     element,
     show(message, kind = 'info') {
       element.textContent = message;
-      element.dataset.kind = kind;
-      element.setAttribute('aria-live', kind === 'error' ? 'assertive' : 'polite');
+      setKind(kind);
     },
   };
 }

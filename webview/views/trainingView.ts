@@ -2,13 +2,18 @@
 // progress within the epoch, and the loss and accuracy curves.
 //
 // DOM for tests:
-//   #training-section[data-state]   "loading" | "ready" | "running" | "stopping"
+//   #training-section[data-state]   "loading" | "blocked" | "ready" | "running" | "stopping"
+//   #training-problem               why training cannot start or why it failed: a .problem
+//                                   (see problemView.ts) with its buttons; empty otherwise
 //   #start-training, #stop-training buttons (disabled attribute when unavailable)
 //   #backend[data-backend]          e.g. "webgl"; text "Backend: webgl · GPU: … · why"
 //   #training-progress …            see trainingProgress.ts
 //   #history-chart …                see historyChart.ts
+import type { BackendName } from '../../src/shared/backendPolicy';
+import type { Problem, UserAction } from '../../src/shared/panelMessages';
 import { createButton, setDisabled } from '../ui/toolkit';
 import { createSection, h } from './dom';
+import { createProblemElement } from './problemView';
 import { createHistoryChart, EpochRecord } from './historyChart';
 import { BatchProgress, createTrainingProgress } from './trainingProgress';
 
@@ -16,16 +21,19 @@ export type { BatchProgress } from './trainingProgress';
 export type { EpochRecord } from './historyChart';
 
 export interface BackendInfo {
-  /** TensorFlow.js' name for it: "webgl", "wasm", "cpu". */
-  name: string;
+  /** TensorFlow.js' name for it. */
+  name: BackendName;
   /** The GPU as WebGL reports it, when the backend is webgl. */
   renderer?: string;
   /** Why this backend, e.g. "the setting says auto and WebGL runs on a GPU". */
   reason?: string;
 }
 
-/** loading: data not ready; ready: can start; running: can stop; stopping: waiting for the batch to end. */
-export type TrainingState = 'loading' | 'ready' | 'running' | 'stopping';
+/**
+ * loading: data not ready; blocked: the settings cannot train (the problem says why); ready: can
+ * start; running: can stop; stopping: waiting for the batch to end.
+ */
+export type TrainingState = 'loading' | 'blocked' | 'ready' | 'running' | 'stopping';
 
 export interface TrainingView {
   readonly element: HTMLElement;
@@ -33,6 +41,8 @@ export interface TrainingView {
   onStop(listener: () => void): void;
   /** Enables the buttons that make sense in `state`. */
   setState(state: TrainingState): void;
+  /** Shows why training cannot start or why it failed; undefined clears it. */
+  showProblem(problem: Problem | undefined, onAction?: (action: UserAction) => void, kind?: string): void;
   showBackend(info: BackendInfo): void;
   /** Progress within the epoch; `null` returns to idle with an optional closing line. */
   showProgress(progress: BatchProgress | null, idleMessage?: string): void;
@@ -56,9 +66,10 @@ export function createTrainingView(): TrainingView {
   start.id = 'start-training';
   stop.id = 'stop-training';
   const backend = h('p', { id: 'backend', class: 'backend' }, 'Backend: not chosen yet.');
+  const problemArea = h('div', { id: 'training-problem' });
   const progress = createTrainingProgress();
   const chart = createHistoryChart();
-  body.append(h('div', { class: 'button-row' }, start, stop), backend, progress.element, chart.element);
+  body.append(h('div', { class: 'button-row' }, start, stop), problemArea, backend, progress.element, chart.element);
 
   function setState(state: TrainingState): void {
     section.dataset.state = state;
@@ -72,6 +83,9 @@ export function createTrainingView(): TrainingView {
     onStart: (listener) => void startListeners.push(listener),
     onStop: (listener) => void stopListeners.push(listener),
     setState,
+    showProblem(problem, onAction = () => {}, kind = 'training') {
+      problemArea.replaceChildren(...(problem ? [createProblemElement(problem, onAction, kind)] : []));
+    },
     showBackend({ name, renderer, reason }) {
       backend.dataset.backend = name;
       const parts = [`Backend: ${name}`];

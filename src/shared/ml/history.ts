@@ -43,3 +43,12 @@ function isEpochMetrics(value: unknown): value is EpochMetrics {
 export function parseHistory(value: unknown): TrainingHistory | undefined {
   return Array.isArray(value) && value.every(isEpochMetrics) ? (value as TrainingHistory) : undefined;
 }
+
+/** One epoch's numbers as a line of text, e.g. for the log. */
+export function formatEpochMetrics(m: EpochMetrics): string {
+  const validation =
+    m.valLoss === null || m.valAccuracy === null
+      ? 'no validation'
+      : `val loss ${m.valLoss.toFixed(4)}, val accuracy ${m.valAccuracy.toFixed(4)}`;
+  return `loss ${m.loss.toFixed(4)}, accuracy ${m.accuracy.toFixed(4)}, ${validation}, ${m.seconds.toFixed(1)} s`;
+}

@@ -6,3 +6,4 @@ export * from './history';
 export * from './train';
 export * from './metrics';
 export * from './evaluate';
+export * from './plan';

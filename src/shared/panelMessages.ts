@@ -1,0 +1,64 @@
+// What every panel (the classifier and the results) says to the host besides its own protocol,
+// and how a failure reaches a person: a message with the actions that fix it, shown where it
+// happened. Pure types: imported by the host and by both webviews.
+import type { Reply } from './requests';
+
+/** Something the person can do about a problem, offered as a button next to it. */
+export type UserAction =
+  /** Opens the Settings editor at this setting (e.g. fashionClassifier.datasetPath). */
+  | { kind: 'openSetting'; setting: string }
+  /** Looks for the data set again, without closing the panel. */
+  | { kind: 'retryDataset' }
+  /** Opens the classifier panel to train a model. */
+  | { kind: 'trainNow' }
+  /** Shows the extension's log, where every error has its details. */
+  | { kind: 'showLog' };
+
+/** A failure as a person reads it: whole sentences (what happened, why, what to do) and buttons. */
+export interface Problem {
+  message: string;
+  actions: UserAction[];
+}
+
+/** The label of an action's button, the same wherever it appears. */
+export function actionLabel(action: UserAction): string {
+  switch (action.kind) {
+    case 'openSetting':
+      return 'Open Setting';
+    case 'retryDataset':
+      return 'Retry';
+    case 'trainNow':
+      return 'Train now';
+    case 'showLog':
+      return 'Show Log';
+  }
+}
+
+/** The panel has loaded its script and listens; the host posts nothing before this. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** A line for the extension's log: what the panel did, or an error with its stack. */
+export interface LogMessage {
+  type: 'log';
+  level: LogLevel;
+  message: string;
+  stack?: string;
+}
+
+/** The person clicked an action's button in the panel. */
+export interface UserActionMessage {
+  type: 'userAction';
+  action: UserAction;
+}
+
+/** Messages every panel may send, whatever its own protocol. */
+export type CommonWebviewMessage = ReadyMessage | LogMessage | UserActionMessage;
+
+/** True for a reply to a request (it names the request it answers). */
+export function isReply(message: object): message is Reply {
+  return typeof (message as Partial<Reply>).inReplyTo === 'number';
+}
