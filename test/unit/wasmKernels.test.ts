@@ -124,38 +124,6 @@ describe('WASM training kernels', () => {
     }
   });
 
-  describe('gathering rows', () => {
-    const images = randomValues(50 * 28 * 28, 3);
-    const rows = [49, 0, 7, 7, 23];
-
-    it("gives the CPU backend's rows for float and integer tensors", async () => {
-      const floats = await onBothBackends(() =>
-        tf.tidy(() => tf.gather(tf.tensor3d(images, [50, 28, 28]), tf.tensor1d(rows, 'int32'))),
-      );
-      assert.deepEqual(floats.wasm, floats.cpu);
-      const integers = await onBothBackends(() =>
-        tf.tidy(() => tf.gather(tf.range(0, 50, 1, 'int32'), tf.tensor1d(rows, 'int32')).toFloat()),
-      );
-      assert.deepEqual(Array.from(integers.wasm), rows);
-    });
-
-    it('still gathers along other axes', async () => {
-      const columns = await onBothBackends(() =>
-        tf.tidy(() => tf.gather(tf.tensor2d(images.subarray(0, 40), [4, 10]), tf.tensor1d([9, 1], 'int32'), 1)),
-      );
-      assert.deepEqual(columns.wasm, columns.cpu);
-    });
-
-    it('refuses a row that does not exist and leaves nothing behind', () => {
-      const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
-      const indices = tf.tensor1d([1, 2], 'int32');
-      const before = wasmAllocations();
-      assert.throws(() => tf.gather(x, indices), /index value 2 is not in \[0, 1\]/);
-      assert.deepEqual(wasmAllocations(), before);
-      tf.dispose([x, indices]);
-    });
-  });
-
   describe('slicing', () => {
     const values = randomValues(60 * 784, 4);
 

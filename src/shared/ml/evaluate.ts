@@ -33,7 +33,8 @@ export async function evaluateModel(
   try {
     forEachChunk(examples, batchSize, (chunk) => {
       const [nextSum, predicted] = tf.tidy(() => {
-        const probabilities = model.predict(chunk.xs) as tf.Tensor2D;
+        // The whole chunk as one batch (predict's default is 32 rows at a time).
+        const probabilities = model.predict(chunk.xs, { batchSize }) as tf.Tensor2D;
         const chunkLoss = tf.sum(sparseCategoricalCrossentropy(chunk.ys, probabilities)).reshape([1]);
         return [tf.add(lossSum, chunkLoss), tf.argMax(probabilities, -1).toFloat() as tf.Tensor1D] as const;
       });

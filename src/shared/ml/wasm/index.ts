@@ -2,7 +2,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerAdamStepKernel } from './adamStep';
 import { installContiguousSlice } from './contiguousSlice';
-import { installRowGather } from './gatherRows';
 import { installMatMulPlanner } from './matMul';
 import { installSharedIdentity } from './sharedIdentity';
 
@@ -21,7 +20,6 @@ export function installWasmTrainingKernels(): string[] {
   }
   const results: [string, boolean][] = [
     ['BatchMatMul planner', installMatMulPlanner()],
-    ['row gather', installRowGather()],
     ['contiguous slice', installContiguousSlice()],
     ['shared identity', installSharedIdentity()],
     ['Adam step', registerAdamStepKernel()],
