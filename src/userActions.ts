@@ -1,6 +1,7 @@
 // What the buttons next to a problem do, wherever the problem is shown: in a panel or in a
 // notification.
 import * as vscode from 'vscode';
+import { notificationText } from './shared/messageChecks';
 import { actionLabel, Problem, UserAction } from './shared/panelMessages';
 import { showLog } from './log';
 
@@ -31,7 +32,7 @@ export async function showProblemNotification(problem: Problem): Promise<void> {
   const actions = problem.actions.some((a) => a.kind === 'showLog')
     ? problem.actions
     : [...problem.actions, { kind: 'showLog' } as const];
-  const choice = await vscode.window.showErrorMessage(problem.message, ...actions.map(actionLabel));
+  const choice = await vscode.window.showErrorMessage(notificationText(problem.message), ...actions.map(actionLabel));
   const picked = actions.find((action) => actionLabel(action) === choice);
   if (picked) {
     await runUserAction(picked);

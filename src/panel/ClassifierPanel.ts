@@ -6,6 +6,7 @@ import { DATASET_FOLDER } from '../shared/datasetFiles';
 import { errorMessage } from '../shared/errorMessage';
 import { formatEpochMetrics } from '../shared/ml/history';
 import type { UserAction } from '../shared/panelMessages';
+import { checkClassifierMessage } from '../shared/messageChecks';
 import { assertNever, HostToWebview, SaveModelRequest, WebviewToHost } from '../shared/protocol';
 import { storagePath } from '../storage';
 import { showProblemNotification } from '../userActions';
@@ -54,7 +55,7 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
   }
 
   private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext) {
-    super(panel, context, DEFINITION);
+    super(panel, context, DEFINITION, checkClassifierMessage);
     ClassifierPanel.currentPanel = this;
     this.dataset = datasetMessageFor(context, panel.webview);
     this.disposables.push(
@@ -81,6 +82,20 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
       return;
     }
     await super.onUserAction(action);
+  }
+
+  protected override onRefusedMessage(raw: unknown): void {
+    super.onRefusedMessage(raw);
+    const request = raw as { type?: unknown; id?: unknown };
+    if (request?.type === 'saveModel' && Number.isInteger(request.id)) {
+      // The page waits for this reply; the saved model is left as it was.
+      this.post({
+        type: 'modelSaved',
+        inReplyTo: request.id as number,
+        error:
+          'The model the panel sent does not match its own description (weights, shapes or run), so it was not saved.',
+      });
+    }
   }
 
   protected onMessage(message: WebviewToHost): Promise<void> | void {

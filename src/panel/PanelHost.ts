@@ -20,6 +20,9 @@ export interface PanelDefinition {
   retainContextWhenHidden: boolean;
 }
 
+/** Checks a message from the page (see shared/messageChecks.ts): the message as the host may use it, or undefined. */
+export type MessageCheck<FromWebview> = (raw: unknown) => FromWebview | CommonWebviewMessage | undefined;
+
 /** The options a panel is created with; revived panels get them again (see `adoptPanel`). */
 export function webviewOptions(
   context: vscode.ExtensionContext,
@@ -49,6 +52,7 @@ export abstract class PanelHost<ToWebview extends { type: string }, FromWebview 
     readonly panel: vscode.WebviewPanel,
     protected readonly context: vscode.ExtensionContext,
     definition: PanelDefinition,
+    private readonly check: MessageCheck<FromWebview>,
   ) {
     // A revived panel comes with the options it had when saved; set them as this version wants them.
     panel.webview.options = webviewOptions(context, definition);
@@ -61,7 +65,7 @@ export abstract class PanelHost<ToWebview extends { type: string }, FromWebview 
     });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: FromWebview | CommonWebviewMessage) => this.receive(message)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receiveRaw(raw)),
       panel.onDidChangeViewState(() => {
         if (!definition.retainContextWhenHidden && !panel.visible && this.phase !== 'disposed') {
           // VS Code unloads a hidden page that is not retained and loads it again when shown; it
@@ -108,6 +112,22 @@ export abstract class PanelHost<ToWebview extends { type: string }, FromWebview 
   /** Posts a request built around a fresh id; resolves with the page's reply, rejects when the panel closes. */
   protected request<R extends FromWebview & Reply>(build: (id: number) => ToWebview): Promise<R> {
     return this.requests.request((id) => this.post(build(id))) as Promise<R>;
+  }
+
+  /** A message the page sent that is not one a real page sends: logged, and answered when it was a request. */
+  protected onRefusedMessage(raw: unknown): void {
+    const type =
+      typeof raw === 'object' && raw !== null ? String((raw as { type?: unknown }).type).slice(0, 40) : typeof raw;
+    log().warn(`[${this.name}] Refused a message from the panel that is not one it sends (type ${type}).`);
+  }
+
+  private receiveRaw(raw: unknown): void {
+    const message = this.check(raw);
+    if (message === undefined) {
+      this.onRefusedMessage(raw);
+      return;
+    }
+    this.receive(message);
   }
 
   private receive(message: FromWebview | CommonWebviewMessage): void {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { readTrainingSettings } from '../config';
 import { log } from '../log';
 import { MODEL_FOLDER } from '../model/modelStore';
+import { checkResultsMessage } from '../shared/messageChecks';
 import { assertNever } from '../shared/protocol';
 import type {
   ClassifiedMessage,
@@ -51,7 +52,7 @@ export class ResultsPanel extends PanelHost<ResultsHostToWebview, ResultsWebview
   }
 
   private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext) {
-    super(panel, context, DEFINITION);
+    super(panel, context, DEFINITION, checkResultsMessage);
     ResultsPanel.currentPanel = this;
   }
 

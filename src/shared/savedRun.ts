@@ -2,7 +2,7 @@
 // run's curves and results after a reload without retraining. Plain JSON.
 import { parseHistory, TrainingHistory } from './ml/history';
 import { BACKEND_NAMES, type BackendName } from './backendPolicy';
-import type { TrainingSettings } from './settings';
+import { normalizeSettings, type TrainingSettings } from './settings';
 
 export interface SavedPrediction {
   /** 784 bytes of the test image, 0-255. */
@@ -31,12 +31,18 @@ export interface SavedRun {
   predictions: SavedPrediction[];
 }
 
-function isNumberArray(value: unknown, length?: number): value is number[] {
-  return (
-    Array.isArray(value) &&
-    (length === undefined || value.length === length) &&
-    value.every((n) => typeof n === 'number' && Number.isFinite(n))
-  );
+/** Most predictions a saved run may carry (the panel keeps 60). */
+export const MAX_SAVED_PREDICTIONS = 200;
+const MAX_EXAMPLES = 60_000;
+
+const isFiniteNumber = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+const isCount = (n: unknown, max = MAX_EXAMPLES): n is number =>
+  Number.isInteger(n) && (n as number) >= 0 && (n as number) <= max;
+const isLabel = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 9;
+const isProbability = (n: unknown): n is number => isFiniteNumber(n) && n >= 0 && n <= 1;
+
+function isArrayOf<T>(value: unknown, length: number, item: (v: unknown) => v is T): value is T[] {
+  return Array.isArray(value) && value.length === length && value.every(item);
 }
 
 function isSavedPrediction(value: unknown): value is SavedPrediction {
@@ -44,42 +50,71 @@ function isSavedPrediction(value: unknown): value is SavedPrediction {
   return (
     typeof p === 'object' &&
     p !== null &&
-    isNumberArray(p.pixels, 784) &&
-    isNumberArray(p.probabilities, 10) &&
-    Number.isInteger(p.trueLabel) &&
-    Number.isInteger(p.predictedClass)
+    isArrayOf(p.pixels, 784, (v): v is number => isCount(v, 255)) &&
+    isArrayOf(p.probabilities, 10, isProbability) &&
+    isLabel(p.trueLabel) &&
+    isLabel(p.predictedClass)
   );
 }
 
+function isConfusionMatrix(value: unknown): value is number[][] {
+  return isArrayOf(value, 10, (row): row is number[] => isArrayOf(row, 10, (n): n is number => isCount(n, 10_000)));
+}
+
 /**
- * Checks a run read back from disk. Anything malformed gives `undefined`: a damaged file then
- * shows an empty panel, never a broken one.
+ * Checks a run read back from disk, or sent by a panel, against everything a real run can be:
+ * types, ranges (counts, labels 0-9, probabilities, a history no longer than its epochs, in
+ * order) and sizes. Anything else gives `undefined`: a damaged or hostile file then shows an
+ * empty panel, never a broken or hanging one. The settings come back normalised.
  */
 export function parseSavedRun(value: unknown): SavedRun | undefined {
   const run = value as SavedRun;
-  if (
-    typeof run !== 'object' ||
-    run === null ||
-    typeof run.finishedAt !== 'string' ||
-    !(BACKEND_NAMES as readonly string[]).includes(run.backend)
-  ) {
+  if (typeof run !== 'object' || run === null || typeof run.settings !== 'object' || run.settings === null) {
     return undefined;
   }
-  const history: TrainingHistory | undefined = parseHistory(run.history);
+  const settings = normalizeSettings(run.settings as unknown as Record<string, unknown>);
+  const history = parseHistory(run.history);
   const evaluation = run.evaluation;
   const valid =
+    typeof run.finishedAt === 'string' &&
+    run.finishedAt.length <= 40 &&
+    !Number.isNaN(Date.parse(run.finishedAt)) &&
+    (BACKEND_NAMES as readonly string[]).includes(run.backend) &&
     history !== undefined &&
-    typeof run.settings === 'object' &&
-    run.settings !== null &&
-    [run.trainCount, run.validationCount, run.testCount].every(Number.isInteger) &&
+    history.length <= settings.epochs &&
+    history.every((m, i) => m.epoch === i + 1 && m.loss >= 0 && isProbability(m.accuracy) && m.seconds >= 0) &&
+    history.every(
+      (m) => (m.valAccuracy === null || isProbability(m.valAccuracy)) && (m.valLoss === null || m.valLoss >= 0),
+    ) &&
+    isCount(run.trainCount) &&
+    isCount(run.validationCount) &&
+    isCount(run.testCount, 10_000) &&
     typeof evaluation === 'object' &&
     evaluation !== null &&
-    typeof evaluation.loss === 'number' &&
-    typeof evaluation.accuracy === 'number' &&
-    Array.isArray(evaluation.confusionMatrix) &&
-    evaluation.confusionMatrix.length === 10 &&
-    evaluation.confusionMatrix.every((row) => isNumberArray(row, 10)) &&
+    isFiniteNumber(evaluation.loss) &&
+    evaluation.loss >= 0 &&
+    isProbability(evaluation.accuracy) &&
+    isConfusionMatrix(evaluation.confusionMatrix) &&
     Array.isArray(run.predictions) &&
+    run.predictions.length <= MAX_SAVED_PREDICTIONS &&
     run.predictions.every(isSavedPrediction);
-  return valid ? run : undefined;
+  if (!valid) {
+    return undefined;
+  }
+  return {
+    finishedAt: run.finishedAt,
+    settings,
+    backend: run.backend,
+    trainCount: run.trainCount,
+    validationCount: run.validationCount,
+    testCount: run.testCount,
+    history: history.map((m) => ({ ...m })),
+    evaluation: { loss: evaluation.loss, accuracy: evaluation.accuracy, confusionMatrix: evaluation.confusionMatrix },
+    predictions: run.predictions.map((p) => ({
+      pixels: p.pixels,
+      trueLabel: p.trueLabel,
+      predictedClass: p.predictedClass,
+      probabilities: p.probabilities,
+    })),
+  };
 }

@@ -1,0 +1,296 @@
+// Messages from a panel are checked before the host acts on them: a webview is a web page, and
+// whatever it sends (a bug, a damaged state, a page someone injected into) must not reach a
+// notification, the disk or the log unchecked. Types, ranges and sizes, as a real panel sends
+// them; anything else gives `undefined`. Pure, so every rule is unit-tested in Node.
+import { BACKEND_NAMES, type BackendName } from './backendPolicy';
+import { parseHistory } from './ml/history';
+import type { CommonWebviewMessage, LogLevel, Problem, UserAction } from './panelMessages';
+import type { WebviewToHost } from './protocol';
+import type { ClassificationSummary, ResultsWebviewToHost } from './resultsProtocol';
+import { parseSavedRun } from './savedRun';
+import { DEFAULT_SETTINGS, normalizeSettings } from './settings';
+
+/** Caps on what a panel may send. */
+export const MESSAGE_LIMITS = {
+  /** A log line or an error's stack. */
+  logText: 20_000,
+  /** A problem's message, a reason, a file name. */
+  shortText: 2_000,
+  /** The trained weights: the largest model the settings allow is 4096 hidden units (13 MB). */
+  weightBytes: 64 * 1024 * 1024,
+  /** model.json's topology, as JSON. */
+  topologyChars: 1_000_000,
+  weightSpecs: 64,
+  /** Text for the clipboard (the results as Markdown or JSON). */
+  clipboardChars: 4_000_000,
+  results: 1_000,
+} as const;
+
+type Raw = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown, max: number = MESSAGE_LIMITS.shortText): v is string =>
+  typeof v === 'string' && v.length <= max;
+const isInteger = (v: unknown, min: number, max: number): v is number =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+const isFraction = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
+const isBackend = (v: unknown): v is BackendName => (BACKEND_NAMES as readonly unknown[]).includes(v);
+const SETTING_KEYS = new Set(
+  Object.keys(DEFAULT_SETTINGS)
+    .map((key) => `fashionClassifier.${key}`)
+    .concat('fashionClassifier.datasetPath'),
+);
+
+function checkAction(v: unknown): UserAction | undefined {
+  if (!isObject(v)) {
+    return undefined;
+  }
+  switch (v.kind) {
+    case 'openSetting':
+      return typeof v.setting === 'string' && SETTING_KEYS.has(v.setting)
+        ? { kind: 'openSetting', setting: v.setting }
+        : undefined;
+    case 'retryDataset':
+    case 'trainNow':
+    case 'showLog':
+      return { kind: v.kind };
+    default:
+      return undefined;
+  }
+}
+
+function checkProblem(v: unknown): Problem | undefined {
+  if (!isObject(v) || !isText(v.message) || !Array.isArray(v.actions) || v.actions.length > 4) {
+    return undefined;
+  }
+  const actions = v.actions.map(checkAction);
+  return actions.every((a): a is UserAction => a !== undefined) ? { message: v.message, actions } : undefined;
+}
+
+function checkCommon(v: Raw): CommonWebviewMessage | undefined {
+  switch (v.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'log': {
+      const levels: LogLevel[] = ['info', 'warn', 'error'];
+      const ok =
+        levels.includes(v.level as LogLevel) &&
+        isText(v.message, MESSAGE_LIMITS.logText) &&
+        (v.stack === undefined || isText(v.stack, MESSAGE_LIMITS.logText));
+      return ok
+        ? {
+            type: 'log',
+            level: v.level as LogLevel,
+            message: v.message as string,
+            stack: v.stack as string | undefined,
+          }
+        : undefined;
+    }
+    case 'userAction': {
+      const action = checkAction(v.action);
+      return action && { type: 'userAction', action };
+    }
+    default:
+      return undefined;
+  }
+}
+
+interface WeightSpecLike {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+}
+
+function checkWeightSpecs(v: unknown): WeightSpecLike[] | undefined {
+  if (!Array.isArray(v) || v.length > MESSAGE_LIMITS.weightSpecs) {
+    return undefined;
+  }
+  const ok = v.every(
+    (spec) =>
+      isObject(spec) &&
+      isText(spec.name, 200) &&
+      (spec.dtype === 'float32' || spec.dtype === 'int32') &&
+      Array.isArray(spec.shape) &&
+      spec.shape.length <= 6 &&
+      spec.shape.every((d) => isInteger(d, 1, 1 << 24)),
+  );
+  return ok ? (v as WeightSpecLike[]) : undefined;
+}
+
+/** The bytes `specs` describe (4 per float32 or int32 value). */
+function weightBytes(specs: WeightSpecLike[]): number {
+  return specs.reduce((sum, spec) => sum + 4 * spec.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+function topologySize(v: unknown): number {
+  try {
+    return JSON.stringify(v)?.length ?? Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** A message of the classifier panel, checked; undefined when it is not one a real panel sends. */
+export function checkClassifierMessage(raw: unknown): WebviewToHost | undefined {
+  if (!isObject(raw)) {
+    return undefined;
+  }
+  const common = checkCommon(raw);
+  if (common) {
+    return common;
+  }
+  switch (raw.type) {
+    case 'backendChosen':
+      return isBackend(raw.backend) &&
+        (raw.glRenderer === null || isText(raw.glRenderer, 500)) &&
+        isText(raw.reason, 500)
+        ? { type: 'backendChosen', backend: raw.backend, glRenderer: raw.glRenderer, reason: raw.reason }
+        : undefined;
+    case 'trainingStarted':
+      return isBackend(raw.backend) &&
+        isObject(raw.settings) &&
+        isInteger(raw.trainCount, 1, 60_000) &&
+        isInteger(raw.validationCount, 0, 60_000)
+        ? {
+            type: 'trainingStarted',
+            backend: raw.backend,
+            settings: normalizeSettings(raw.settings),
+            trainCount: raw.trainCount,
+            validationCount: raw.validationCount,
+          }
+        : undefined;
+    case 'trainingProgress':
+      return isInteger(raw.epochs, 1, 1000) &&
+        isInteger(raw.epoch, 1, raw.epochs) &&
+        isFraction(raw.fraction) &&
+        (raw.secondsLeft === null ||
+          (typeof raw.secondsLeft === 'number' && raw.secondsLeft >= 0 && raw.secondsLeft < 1e7))
+        ? {
+            type: 'trainingProgress',
+            epoch: raw.epoch,
+            epochs: raw.epochs,
+            fraction: raw.fraction,
+            secondsLeft: raw.secondsLeft,
+          }
+        : undefined;
+    case 'epochEnded': {
+      const metrics = parseHistory([raw.metrics])?.[0];
+      return metrics && isInteger(raw.epochs, 1, 1000)
+        ? { type: 'epochEnded', metrics, epochs: raw.epochs }
+        : undefined;
+    }
+    case 'trainingEnded': {
+      const outcomes = ['completed', 'stopped', 'failed'];
+      const problem = raw.problem === undefined ? undefined : checkProblem(raw.problem);
+      const ok =
+        outcomes.includes(raw.outcome as string) &&
+        (raw.problem === undefined || problem !== undefined) &&
+        (raw.testAccuracy === undefined || isFraction(raw.testAccuracy));
+      return ok
+        ? {
+            type: 'trainingEnded',
+            outcome: raw.outcome as 'completed' | 'stopped' | 'failed',
+            problem,
+            testAccuracy: raw.testAccuracy as number | undefined,
+          }
+        : undefined;
+    }
+    case 'saveModel': {
+      const specs = checkWeightSpecs(raw.weightSpecs);
+      const run = parseSavedRun(raw.run);
+      const data = raw.weightData;
+      const ok =
+        isInteger(raw.id, 1, Number.MAX_SAFE_INTEGER) &&
+        specs !== undefined &&
+        run !== undefined &&
+        data instanceof ArrayBuffer &&
+        data.byteLength <= MESSAGE_LIMITS.weightBytes &&
+        data.byteLength === weightBytes(specs) &&
+        isObject(raw.modelTopology) &&
+        topologySize(raw.modelTopology) <= MESSAGE_LIMITS.topologyChars;
+      return ok
+        ? {
+            type: 'saveModel',
+            id: raw.id as number,
+            modelTopology: raw.modelTopology,
+            weightSpecs: specs,
+            weightData: data as ArrayBuffer,
+            run,
+          }
+        : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function checkSummary(v: unknown): ClassificationSummary | undefined {
+  if (!isObject(v) || !isText(v.name, 1_000)) {
+    return undefined;
+  }
+  const ok =
+    (v.predictedClass === undefined || isInteger(v.predictedClass, 0, 9)) &&
+    (v.confidence === undefined || isFraction(v.confidence)) &&
+    (v.error === undefined || isText(v.error));
+  return ok
+    ? {
+        name: v.name,
+        predictedClass: v.predictedClass as number | undefined,
+        confidence: v.confidence as number | undefined,
+        error: v.error as string | undefined,
+      }
+    : undefined;
+}
+
+/** A message of the results panel, checked; undefined when it is not one a real panel sends. */
+export function checkResultsMessage(raw: unknown): ResultsWebviewToHost | undefined {
+  if (!isObject(raw)) {
+    return undefined;
+  }
+  const common = checkCommon(raw);
+  if (common) {
+    return common;
+  }
+  switch (raw.type) {
+    case 'copyResults':
+      return isText(raw.text, MESSAGE_LIMITS.clipboardChars) && (raw.format === 'Markdown' || raw.format === 'JSON')
+        ? { type: 'copyResults', text: raw.text, format: raw.format }
+        : undefined;
+    case 'classified': {
+      if (
+        !isInteger(raw.inReplyTo, 1, Number.MAX_SAFE_INTEGER) ||
+        !Array.isArray(raw.results) ||
+        raw.results.length > MESSAGE_LIMITS.results
+      ) {
+        return undefined;
+      }
+      const results = raw.results.map(checkSummary);
+      const problem = raw.problem === undefined ? undefined : checkProblem(raw.problem);
+      const ok =
+        results.every((r): r is ClassificationSummary => r !== undefined) &&
+        (raw.problem === undefined || problem !== undefined);
+      return ok
+        ? {
+            type: 'classified',
+            inReplyTo: raw.inReplyTo as number,
+            results: results as ClassificationSummary[],
+            problem,
+          }
+        : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Text from a panel, made safe for a notification: VS Code renders Markdown links there (and
+ * `command:` links run commands), so none may survive; long text is cut.
+ */
+export function notificationText(text: string, max = 600): string {
+  const unlinked = text
+    .replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1 ($2)')
+    .replace(/\b(command|vscode|https?):/gi, '$1\u200b:')
+    .replace(/[\r\n]+/g, ' ');
+  return unlinked.length > max ? `${unlinked.slice(0, max - 1)}…` : unlinked;
+}
