@@ -1,8 +1,19 @@
 import * as vscode from 'vscode';
 import { IMAGE_EXTENSIONS, isImagePath } from '../shared/imageFiles';
 
-/** More images than this from one folder are left out, so a click on a huge tree stays quick. */
+/** More images than this from one request are left out, so a click on a huge tree stays quick. */
 export const MAX_IMAGES_PER_REQUEST = 200;
+/** Folders deeper than this under a picked folder are not walked. */
+export const MAX_FOLDER_DEPTH = 8;
+/** At most this many folders are walked for one request. */
+export const MAX_FOLDERS = 1_000;
+
+/** The images to classify, and what the walk left out and why (for the person and the log). */
+export interface ImageTargets {
+  images: vscode.Uri[];
+  /** Sentences, one per kind of thing left out, e.g. "3 symbolic links were not followed." */
+  leftOut: string[];
+}
 
 /** The image shown in the active editor tab, if any (images open in a custom editor, not a text one). */
 function activeEditorImage(): vscode.Uri | undefined {
@@ -13,35 +24,88 @@ function activeEditorImage(): vscode.Uri | undefined {
   return undefined;
 }
 
-/** Every image under `folder`, depth first, through workspace.fs so remote workspaces work too. */
-async function imagesInFolder(folder: vscode.Uri, found: vscode.Uri[]): Promise<void> {
-  const entries = await vscode.workspace.fs.readDirectory(folder);
+interface Walk {
+  images: vscode.Uri[];
+  folders: number;
+  links: number;
+  tooDeep: number;
+  unreadable: string[];
+  truncated: boolean;
+  token?: vscode.CancellationToken;
+}
+
+/**
+ * The images under `folder`, depth first, through workspace.fs so remote and virtual workspaces
+ * work too. Symbolic links are not followed (a link could lead out of the workspace, or round in
+ * a loop); unreadable folders are skipped and reported; depth, folder and image counts are capped.
+ */
+async function walkFolder(folder: vscode.Uri, depth: number, walk: Walk): Promise<void> {
+  walk.folders++;
+  let entries: [string, vscode.FileType][];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(folder);
+  } catch (error) {
+    walk.unreadable.push(
+      `${vscode.workspace.asRelativePath(folder)} (${error instanceof Error ? error.message : String(error)})`,
+    );
+    return;
+  }
   entries.sort(([a], [b]) => a.localeCompare(b));
   for (const [name, type] of entries) {
-    if (found.length >= MAX_IMAGES_PER_REQUEST) {
+    if (walk.token?.isCancellationRequested || walk.truncated) {
       return;
     }
-    const child = vscode.Uri.joinPath(folder, name);
-    if (type & vscode.FileType.Directory) {
-      await imagesInFolder(child, found);
+    if (type & vscode.FileType.SymbolicLink) {
+      walk.links++;
+    } else if (type & vscode.FileType.Directory) {
+      if (depth >= MAX_FOLDER_DEPTH) {
+        walk.tooDeep++;
+      } else if (walk.folders >= MAX_FOLDERS) {
+        walk.truncated = true;
+      } else {
+        await walkFolder(vscode.Uri.joinPath(folder, name), depth + 1, walk);
+      }
     } else if (isImagePath(name)) {
-      found.push(child);
+      if (walk.images.length >= MAX_IMAGES_PER_REQUEST) {
+        walk.truncated = true;
+      } else {
+        walk.images.push(vscode.Uri.joinPath(folder, name));
+      }
     }
   }
 }
 
-/** The explorer selection expanded: image files as they are, folders to the images inside them. */
-async function expandSelection(uris: vscode.Uri[]): Promise<vscode.Uri[]> {
-  const found: vscode.Uri[] = [];
+function leftOutSentences(walk: Walk): string[] {
+  const sentences: string[] = [];
+  if (walk.links) {
+    sentences.push(`${walk.links} symbolic link(s) were not followed.`);
+  }
+  if (walk.tooDeep) {
+    sentences.push(`${walk.tooDeep} folder(s) deeper than ${MAX_FOLDER_DEPTH} levels were not looked into.`);
+  }
+  if (walk.unreadable.length) {
+    sentences.push(`These folders could not be read: ${walk.unreadable.join('; ')}.`);
+  }
+  if (walk.truncated) {
+    sentences.push(
+      `Only the first ${MAX_IMAGES_PER_REQUEST} pictures (in at most ${MAX_FOLDERS} folders) are classified at once; pick a smaller folder for the rest.`,
+    );
+  }
+  return sentences;
+}
+
+/** The explorer selection expanded: image files as they are (a picked link too), folders to the images inside them. */
+async function expandSelection(uris: vscode.Uri[], token?: vscode.CancellationToken): Promise<ImageTargets> {
+  const walk: Walk = { images: [], folders: 0, links: 0, tooDeep: 0, unreadable: [], truncated: false, token };
   for (const uri of uris) {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) {
-      await imagesInFolder(uri, found);
-    } else if (isImagePath(uri.path)) {
-      found.push(uri);
+      await walkFolder(uri, 0, walk);
+    } else if (isImagePath(uri.path) && walk.images.length < MAX_IMAGES_PER_REQUEST) {
+      walk.images.push(uri);
     }
   }
-  return found.slice(0, MAX_IMAGES_PER_REQUEST);
+  return { images: walk.images, leftOut: leftOutSentences(walk) };
 }
 
 /**
@@ -49,14 +113,18 @@ async function expandSelection(uris: vscode.Uri[]): Promise<vscode.Uri[]> {
  * (folders stand for the images inside them), else the image in the active editor, else the
  * ones the user picks.
  */
-export async function resolveImageTargets(clicked?: vscode.Uri, selection?: vscode.Uri[]): Promise<vscode.Uri[]> {
+export async function resolveImageTargets(
+  clicked?: vscode.Uri,
+  selection?: vscode.Uri[],
+  token?: vscode.CancellationToken,
+): Promise<ImageTargets> {
   const fromExplorer = selection?.length ? selection : clicked ? [clicked] : [];
   if (fromExplorer.length > 0) {
-    return expandSelection(fromExplorer);
+    return expandSelection(fromExplorer, token);
   }
   const active = activeEditorImage();
   if (active) {
-    return [active];
+    return { images: [active], leftOut: [] };
   }
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,
@@ -64,5 +132,5 @@ export async function resolveImageTargets(clicked?: vscode.Uri, selection?: vsco
     title: 'Choose images to classify',
     filters: { Images: [...IMAGE_EXTENSIONS] },
   });
-  return picked ?? [];
+  return { images: (picked ?? []).slice(0, MAX_IMAGES_PER_REQUEST), leftOut: [] };
 }

@@ -56,8 +56,12 @@ export class ResultsPanel extends PanelHost<ResultsHostToWebview, ResultsWebview
     ResultsPanel.currentPanel = this;
   }
 
-  /** Sends images to classify; resolves when their results are on screen. */
-  classify(images: ImageToClassify[], modelVersion: string): Promise<ClassifiedMessage> {
+  /** Sends a group of images to classify; resolves when their results are on screen. */
+  classify(
+    images: ImageToClassify[],
+    modelVersion: string,
+    position: { done: number; total: number },
+  ): Promise<ClassifiedMessage> {
     const modelUrl = this.panel.webview
       .asWebviewUri(vscode.Uri.joinPath(this.context.globalStorageUri, MODEL_FOLDER, 'model.json'))
       .toString();
@@ -65,6 +69,7 @@ export class ResultsPanel extends PanelHost<ResultsHostToWebview, ResultsWebview
     return this.request<ClassifiedMessage>((id) => ({
       type: 'classify',
       id,
+      ...position,
       modelUrl,
       modelVersion,
       settings,

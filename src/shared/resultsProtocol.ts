@@ -45,10 +45,16 @@ export type ResultsWebviewToHost = CommonWebviewMessage | CopyResultsMessage | C
 
 // ---- host to panel ----
 
-/** Request: classify these images with the saved model at `modelUrl` (model.json). */
+/**
+ * Request: classify these images with the saved model at `modelUrl` (model.json). A request
+ * classifies one group of a larger one: `done` pictures of `total` came before it (0 starts
+ * afresh, replacing what the panel showed).
+ */
 export interface ClassifyMessage {
   type: 'classify';
   id: number;
+  done: number;
+  total: number;
   modelUrl: string;
   /** Changes whenever a new model is saved, so the panel knows to reload it. */
   modelVersion: string;

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_IMAGE_COUNT, datasetImageName, writeClassifyFixtures } from './classifyFixtures';
+import { DATASET_IMAGE_COUNT, datasetImageName, writeClassifyFixtures, writeLinkFixtures } from './classifyFixtures';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 
 const FOLDER = 'pictures';
+const LINKS = 'links';
 const TROUSER = '1';
 
 describe('Classify image from the explorer', () => {
@@ -17,7 +18,10 @@ describe('Classify image from the explorer', () => {
         'fashionClassifier.testSubsetSize': 500,
         'fashionClassifier.epochs': 3,
       },
-      prepareWorkspace: (dir) => writeClassifyFixtures(dir, FOLDER),
+      prepareWorkspace: (dir) => {
+        writeClassifyFixtures(dir, FOLDER);
+        writeLinkFixtures(dir, LINKS);
+      },
     });
   });
 
@@ -96,6 +100,21 @@ describe('Classify image from the explorer', () => {
     assert.ok(await results.locator('#results .result').count(), 'a result is shown');
     await workbench.screenshot('classify-single');
   });
+  it('classifies a folder without following its symbolic links out of it or round in a loop', async () => {
+    const { workbench } = session;
+    await workbench.clickContextMenuEntry(LINKS, 'Classify image');
+    const results = await workbench.webviewWith(`#results .result[data-name="${LINKS}/inside.png"]`, 60_000);
+    await results.locator('#results-status', { hasText: 'classified in' }).waitFor({ timeout: 30_000 });
+    assert.deepEqual(
+      await results.locator('#results .result').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-name'))),
+      [`${LINKS}/inside.png`],
+    );
+    await workbench.page
+      .locator('.notification-toast', { hasText: '3 symbolic link(s) were not followed.' })
+      .waitFor({ timeout: 30_000 });
+    assert.match(session.extensionLog(), /Classify image: 3 symbolic link\(s\) were not followed\./);
+  });
+
   it('brings both panels back after a window reload, and classifies again', async () => {
     const { workbench } = session;
     await workbench.clickContextMenuEntry(datasetImageName(1), 'Classify image');

@@ -1,5 +1,5 @@
 // Pictures for "Classify image", made at test time from the installed data set.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSystemTestSet } from '../harness/fashionSamples';
 import { encodeGrayPng, encodeRgbPng } from '../harness/png';
@@ -56,4 +56,18 @@ export function writeClassifyFixtures(workspace: string, folder: string): void {
   writeFileSync(join(dir, 'empty.jpg'), Buffer.alloc(0));
   // 10,000 x 10,000 black pixels: 100 MB decoded, about 100 KB as a file.
   writeFileSync(join(dir, 'huge.png'), encodeGrayPng(10_000, 10_000, new Uint8Array(10_000 * 10_000)));
+}
+
+/**
+ * A folder with one picture and three symbolic links: to itself, to its parent (the workspace)
+ * and to a system folder full of pictures. Followed, they would loop and leave the workspace.
+ */
+export function writeLinkFixtures(workspace: string, folder: string): void {
+  const dir = join(workspace, folder);
+  mkdirSync(dir, { recursive: true });
+  const testSet = loadSystemTestSet();
+  writeFileSync(join(dir, 'inside.png'), encodeGrayPng(28, 28, testSet.pixelsOf(0)));
+  symlinkSync('.', join(dir, 'loop'));
+  symlinkSync('..', join(dir, 'parent'));
+  symlinkSync('/usr/share/pixmaps', join(dir, 'outside'));
 }

@@ -48,18 +48,29 @@ function reply(message: ClassifyMessage, problem: Problem): void {
   });
 }
 
+/** The pictures of the request under way (its groups arrive one by one) and when it began. */
+let shown: ClassifiedImage[] = [];
+let startedAt = 0;
+
 async function classify(message: ClassifyMessage): Promise<void> {
-  const started = performance.now();
-  view.showStatus(`Classifying ${message.images.length} image(s)…`, 'busy');
+  if (message.done === 0) {
+    shown = [];
+    startedAt = performance.now();
+  }
+  view.showStatus(`Classifying ${message.done + message.images.length} of ${message.total} picture(s)…`, 'busy');
   if (message.settings.backend !== backendChoice) {
     await activateBackend(message.settings.backend, document.body.dataset.wasmPath!);
     backendChoice = message.settings.backend;
   }
   const model = await loadModel(message.modelUrl, message.modelVersion);
   const results = await classifyImages(model, message.images);
-  const summary = summarise(results, performance.now() - started);
-  view.showResults(results, summary);
-  host.setState<PageState>({ results, summary });
+  shown = [...shown, ...results];
+  const finished = message.done + message.images.length >= message.total;
+  const summary = finished
+    ? summarise(shown, performance.now() - startedAt)
+    : `${shown.length} of ${message.total} picture(s) classified so far…`;
+  view.showResults(shown, summary);
+  host.setState<PageState>({ results: shown, summary });
   host.post({
     type: 'classified',
     inReplyTo: message.id,

@@ -151,9 +151,15 @@ export function createResultsView(
       status.dataset.kind = 'error';
     },
     showResults(results, summary, restored = false) {
+      // Groups of a request arrive one by one: cards already on the page stay, the new ones are added.
+      const extends_ = current.length <= results.length && current.every((result, i) => result === results[i]);
+      if (extends_ && list.dataset.restored === String(restored)) {
+        list.append(...results.slice(current.length).map(card));
+      } else {
+        list.replaceChildren(...results.map(card));
+      }
       current = results;
       list.dataset.restored = String(restored);
-      list.replaceChildren(...results.map(card));
       const failed = results.some((r) => !r.prediction);
       view.showStatus(restored ? `${summary} (restored after a reload)` : summary, failed ? 'error' : 'info');
     },
