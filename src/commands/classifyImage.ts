@@ -33,6 +33,10 @@ async function readGroup(targets: vscode.Uri[], start: number): Promise<ImageToC
   return group;
 }
 
+/** The classification under way: a new one stops it (after its current group), so two never mix in the panel. */
+let running: vscode.CancellationTokenSource | undefined;
+let nextRequest = 1;
+
 /**
  * "Classify image": the picked images (or every image in a picked folder) go through the saved
  * model in the results panel, a few at a time, results appearing as they come, with a progress
@@ -44,34 +48,56 @@ export async function classifyImage(
   clicked?: vscode.Uri,
   selection?: vscode.Uri[],
 ): Promise<ClassifiedMessage | undefined> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Classify image', cancellable: true },
-    async (progress, token) => {
-      progress.report({ message: 'looking for pictures…' });
-      const targets = await resolveImageTargets(clicked, selection, token);
-      targets.leftOut.forEach((sentence) => log().info(`Classify image: ${sentence}`));
-      if (token.isCancellationRequested) {
-        return undefined;
-      }
-      if (targets.images.length === 0) {
-        if (clicked || selection?.length) {
-          void vscode.window.showInformationMessage(
-            ['There are no PNG, JPEG, GIF, BMP or WebP images in the selection.', ...targets.leftOut].join(' '),
-          );
-        }
-        return undefined;
-      }
-      const savedRun = await loadSavedRun(storagePath(context));
-      if (!savedRun) {
-        void offerTraining();
-        return undefined;
-      }
-      if (targets.leftOut.length) {
-        void vscode.window.showInformationMessage(targets.leftOut.join(' '));
-      }
-      return classifyInGroups(context, targets.images, savedRun.finishedAt, progress, token);
-    },
-  );
+  running?.cancel();
+  const own = new vscode.CancellationTokenSource();
+  running = own;
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Classify image', cancellable: true },
+      async (progress, cancelButton) => {
+        const token = own.token;
+        cancelButton.onCancellationRequested(() => own.cancel());
+        return classifyTargets(context, clicked, selection, progress, token);
+      },
+    );
+  } finally {
+    own.dispose();
+    if (running === own) {
+      running = undefined;
+    }
+  }
+}
+
+async function classifyTargets(
+  context: vscode.ExtensionContext,
+  clicked: vscode.Uri | undefined,
+  selection: vscode.Uri[] | undefined,
+  progress: vscode.Progress<{ message?: string; increment?: number }>,
+  token: vscode.CancellationToken,
+): Promise<ClassifiedMessage | undefined> {
+  progress.report({ message: 'looking for pictures…' });
+  const targets = await resolveImageTargets(clicked, selection, token);
+  targets.leftOut.forEach((sentence) => log().info(`Classify image: ${sentence}`));
+  if (token.isCancellationRequested) {
+    return undefined;
+  }
+  if (targets.images.length === 0) {
+    if (clicked || selection?.length) {
+      void vscode.window.showInformationMessage(
+        ['There are no PNG, JPEG, GIF, BMP or WebP images in the selection.', ...targets.leftOut].join(' '),
+      );
+    }
+    return undefined;
+  }
+  const savedRun = await loadSavedRun(storagePath(context));
+  if (!savedRun) {
+    void offerTraining();
+    return undefined;
+  }
+  if (targets.leftOut.length) {
+    void vscode.window.showInformationMessage(targets.leftOut.join(' '));
+  }
+  return classifyInGroups(context, targets.images, savedRun.finishedAt, progress, token);
 }
 
 async function offerTraining(): Promise<void> {
@@ -95,10 +121,14 @@ async function classifyInGroups(
   const panel = ResultsPanel.createOrShow(context);
   const results: ClassificationSummary[] = [];
   const total = targets.length;
+  const request = nextRequest++;
   try {
     while (results.length < total && !token.isCancellationRequested) {
       const group = await readGroup(targets, results.length);
-      const reply = await panel.classify(group, modelVersion, { done: results.length, total });
+      if (token.isCancellationRequested) {
+        break;
+      }
+      const reply = await panel.classify(group, modelVersion, { request, done: results.length, total });
       results.push(...reply.results);
       progress.report({ increment: (100 * group.length) / total, message: `${results.length} of ${total}` });
       if (reply.problem) {

@@ -60,7 +60,7 @@ export class ResultsPanel extends PanelHost<ResultsHostToWebview, ResultsWebview
   classify(
     images: ImageToClassify[],
     modelVersion: string,
-    position: { done: number; total: number },
+    position: { request: number; done: number; total: number },
   ): Promise<ClassifiedMessage> {
     const modelUrl = this.panel.webview
       .asWebviewUri(vscode.Uri.joinPath(this.context.globalStorageUri, MODEL_FOLDER, 'model.json'))

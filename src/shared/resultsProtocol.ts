@@ -47,12 +47,14 @@ export type ResultsWebviewToHost = CommonWebviewMessage | CopyResultsMessage | C
 
 /**
  * Request: classify these images with the saved model at `modelUrl` (model.json). A request
- * classifies one group of a larger one: `done` pictures of `total` came before it (0 starts
- * afresh, replacing what the panel showed).
+ * classifies one group of a larger one (`request`): `done` pictures of `total` came before it
+ * (0 starts afresh, replacing what the panel showed). Groups of an older request that arrive
+ * after a newer one began are classified and answered, but not shown.
  */
 export interface ClassifyMessage {
   type: 'classify';
   id: number;
+  request: number;
   done: number;
   total: number;
   modelUrl: string;

@@ -3,7 +3,12 @@
 import '../ui/toolkit';
 import { errorMessage } from '../../src/shared/errorMessage';
 import type { Problem } from '../../src/shared/panelMessages';
-import type { ClassifyMessage, ResultsHostToWebview, ResultsWebviewToHost } from '../../src/shared/resultsProtocol';
+import type {
+  ClassificationSummary,
+  ClassifyMessage,
+  ResultsHostToWebview,
+  ResultsWebviewToHost,
+} from '../../src/shared/resultsProtocol';
 import type { BackendChoice } from '../../src/shared/settings';
 import { connectToHost } from '../hostChannel';
 import { activateBackend } from '../ml/backend';
@@ -50,13 +55,16 @@ function reply(message: ClassifyMessage, problem: Problem): void {
 
 /** The pictures of the request under way (its groups arrive one by one) and when it began. */
 let shown: ClassifiedImage[] = [];
+let shownRequest = 0;
 let startedAt = 0;
 
 async function classify(message: ClassifyMessage): Promise<void> {
   if (message.done === 0) {
     shown = [];
+    shownRequest = message.request;
     startedAt = performance.now();
   }
+  const stale = message.request !== shownRequest;
   view.showStatus(`Classifying ${message.done + message.images.length} of ${message.total} picture(s)…`, 'busy');
   if (message.settings.backend !== backendChoice) {
     await activateBackend(message.settings.backend, document.body.dataset.wasmPath!);
@@ -64,6 +72,10 @@ async function classify(message: ClassifyMessage): Promise<void> {
   }
   const model = await loadModel(message.modelUrl, message.modelVersion);
   const results = await classifyImages(model, message.images);
+  if (stale) {
+    host.post({ type: 'classified', inReplyTo: message.id, results: summaries(results) });
+    return;
+  }
   shown = [...shown, ...results];
   const finished = message.done + message.images.length >= message.total;
   const summary = finished
@@ -71,16 +83,16 @@ async function classify(message: ClassifyMessage): Promise<void> {
     : `${shown.length} of ${message.total} picture(s) classified so far…`;
   view.showResults(shown, summary);
   host.setState<PageState>({ results: shown, summary });
-  host.post({
-    type: 'classified',
-    inReplyTo: message.id,
-    results: results.map((r) => ({
-      name: r.name,
-      predictedClass: r.prediction?.predictedClass,
-      confidence: r.prediction?.confidence,
-      error: r.error,
-    })),
-  });
+  host.post({ type: 'classified', inReplyTo: message.id, results: summaries(results) });
+}
+
+function summaries(results: ClassifiedImage[]): ClassificationSummary[] {
+  return results.map((r) => ({
+    name: r.name,
+    predictedClass: r.prediction?.predictedClass,
+    confidence: r.prediction?.confidence,
+    error: r.error,
+  }));
 }
 
 const saved = host.getState<PageState>();
