@@ -17,7 +17,7 @@ export const PICTURES_IN_FLIGHT = 4;
 /** At most this many bytes of pictures travel in one message to the panel. */
 export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
-/** Reads the next group of pictures: up to PICTURES_IN_FLIGHT, and no more bytes than MAX_REQUEST_BYTES unless it is one picture. */
+/** Reads a group of pictures from `start`: up to PICTURES_IN_FLIGHT, and no more bytes than MAX_REQUEST_BYTES unless it is one picture. */
 async function readGroup(targets: vscode.Uri[], start: number): Promise<ImageToClassify[]> {
   const group: ImageToClassify[] = [];
   let bytes = 0;
@@ -123,8 +123,12 @@ async function classifyInGroups(
   const total = targets.length;
   const request = nextRequest++;
   try {
-    while (results.length < total && !token.isCancellationRequested) {
-      const group = await readGroup(targets, results.length);
+    // The next group is read while the panel classifies the current one: two groups at most in memory.
+    let next: Promise<ImageToClassify[]> | undefined = readGroup(targets, 0);
+    while (next && !token.isCancellationRequested) {
+      const group: ImageToClassify[] = await next;
+      const after: number = results.length + group.length;
+      next = after < total ? readGroup(targets, after) : undefined;
       if (token.isCancellationRequested) {
         break;
       }
