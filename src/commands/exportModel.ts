@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { hasSavedModel, readSavedModelFiles } from '../model/modelStore';
 import { errorMessage } from '../shared/errorMessage';
+import { logError } from '../log';
+import { asSentence } from '../shared/sentences';
 import { storagePath } from '../storage';
+import { showProblemNotification } from '../userActions';
 
 /** "Export Trained Model": copies model.json, weights.bin and run.json to a folder the user picks. */
 export async function exportTrainedModel(context: vscode.ExtensionContext): Promise<void> {
@@ -38,6 +41,10 @@ export async function exportTrainedModel(context: vscode.ExtensionContext): Prom
       `Exported the model to ${where} (${files.length} files). Load it with tf.loadLayersModel.`,
     );
   } catch (error) {
-    void vscode.window.showErrorMessage(`Fashion Classifier: export failed: ${errorMessage(error)}`);
+    logError('Exporting the model', error);
+    void showProblemNotification({
+      message: `The model was not exported: ${asSentence(errorMessage(error))} Choose another folder, or one you may write to.`,
+      actions: [],
+    });
   }
 }
