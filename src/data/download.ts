@@ -1,35 +1,41 @@
 // Downloads one data set file over http(s) straight into place, verified. Node's own clients:
 // inside the editor they go through its proxy settings, and no dependency is needed.
-import * as http from 'node:http';
-import * as https from 'node:https';
+//
+// Every limit (the redirects and bytes here, the timeouts in httpExchange.ts) ends the download with
+// a DatasetError naming the address, so the caller can try the next one: the checksum guards the
+// content, the limits guard the time and the disk.
 import type { DatasetFileSpec } from '../shared/datasetFiles';
-import { DatasetCancelledError, DatasetError, isAbortError } from './datasetError';
+import { DatasetCancelledError, DatasetError } from './datasetError';
+import { Exchange, networkError, Transfer, TransferOptions } from './httpExchange';
 import { formatBytes, installVerified } from './verifyFile';
-import { errorMessage } from '../shared/errorMessage';
 
-export interface DownloadOptions {
+export interface DownloadOptions extends TransferOptions {
   /** Network bytes received so far, and the total when the server announced one. */
   onProgress?: (received: number, total: number | undefined) => void;
   signal?: AbortSignal;
-  /** Give up when the server sends nothing for this long (a stalled connection never ends by itself). */
-  idleTimeoutMs?: number;
 }
 
-const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-const MAX_REDIRECTS = 5;
+/** Redirects followed before giving up: S3 and Cloud Storage answer directly, so a long chain is a loop or a trap. */
+export const MAX_REDIRECTS = 3;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-/** One HTTP exchange, and the reason we ended it ourselves, if we did. */
-interface Exchange {
-  response: http.IncomingMessage;
-  failure(): DatasetError | undefined;
+/**
+ * The most network bytes accepted for `file`: its decompressed size, plus 0.1% and 1 KB. A server
+ * may send the file uncompressed, which is exactly the decompressed size, and gzip never makes data
+ * more than about 0.03% and 18 bytes larger (zlib's deflateBound); the real .gz files are a little
+ * over half of it (26,421,880 bytes upstream for the 47,040,016 of train-images, Debian's a little
+ * different). Decompressed bytes are limited separately; this stops a body that decompresses to
+ * little or nothing but never ends.
+ */
+export function networkByteLimit(file: DatasetFileSpec): number {
+  return file.bytes + Math.ceil(file.bytes / 1000) + 1024;
 }
 
 /**
  * Downloads `url` (gzip or plain) to `dest` as the decompressed, verified content of `file`.
- * Throws a DatasetError naming the address and what went wrong (HTTP status, broken connection,
- * short body, wrong content) or a DatasetCancelledError; either way `dest` is left as it was
- * and no `.part` file remains.
+ * Throws a DatasetError naming the address and what went wrong (HTTP status, refused redirect,
+ * timeout, broken connection, too many or too few bytes, wrong content) or a
+ * DatasetCancelledError; either way `dest` is left as it was and no `.part` file remains.
  */
 export async function downloadVerified(
   url: string,
@@ -40,23 +46,49 @@ export async function downloadVerified(
   if (options.signal?.aborted) {
     throw new DatasetCancelledError();
   }
-  const exchange = await follow(new URL(url), options, MAX_REDIRECTS);
-  const header = exchange.response.headers['content-length'];
-  const total = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
-  await installVerified(body(exchange, total, url, options), file, dest, url, options.signal);
+  const transfer = new Transfer(url, options);
+  try {
+    const exchange = await follow(new URL(url), url, transfer, MAX_REDIRECTS);
+    const header = exchange.response.headers['content-length'];
+    const total = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
+    const limit = networkByteLimit(file);
+    if (total !== undefined && total > limit) {
+      exchange.response.destroy();
+      throw new DatasetError(
+        `${url}: the server announces ${formatBytes(total)}, more than ${file.name}.gz can be ` +
+          `(at most ${formatBytes(limit)}), so it is not the Fashion-MNIST file.`,
+      );
+    }
+    await installVerified(body(exchange, total, limit, url, options), file, dest, url, { signal: options.signal });
+  } finally {
+    transfer.end();
+  }
 }
 
-async function follow(url: URL, options: DownloadOptions, redirectsLeft: number): Promise<Exchange> {
-  const exchange = await get(url, options);
+/** Requests `url`, following redirects; `label` is the address first asked for, named in errors about redirects. */
+async function follow(url: URL, label: string, transfer: Transfer, redirectsLeft: number): Promise<Exchange> {
+  const exchange = await transfer.get(url);
   const { response } = exchange;
   const status = response.statusCode ?? 0;
   const location = response.headers.location;
   if (REDIRECTS.has(status) && location) {
     response.destroy();
-    if (redirectsLeft === 0) {
-      throw new DatasetError(`${url.href}: too many redirects.`);
+    if (!URL.canParse(location, url.href)) {
+      throw new DatasetError(`${label}: redirected to "${location}", which is not an address.`);
     }
-    return follow(new URL(location, url), options, redirectsLeft - 1);
+    const next = new URL(location, url);
+    if (redirectsLeft === 0) {
+      throw new DatasetError(
+        `${label}: more than ${MAX_REDIRECTS} redirects in a row (the last to ${next.href}), so the file was not reached.`,
+      );
+    }
+    if (url.protocol === 'https:' && next.protocol !== 'https:') {
+      // A download that starts encrypted stays encrypted; the plain-http source is tried on purpose, last.
+      throw new DatasetError(
+        `${label}: redirected to ${next.href}, which is not https; refused, as the download would no longer be encrypted.`,
+      );
+    }
+    return follow(next, label, transfer, redirectsLeft - 1);
   }
   if (status !== 200) {
     response.destroy();
@@ -67,38 +99,14 @@ async function follow(url: URL, options: DownloadOptions, redirectsLeft: number)
   return exchange;
 }
 
-function get(url: URL, options: DownloadOptions): Promise<Exchange> {
-  return new Promise((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-    if (!client) {
-      reject(new DatasetError(`${url.href}: only http and https addresses can be downloaded.`));
-      return;
-    }
-    let failure: DatasetError | undefined;
-    // identity: a server that compressed the .gz once more would only waste time.
-    const request = client.get(
-      url,
-      { signal: options.signal, headers: { 'accept-encoding': 'identity' } },
-      (response) => resolve({ response, failure: () => failure }),
-    );
-    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    // The socket timeout covers the whole exchange: connecting, waiting for headers and the body.
-    request.setTimeout(idleMs, () => {
-      failure = new DatasetError(
-        `${url.href}: no data from ${url.host} for ${idleMs / 1000} s; the connection stalled.`,
-      );
-      request.destroy(failure);
-    });
-    request.on('error', (error) =>
-      reject(failure ?? networkError(error, `${url.href}: the request failed`, options.signal)),
-    );
-  });
-}
-
-/** The response body, with progress, ending in an error unless every announced byte arrived. */
+/**
+ * The response body, with progress, ending in an error unless every announced byte arrived, and as
+ * soon as more than `limit` bytes did.
+ */
 async function* body(
   exchange: Exchange,
   total: number | undefined,
+  limit: number,
   label: string,
   options: DownloadOptions,
 ): AsyncGenerator<Buffer> {
@@ -106,6 +114,11 @@ async function* body(
   try {
     for await (const chunk of exchange.response) {
       received += (chunk as Buffer).length;
+      if (received > limit) {
+        throw new DatasetError(
+          `${label}: the server sent more than ${formatBytes(limit)}, more than the file can be, so it is not the Fashion-MNIST file.`,
+        );
+      }
       options.onProgress?.(received, total);
       yield chunk as Buffer;
     }
@@ -116,24 +129,14 @@ async function* body(
   } finally {
     exchange.response.destroy();
   }
+  // A body without Content-Length ends like a complete one when we cut the connection ourselves.
+  const failure = exchange.failure();
+  if (failure) {
+    throw failure;
+  }
   if (total !== undefined && received < total) {
     throw new DatasetError(
       `${label}: the server sent ${received.toLocaleString('en-US')} of the ${formatBytes(total)} it announced; the download was cut short.`,
     );
   }
-}
-
-function networkError(
-  error: unknown,
-  label: string,
-  signal: AbortSignal | undefined,
-): DatasetError | DatasetCancelledError {
-  if (signal?.aborted || isAbortError(error)) {
-    return new DatasetCancelledError();
-  }
-  if (error instanceof DatasetError) {
-    return error;
-  }
-  const message = errorMessage(error);
-  return new DatasetError(`${label} (${message}).`);
 }

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { CONFIG_SECTION } from '../config';
 import { log, logError } from '../log';
-import { DEBIAN_DATASET_DIR, FASHION_MNIST_DOWNLOAD_BASE } from '../shared/datasetFiles';
+import { DEBIAN_DATASET_DIR, FASHION_MNIST_DOWNLOAD_BASES } from '../shared/datasetFiles';
 import { errorMessage } from '../shared/errorMessage';
 import type { Problem, UserAction } from '../shared/panelMessages';
 import { firstLocalWorkspaceFolder, storagePath } from '../storage';
@@ -67,8 +67,11 @@ async function prepare(context: vscode.ExtensionContext): Promise<DatasetOutcome
 }
 
 function downloadWithProgress(local: LocalSearch): Thenable<PreparedDataset> {
-  const downloadBase = process.env[DOWNLOAD_BASE_ENV] || FASHION_MNIST_DOWNLOAD_BASE;
-  log().info(`Downloading ${local.missing.map((m) => m.file.name).join(', ')} from ${downloadBase}.`);
+  const override = process.env[DOWNLOAD_BASE_ENV];
+  const downloadBases = override ? [override] : FASHION_MNIST_DOWNLOAD_BASES;
+  log().info(
+    `Downloading ${local.missing.map((m) => m.file.name).join(', ')} from ${downloadBases.join(', or else ')}.`,
+  );
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Downloading Fashion-MNIST', cancellable: true },
     async (progress, token) => {
@@ -77,7 +80,7 @@ function downloadWithProgress(local: LocalSearch): Thenable<PreparedDataset> {
       let percentShown = 0;
       try {
         return await downloadMissing(local, {
-          downloadBase,
+          downloadBases,
           signal: abort.signal,
           onProgress: ({ file, received, total, fraction }) => {
             // Chunks arrive every few KB; one update per percent keeps the notification calm.

@@ -8,12 +8,17 @@
 // dataset-fashion-mnist), a download. Sources mix freely because every copy is checked against
 // the same decompressed SHA-256.
 //
+// Downloads try each address of FASHION_MNIST_DOWNLOAD_BASES in turn (HTTPS first) for each file.
+//
 // Copies in storage are re-hashed on every call instead of being trusted from a size+mtime stamp:
 // all four (55 MB) take about 0.1 s on an idle machine (the real-data unit test prints it), and
 // the hash also catches a copy torn by a crash or power loss after the rename, which a stamp
 // would wave through. A configured folder is re-checked too (about 0.3 s more when gzipped), so
-// a folder that went bad is reported rather than masked by an older copy.
+// a folder that went bad is reported rather than masked by an older copy. A copy found bad is
+// deleted only if it is still the file that was checked: another window may have just installed a
+// good one in its place, and its panel may be loading it.
 import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
@@ -21,10 +26,11 @@ import {
   DatasetFileSpec,
   DatasetSpec,
   FASHION_MNIST,
-  FASHION_MNIST_DOWNLOAD_BASE,
+  FASHION_MNIST_DOWNLOAD_BASES,
 } from '../shared/datasetFiles';
 import { DatasetError } from './datasetError';
-import { downloadVerified } from './download';
+import { DownloadOptions, downloadVerified } from './download';
+import type { TransferOptions } from './httpExchange';
 import { installVerified, isGzip, readChunks, verifyFile } from './verifyFile';
 
 export const DATASET_SETTING = 'fashionClassifier.datasetPath';
@@ -91,12 +97,14 @@ export interface DownloadProgress {
   fraction: number;
 }
 
-export interface DownloadStepOptions {
-  /** Address the `<name>.gz` files are under; no download when undefined. */
-  downloadBase?: string;
+export interface DownloadStepOptions extends TransferOptions {
+  /**
+   * Addresses the `<name>.gz` files are under, tried in order for each file until one gives a
+   * verified copy: FASHION_MNIST_DOWNLOAD_BASES, or a test server alone. No download when empty.
+   */
+  downloadBases?: readonly string[];
   onProgress?: (progress: DownloadProgress) => void;
   signal?: AbortSignal;
-  idleTimeoutMs?: number;
 }
 
 export type PrepareOptions = LocalOptions & DownloadStepOptions;
@@ -169,35 +177,30 @@ export async function findLocalDataset(options: LocalOptions): Promise<LocalSear
 
 /** Downloads what the local search lacked, one file after the other, and returns the whole data set. */
 export async function downloadMissing(search: LocalSearch, options: DownloadStepOptions): Promise<PreparedDataset> {
+  const { downloadBases: bases = [], onProgress, ...transfer } = options;
   const files = [...search.found];
   const warnings: string[] = [];
   const totalBytes = search.missing.reduce((sum, { file }) => sum + file.bytes, 0);
   let doneBytes = 0;
   for (const { file, problems } of search.missing) {
-    if (!options.downloadBase) {
+    if (bases.length === 0) {
       throw new DatasetError(
         cannotGet(file, [...problems, `${file.name} was not found, and no download address is set.`]),
       );
     }
-    const url = new URL(`${file.name}.gz`, withTrailingSlash(options.downloadBase)).href;
     const target = join(search.folder, file.name);
-    try {
-      await downloadVerified(url, file, target, {
-        signal: options.signal,
-        idleTimeoutMs: options.idleTimeoutMs,
-        onProgress: (received, total) => {
-          const share = total ? Math.min(1, received / total) : 0;
-          options.onProgress?.({
-            file: `${file.name}.gz`,
-            received,
-            total,
-            fraction: (doneBytes + share * file.bytes) / totalBytes,
-          });
-        },
-      });
-    } catch (error) {
-      throw error instanceof DatasetError ? new DatasetError(cannotGet(file, [...problems, error.message])) : error;
-    }
+    await downloadFromFirst(bases, file, target, problems, {
+      ...transfer,
+      onProgress: (received, total) => {
+        const share = total ? Math.min(1, received / total) : 0;
+        onProgress?.({
+          file: `${file.name}.gz`,
+          received,
+          total,
+          fraction: (doneBytes + share * file.bytes) / totalBytes,
+        });
+      },
+    });
     doneBytes += file.bytes;
     files.push({ ...file, path: target, source: 'download' });
     if (problems.length > 0) {
@@ -213,6 +216,34 @@ export async function downloadMissing(search: LocalSearch, options: DownloadStep
   }
   const latest = Math.max(...files.map((file) => SOURCE_ORDER.indexOf(file.source)));
   return { folder: search.folder, source: SOURCE_ORDER[Math.max(0, latest)], files, warnings };
+}
+
+/**
+ * Downloads `file` from the first of `bases` that gives a verified copy. When none does, throws a
+ * DatasetError with the local `problems` and what went wrong at each base; a cancel is thrown at
+ * once. Progress starts over with each base.
+ */
+async function downloadFromFirst(
+  bases: readonly string[],
+  file: DatasetFileSpec,
+  target: string,
+  problems: string[],
+  options: DownloadOptions,
+): Promise<void> {
+  const failures: string[] = [];
+  for (const base of bases) {
+    const url = new URL(`${file.name}.gz`, withTrailingSlash(base)).href;
+    try {
+      await downloadVerified(url, file, target, options);
+      return;
+    } catch (error) {
+      if (!(error instanceof DatasetError)) {
+        throw error;
+      }
+      failures.push(error.message);
+    }
+  }
+  throw new DatasetError(cannotGet(file, [...problems, ...failures]));
 }
 
 /**
@@ -251,7 +282,7 @@ function cannotGet(file: DatasetFileSpec, problems: string[]): string {
     `Could not get the Fashion-MNIST file ${file.name}. ${problems.join(' ')} ` +
     `To fix it: check the network and try again, or install Debian's dataset-fashion-mnist ` +
     `(sudo apt-get install dataset-fashion-mnist), or download the four .gz files from ` +
-    `${FASHION_MNIST_DOWNLOAD_BASE} yourself and set ${DATASET_SETTING} to their folder.`
+    `${FASHION_MNIST_DOWNLOAD_BASES[0]} yourself and set ${DATASET_SETTING} to their folder.`
   );
 }
 
@@ -282,13 +313,17 @@ async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }
 
-/** Whether our own copy is good; a bad one is deleted, as it is only a cache and must not look complete. */
+/**
+ * Whether our own copy is good; a bad one is deleted, as it is only a cache and must not look
+ * complete, unless another window replaced it while it was being checked.
+ */
 async function storedCopyIsGood(
   target: string,
   file: DatasetFileSpec,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
-  if (!(await isFile(target))) {
+  const checked = await stat(target, { bigint: true }).catch(() => undefined);
+  if (!checked?.isFile()) {
     return false;
   }
   try {
@@ -298,9 +333,29 @@ async function storedCopyIsGood(
     if (!(error instanceof DatasetError)) {
       throw error;
     }
-    await rm(target, { force: true });
+    await removeIfUnchanged(target, checked);
     return false;
   }
+}
+
+/**
+ * Deletes `path` only if it is still the file `checked` describes (same device, inode, size and
+ * modification time), and says whether it did. Installs rename a new file into place, so a copy
+ * another window installed meanwhile differs in inode, or, if the inode number was reused, in
+ * modification time. What remains is the instant between this stat and the delete.
+ */
+export async function removeIfUnchanged(path: string, checked: BigIntStats): Promise<boolean> {
+  const now = await stat(path, { bigint: true }).catch(() => undefined);
+  const unchanged =
+    now !== undefined &&
+    now.dev === checked.dev &&
+    now.ino === checked.ino &&
+    now.size === checked.size &&
+    now.mtimeNs === checked.mtimeNs;
+  if (unchanged) {
+    await rm(path, { force: true });
+  }
+  return unchanged;
 }
 
 /**
@@ -320,7 +375,7 @@ async function takeFirstGood(
       if (targetIsGood) {
         await verifyFile(source, file, signal);
       } else {
-        await installVerified(readChunks(source), file, target, source, signal);
+        await installVerified(readChunks(source), file, target, source, { signal });
       }
       await keepCompactCopy(source, target);
       return true;

@@ -1,15 +1,17 @@
-// Checks data set content against its spec: decompress if it is gzip, then size and SHA-256.
-// Streams throughout, so a 47 MB file never sits in memory at once and a wrong file is rejected
-// as soon as it grows past the expected size.
+// Checks data set content against its spec: decompress if it is gzip, then, for the images files,
+// the 28 × 28 image size in the header, then size and SHA-256. Streams throughout, so a 47 MB file
+// never sits in memory at once and a wrong file is rejected as soon as it grows past the expected
+// size, or at its header when that already gives it away.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { FileHandle, open, rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { DatasetFileSpec } from '../shared/datasetFiles';
 import { DatasetCancelledError, DatasetError, isAbortError } from './datasetError';
 import { errorMessage } from '../shared/errorMessage';
+import { checkImageShape, IdxFormatError, IMAGES_HEADER_BYTES, parseIdxImagesHeader } from '../shared/idx';
 
 /**
  * Large chunks: each one passes through a few async generators, and with the 16-64 KB defaults
@@ -77,6 +79,38 @@ export async function* gunzipIfGzip(chunks: AsyncIterable<Buffer>): AsyncGenerat
   }
 }
 
+/**
+ * A pipeline stage that refuses an images file whose header is not IDX images of 28 × 28 pixels,
+ * before its content is hashed: the message then says what the file is (MNIST-like data of another
+ * size, another format) instead of only that its checksum differs. Other files pass unchecked.
+ */
+function imageShapeCheck(file: DatasetFileSpec, label: string) {
+  const isImages = file.role === 'trainImages' || file.role === 'testImages';
+  return async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    let head = Buffer.alloc(0);
+    for await (const chunk of chunks) {
+      if (isImages && head.length < IMAGES_HEADER_BYTES) {
+        head = Buffer.concat([head, chunk.subarray(0, IMAGES_HEADER_BYTES - head.length)]);
+        if (head.length === IMAGES_HEADER_BYTES) {
+          checkHeader(head, file, label);
+        }
+      }
+      yield chunk;
+    }
+  };
+}
+
+function checkHeader(head: Buffer, file: DatasetFileSpec, label: string): void {
+  try {
+    checkImageShape(parseIdxImagesHeader(head, label), label);
+  } catch (error) {
+    if (error instanceof IdxFormatError) {
+      throw new DatasetError(`${error.message} It is not ${file.name}.`);
+    }
+    throw error;
+  }
+}
+
 /** Counts and hashes decompressed bytes on their way through a pipeline. */
 function contentCheck(file: DatasetFileSpec, label: string) {
   const hash = createHash('sha256');
@@ -125,36 +159,59 @@ async function discard(chunks: AsyncIterable<Buffer>): Promise<void> {
 export async function verifyFile(path: string, file: DatasetFileSpec, signal?: AbortSignal): Promise<void> {
   const check = contentCheck(file, path);
   try {
-    await pipeline(readChunks(path), gunzipIfGzip, check.stage, discard, { signal });
+    await pipeline(readChunks(path), gunzipIfGzip, imageShapeCheck(file, path), check.stage, discard, { signal });
     check.finish();
   } catch (error) {
     throw toDatasetError(error, path);
   }
 }
 
+export interface InstallOptions {
+  signal?: AbortSignal;
+  /** The part file to write; a new unique name next to `dest` unless given (tests pass one that exists). */
+  partPath?: string;
+}
+
 /**
  * Writes `source` (gzip or plain) decompressed to `dest`, but only if its size and SHA-256 match
  * `file`. The bytes go to a uniquely named `.part` next to `dest`, renamed over `dest` only after
  * the check (an atomic step), so a failure or cancel leaves `dest` as it was and no part behind.
- * The unique name lets two editor windows prepare the same storage folder at once.
- * `label` names the source in error messages.
+ * The unique name lets two editor windows prepare the same storage folder at once, and the part
+ * is created exclusively (`wx`): a part that already exists belongs to someone else and is
+ * neither written nor removed. `label` names the source in error messages.
  */
 export async function installVerified(
   source: ByteSource,
   file: DatasetFileSpec,
   dest: string,
   label: string,
-  signal?: AbortSignal,
+  { signal, partPath = `${dest}.${randomBytes(6).toString('hex')}.part` }: InstallOptions = {},
 ): Promise<void> {
-  const part = `${dest}.${randomBytes(6).toString('hex')}.part`;
+  const part = await createPart(partPath);
   const check = contentCheck(file, label);
   try {
-    await pipeline(source, gunzipIfGzip, check.stage, createWriteStream(part), { signal });
+    await pipeline(source, gunzipIfGzip, imageShapeCheck(file, label), check.stage, part.createWriteStream(), {
+      signal,
+    });
     check.finish();
-    await rename(part, dest);
+    await rename(partPath, dest);
   } catch (error) {
-    await rm(part, { force: true });
+    await part.close().catch(() => undefined);
+    await rm(partPath, { force: true });
     throw toDatasetError(error, label);
+  }
+}
+
+async function createPart(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new DatasetError(
+        `${path} already exists: another download may be writing it, so it was left alone. Try again.`,
+      );
+    }
+    throw toDatasetError(error, path);
   }
 }
 

@@ -48,11 +48,21 @@ export const FASHION_MNIST: DatasetSpec = [
   },
 ];
 
+/** Upstream's address (the one torchvision and TFDS use); its S3 website speaks plain http only. */
+const UPSTREAM_DOWNLOAD_BASE = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
+
 /**
- * Upstream's address (the one torchvision and TFDS use); each file is `<name>.gz` under it. Plain
- * http is acceptable because nothing downloaded is used before its SHA-256 matches the table.
+ * Where the files are downloaded from, each as `<name>.gz` under a base, tried in this order for
+ * each file until one gives a verified copy. HTTPS first: Keras' mirror on Cloud Storage serves the
+ * same files over TLS, so nobody on the way sees or alters the transfer. Upstream's plain http comes
+ * last, when the mirror is blocked or down; that is acceptable because nothing downloaded is used
+ * before its SHA-256 matches the table, and a redirect from https to http is refused, so only this
+ * explicit fallback ever goes unencrypted.
  */
-export const FASHION_MNIST_DOWNLOAD_BASE = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
+export const FASHION_MNIST_DOWNLOAD_BASES: readonly string[] = [
+  'https://storage.googleapis.com/tensorflow/tf-keras-datasets/',
+  UPSTREAM_DOWNLOAD_BASE,
+];
 
 /** Where Debian's `dataset-fashion-mnist` package installs the .gz files. */
 export const DEBIAN_DATASET_DIR = '/usr/share/datasets/fashion-mnist';

@@ -4,6 +4,19 @@
 export const IMAGES_MAGIC = 0x00000803;
 export const LABELS_MAGIC = 0x00000801;
 
+/** An images file's header: magic, count, rows and columns, four bytes each. */
+export const IMAGES_HEADER_BYTES = 16;
+
+/** Fashion-MNIST's images, like MNIST's, are 28 × 28 pixels; the model is built for nothing else. */
+export const IMAGE_ROWS = 28;
+export const IMAGE_COLS = 28;
+
+export interface IdxImagesHeader {
+  count: number;
+  rows: number;
+  cols: number;
+}
+
 export interface IdxImages {
   count: number;
   rows: number;
@@ -44,12 +57,30 @@ function checkLength(bytes: Uint8Array, expected: number, what: string): void {
   }
 }
 
-/** Parses an IDX images file (magic 0x803). `what` names the file in error messages. */
-export function parseIdxImages(bytes: Uint8Array, what = 'images file'): IdxImages {
+/**
+ * Reads the header of an IDX images file (magic 0x803) from its first IMAGES_HEADER_BYTES bytes
+ * or more, without looking at the pixels. `what` names the file in error messages.
+ */
+export function parseIdxImagesHeader(bytes: Uint8Array, what = 'images file'): IdxImagesHeader {
   const [magic, count, rows, cols] = header(bytes, 4, what);
   checkMagic(magic, IMAGES_MAGIC, what);
-  checkLength(bytes, 16 + count * rows * cols, what);
-  return { count, rows, cols, pixels: bytes.subarray(16) };
+  return { count, rows, cols };
+}
+
+/** Throws IdxFormatError unless the images are IMAGE_ROWS × IMAGE_COLS, naming the size found. */
+export function checkImageShape({ rows, cols }: IdxImagesHeader, what = 'images file'): void {
+  if (rows !== IMAGE_ROWS || cols !== IMAGE_COLS) {
+    throw new IdxFormatError(
+      `${what}: its images are ${rows} × ${cols} pixels, but Fashion-MNIST's are ${IMAGE_ROWS} × ${IMAGE_COLS}.`,
+    );
+  }
+}
+
+/** Parses an IDX images file (magic 0x803) of any image size. `what` names the file in error messages. */
+export function parseIdxImages(bytes: Uint8Array, what = 'images file'): IdxImages {
+  const { count, rows, cols } = parseIdxImagesHeader(bytes, what);
+  checkLength(bytes, IMAGES_HEADER_BYTES + count * rows * cols, what);
+  return { count, rows, cols, pixels: bytes.subarray(IMAGES_HEADER_BYTES) };
 }
 
 /** Parses an IDX labels file (magic 0x801). `what` names the file in error messages. */

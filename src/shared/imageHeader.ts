@@ -119,13 +119,54 @@ function readPng(h: Header): Size {
   return { width: h.u32be(16), height: h.u32be(20) };
 }
 
+/**
+ * The logical screen and the first frame, whichever reaches further each way: browsers' decoders
+ * grow the canvas to the first frame's bottom-right corner when the screen is smaller, so a tiny
+ * screen can front a huge frame, and the picture is that large when the panel decodes it.
+ */
 function readGif(h: Header): Size {
-  h.need('gif', 10);
+  h.need('gif', 13);
   const version = h.ascii(0, 6);
   if (version !== 'GIF87a' && version !== 'GIF89a') {
     throw new ImageFormatError('corrupt GIF header');
   }
-  return { width: h.u16le(6), height: h.u16le(8) };
+  const frame = readGifFirstFrame(h, 13 + gifColorTableBytes(h.u8(10)));
+  return { width: Math.max(h.u16le(6), frame.right), height: Math.max(h.u16le(8), frame.bottom) };
+}
+
+/** A colour table follows when bit 7 of the flags is set: 3 × 2^(n+1) bytes, n its low 3 bits. */
+function gifColorTableBytes(flags: number): number {
+  return flags & 0x80 ? 3 * 2 ** ((flags & 0x07) + 1) : 0;
+}
+
+/** Walks the blocks after the screen, skipping extensions (comments, animation, ...), to the first Image Descriptor. */
+function readGifFirstFrame(h: Header, start: number): { right: number; bottom: number } {
+  let offset = start;
+  for (;;) {
+    h.need('gif', offset + 1);
+    const block = h.u8(offset);
+    if (block === 0x2c) {
+      // Image Descriptor (10 bytes): separator; left, top, width and height, 16 bits each; flags.
+      h.need('gif', offset + 10);
+      return { right: h.u16le(offset + 1) + h.u16le(offset + 5), bottom: h.u16le(offset + 3) + h.u16le(offset + 7) };
+    }
+    if (block === 0x3b) {
+      throw new ImageFormatError('corrupt GIF: it ends before its first image');
+    }
+    if (block !== 0x21) {
+      throw new ImageFormatError(
+        `corrupt GIF header: unknown block 0x${block.toString(16).padStart(2, '0')} at byte ${offset}`,
+      );
+    }
+    // Extension: introducer, label, then sub-blocks, each a size byte and that many bytes, until a size of 0.
+    offset += 2;
+    let size: number;
+    do {
+      h.need('gif', offset + 1);
+      size = h.u8(offset);
+      offset += 1 + size;
+    } while (size !== 0);
+  }
 }
 
 /** BITMAPCOREHEADER (12 bytes) has 16-bit sizes; every later header starts like BITMAPINFOHEADER. */

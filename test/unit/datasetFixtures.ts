@@ -1,9 +1,12 @@
 // Shared by the data set tests: a small synthetic data set with its own spec, temp folders under
-// test-output/, and a local HTTP server that can misbehave on request.
+// test-output/, a local HTTP or HTTPS server that can misbehave on request, and one that never
+// says anything. Everything listens on 127.0.0.1 only.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { AddressInfo, createServer as createTcpServer, Server, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DatasetFileSpec, DatasetRole } from '../../src/shared/datasetFiles';
@@ -77,13 +80,31 @@ export function corrupt(bytes: Buffer): Buffer {
 /**
  * How the server answers `/<mode>/<name>.gz`:
  * good: the gzip, with Content-Length; plain: the uncompressed file; redirect: 302 to good;
+ * hops-N: a chain of N redirects ending at good; elsewhere: 302 to the server's `elsewhere` base;
+ * badRedirect: 302 to something that is not an address;
  * reset: half the body, then the socket is destroyed; short: half the body announced as whole,
  * then a clean close; unsized: half the gzip with no Content-Length, ended by closing (looks
  * complete to HTTP); wrongContent: the gzip of a corrupted file; wrongGzip: corrupted gzip bytes;
- * stall: half the body, then silence; anything else: 404.
+ * stall: half the body, then silence; trickle: a byte every 10 ms, never silent for long but never
+ * done; endless: a gzip stream of empty blocks that never ends and decompresses to nothing;
+ * huge: announces a gigabyte; anything else: 404.
  */
 export type ServeMode =
-  'good' | 'plain' | 'redirect' | 'reset' | 'short' | 'unsized' | 'wrongContent' | 'wrongGzip' | 'stall';
+  | 'good'
+  | 'plain'
+  | 'redirect'
+  | `hops-${number}`
+  | 'elsewhere'
+  | 'badRedirect'
+  | 'reset'
+  | 'short'
+  | 'unsized'
+  | 'wrongContent'
+  | 'wrongGzip'
+  | 'stall'
+  | 'trickle'
+  | 'endless'
+  | 'huge';
 
 export interface TestServer {
   /** Base address for a mode: `<origin>/<mode>/`. */
@@ -93,10 +114,31 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(files: SyntheticFile[]): Promise<TestServer> {
+export interface ServerOptions {
+  /** Serve https with this certificate instead of plain http. */
+  tls?: TestCertificate;
+  /** The base address mode `elsewhere` redirects to; the file name is appended. */
+  elsewhere?: string;
+}
+
+/** A gzip header, then empty stored deflate blocks: valid gzip for as long as it goes, and it decompresses to nothing. */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+const EMPTY_BLOCKS = Buffer.concat(new Array<Buffer>(13_107).fill(Buffer.from([0, 0, 0, 0xff, 0xff])));
+
+/** Writes `chunk` over and over, as fast as the client reads, until the connection closes. */
+function writeForever(response: http.ServerResponse, chunk: Buffer): void {
+  while (!response.destroyed && response.write(chunk)) {
+    // Keep writing until the socket's buffer is full.
+  }
+  if (!response.destroyed) {
+    response.once('drain', () => writeForever(response, chunk));
+  }
+}
+
+export async function startServer(files: SyntheticFile[], options: ServerOptions = {}): Promise<TestServer> {
   const requests: string[] = [];
   const sockets = new Set<Socket>();
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const answer = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const url = request.url ?? '';
     requests.push(url);
     const [, mode, fileName] = url.split('/');
@@ -107,6 +149,16 @@ export async function startServer(files: SyntheticFile[]): Promise<TestServer> {
     }
     const gz = gzipSync(file.content);
     const half = gz.subarray(0, gz.length >> 1);
+    const hops = /^hops-(\d+)$/.exec(mode);
+    if (hops) {
+      const left = Number(hops[1]);
+      if (left === 0) {
+        response.writeHead(200, { 'content-length': gz.length }).end(gz);
+      } else {
+        response.writeHead(302, { location: `/hops-${left - 1}/${fileName}` }).end();
+      }
+      return;
+    }
     switch (mode as ServeMode) {
       case 'good':
         response.writeHead(200, { 'content-length': gz.length }).end(gz);
@@ -116,6 +168,12 @@ export async function startServer(files: SyntheticFile[]): Promise<TestServer> {
         return;
       case 'redirect':
         response.writeHead(302, { location: `/good/${fileName}` }).end();
+        return;
+      case 'elsewhere':
+        response.writeHead(302, { location: `${options.elsewhere}${fileName}` }).end();
+        return;
+      case 'badRedirect':
+        response.writeHead(302, { location: 'http://[' }).end();
         return;
       case 'reset':
         response.writeHead(200, { 'content-length': gz.length });
@@ -143,23 +201,90 @@ export async function startServer(files: SyntheticFile[]): Promise<TestServer> {
         response.writeHead(200, { 'content-length': gz.length });
         response.write(half);
         return;
+      case 'trickle': {
+        response.writeHead(200, { 'content-length': gz.length });
+        let sent = 0;
+        const timer = setInterval(() => response.write(gz.subarray(sent, ++sent)), 10);
+        response.on('close', () => clearInterval(timer));
+        return;
+      }
+      case 'endless':
+        response.writeHead(200);
+        response.write(GZIP_HEADER);
+        writeForever(response, EMPTY_BLOCKS);
+        return;
+      case 'huge':
+        response.writeHead(200, { 'content-length': 1_000_000_000 }).flushHeaders();
+        return;
       default:
         response.writeHead(404).end();
     }
-  });
-  server.on('connection', (socket) => {
+  };
+  const server = options.tls ? https.createServer(options.tls, answer) : http.createServer(answer);
+  const scheme = options.tls ? 'https' : 'http';
+  // A TLS server's connections are TLS sockets; the TCP ones underneath are what close() must end.
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server);
   return {
-    base: (mode) => `http://127.0.0.1:${port}/${mode}/`,
+    base: (mode) => `${scheme}://127.0.0.1:${port}/${mode}/`,
     requests,
-    close: () =>
-      new Promise<void>((done) => {
-        sockets.forEach((socket) => socket.destroy());
-        server.close(() => done());
-      }),
+    close: () => close(server, sockets),
   };
+}
+
+/** A server that accepts connections and never sends a byte: neither a TLS handshake nor HTTP headers. */
+export interface SilentServer {
+  /** `<scheme>://127.0.0.1:<port>/`. */
+  base(scheme: 'http' | 'https'): string;
+  close(): Promise<void>;
+}
+
+export async function startSilentServer(): Promise<SilentServer> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const port = await listen(server);
+  return { base: (scheme) => `${scheme}://127.0.0.1:${port}/`, close: () => close(server, sockets) };
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return (server.address() as AddressInfo).port;
+}
+
+function close(server: Server, sockets: Set<Socket>): Promise<void> {
+  return new Promise<void>((done) => {
+    sockets.forEach((socket) => socket.destroy());
+    server.close(() => done());
+  });
+}
+
+/** A private key and a self-signed certificate for 127.0.0.1, which is also the only CA that trusts it. */
+export interface TestCertificate {
+  key: string;
+  cert: string;
+}
+
+/**
+ * Makes a certificate with openssl (Node cannot sign one itself; Debian's base system has openssl),
+ * valid for a day.
+ */
+export function makeTestCertificate(): TestCertificate {
+  const dir = makeTempDir('tls');
+  try {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    // prettier-ignore
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
+    ], { stdio: 'ignore' });
+    return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,5 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { checkSameCount, IdxFormatError, parseIdxImages, parseIdxLabels } from '../../src/shared/idx';
+import {
+  checkImageShape,
+  checkSameCount,
+  IdxFormatError,
+  IMAGE_COLS,
+  IMAGE_ROWS,
+  parseIdxImages,
+  parseIdxImagesHeader,
+  parseIdxLabels,
+} from '../../src/shared/idx';
 
 function idx(magic: number, dims: number[], body: number[]): Uint8Array {
   const bytes = new Uint8Array(4 + dims.length * 4 + body.length);
@@ -39,6 +48,26 @@ describe('IDX parsing', () => {
 
   it('rejects labels that are not classes', () => {
     assert.throws(() => parseIdxLabels(idx(0x801, [2], [3, 10])), /label 10 at index 1/);
+  });
+
+  it('reads an images header from its first 16 bytes, without the pixels', () => {
+    const header = idx(0x803, [60_000, 28, 28], []);
+    assert.equal(header.length, 16);
+    assert.deepEqual(parseIdxImagesHeader(header), { count: 60_000, rows: 28, cols: 28 });
+    assert.throws(() => parseIdxImagesHeader(header.subarray(0, 12), 'head'), /head: 12 bytes is too short/);
+    assert.throws(() => parseIdxImagesHeader(idx(0x801, [1, 28, 28], [])), /magic number/);
+  });
+
+  it('accepts 28 × 28 images and names the size of any other, and the file', () => {
+    assert.deepEqual([IMAGE_ROWS, IMAGE_COLS], [28, 28]);
+    checkImageShape({ count: 10, rows: 28, cols: 28 });
+    assert.throws(
+      () => checkImageShape({ count: 10, rows: 32, cols: 28 }, 't10k-images'),
+      (error: unknown) =>
+        error instanceof IdxFormatError &&
+        error.message === "t10k-images: its images are 32 × 28 pixels, but Fashion-MNIST's are 28 × 28.",
+    );
+    assert.throws(() => checkImageShape({ count: 10, rows: 28, cols: 27 }), /28 × 27 pixels/);
   });
 
   it('rejects images and labels of different counts', () => {

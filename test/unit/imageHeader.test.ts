@@ -33,9 +33,39 @@ function png(width: number, height: number): Uint8Array {
   return bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], u32be(13), 'IHDR', u32be(width), u32be(height));
 }
 
-function gif(width: number, height: number): Uint8Array {
-  return bytes('GIF89a', u16le(width), u16le(height));
+interface Frame {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
 }
+
+/**
+ * A GIF up to its first Image Descriptor: the logical screen (`width` × `height`), a global colour
+ * table of 2^(bits) colours when `bits` is given, the `blocks` before the frame, then the frame
+ * (by default filling the screen).
+ */
+function gif(
+  width: number,
+  height: number,
+  {
+    frame = { left: 0, top: 0, width, height },
+    bits,
+    blocks = [],
+  }: { frame?: Frame; bits?: number; blocks?: number[][] } = {},
+): Uint8Array {
+  const flags = bits === undefined ? 0 : 0x80 | (bits - 1);
+  const colorTable = bits === undefined ? [] : zeros(3 * 2 ** bits);
+  const descriptor = [0x2c, ...[frame.left, frame.top, frame.width, frame.height].flatMap(u16le), 0];
+  return bytes('GIF89a', u16le(width), u16le(height), flags, 0, 0, colorTable, ...blocks, descriptor);
+}
+
+/** Extension blocks as they precede frames: graphic control, a comment in two sub-blocks, and NETSCAPE looping. */
+const GIF_EXTENSIONS = [
+  [0x21, 0xf9, 4, 0, 10, 0, 0, 0],
+  [0x21, 0xfe, 3, ...Array.from('abc', (c) => c.charCodeAt(0)), 2, 0x68, 0x69, 0],
+  [0x21, 0xff, 11, ...Array.from('NETSCAPE2.0', (c) => c.charCodeAt(0)), 3, 1, 0, 0, 0],
+];
 
 function bmp(width: number, height: number): Uint8Array {
   // File header (14 bytes), then the start of a BITMAPINFOHEADER.
@@ -102,6 +132,30 @@ describe('image header', () => {
     assert.deepEqual(readImageSize(gif(300, 200)), { format: 'gif', width: 300, height: 200 });
   });
 
+  it('finds the first frame of a GIF past its colour table and extension blocks', () => {
+    const frame = { left: 0, top: 0, width: 64, height: 48 };
+    for (const bits of [undefined, 1, 8]) {
+      const input = gif(64, 48, { frame, bits, blocks: GIF_EXTENSIONS });
+      assert.deepEqual(readImageSize(input), { format: 'gif', width: 64, height: 48 }, `bits ${bits}`);
+    }
+  });
+
+  it('sizes a GIF by its first frame where that reaches past the logical screen, as browsers decode it', () => {
+    const size = (width: number, height: number, frame: Frame) => readImageSize(gif(width, height, { frame }));
+    assert.deepEqual(size(10, 10, { left: 0, top: 0, width: 30, height: 5 }), { format: 'gif', width: 30, height: 10 });
+    assert.deepEqual(size(10, 10, { left: 8, top: 9, width: 4, height: 4 }), { format: 'gif', width: 12, height: 13 });
+    assert.deepEqual(size(0, 0, { left: 0, top: 0, width: 50, height: 40 }), { format: 'gif', width: 50, height: 40 });
+  });
+
+  it('refuses a GIF whose logical screen is tiny but whose first frame is huge', () => {
+    const huge = { left: 0, top: 0, width: 10_000, height: 10_000 };
+    const offset = { left: 9_000, top: 9_000, width: 100, height: 100 };
+    for (const frame of [huge, offset]) {
+      const input = gif(1, 1, { frame, bits: 2, blocks: GIF_EXTENSIONS });
+      assert.throws(() => checkImageSize(readImageSize(input)), ImageTooLargeError);
+    }
+  });
+
   it('reads the size of a BMP, bottom-up and top-down', () => {
     assert.deepEqual(readImageSize(bmp(120, 80)), { format: 'bmp', width: 120, height: 80 });
     assert.deepEqual(readImageSize(bmp(120, -80)), { format: 'bmp', width: 120, height: 80 });
@@ -142,7 +196,7 @@ describe('image header', () => {
   it('calls every cut-short header truncated, naming the format', () => {
     const cases: [Uint8Array, string][] = [
       [png(1, 1), 'PNG'],
-      [gif(1, 1), 'GIF'],
+      [gif(1, 1, { bits: 1, blocks: GIF_EXTENSIONS }), 'GIF'],
       [bmp(1, 1), 'BMP'],
       [jpeg(1, 1), 'JPEG'],
       [webpLossy(1, 1), 'WebP'],
@@ -159,7 +213,9 @@ describe('image header', () => {
   it('names damage inside a header', () => {
     assertFormatError(bytes([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0], zeros(16)), /corrupt PNG signature/);
     assertFormatError(bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], u32be(13), 'IDAT', zeros(8)), /not IHDR/);
-    assertFormatError(bytes('GIF8xa', zeros(4)), /corrupt GIF header/);
+    assertFormatError(bytes('GIF8xa', zeros(7)), /corrupt GIF header/);
+    assertFormatError(bytes('GIF89a', zeros(7), 0x3b), /^corrupt GIF: it ends before its first image$/);
+    assertFormatError(bytes('GIF89a', zeros(7), 0x00), /^corrupt GIF header: unknown block 0x00 at byte 13$/);
     assertFormatError(bytes('BM', zeros(12), u32le(7), zeros(8)), /corrupt BMP header/);
     assertFormatError(bytes([0xff, 0xd8, 0x12, 0x34]), /corrupt JPEG header: no marker at byte 2/);
     assertFormatError(bytes([0xff, 0xd8, 0xff, 0xda], u16be(8), zeros(6)), /no frame header/);

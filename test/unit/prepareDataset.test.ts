@@ -1,14 +1,23 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DatasetCancelledError, DatasetError } from '../../src/data/datasetError';
-import { DownloadProgress, prepareDataset, PrepareOptions, resolveSettingPath } from '../../src/data/prepareDataset';
+import {
+  DownloadProgress,
+  prepareDataset,
+  PrepareOptions,
+  removeIfUnchanged,
+  resolveSettingPath,
+} from '../../src/data/prepareDataset';
+import { FASHION_MNIST_DOWNLOAD_BASES } from '../../src/shared/datasetFiles';
 import {
   corrupt,
   makeTempDir,
   partFiles,
+  SilentServer,
   startServer,
+  startSilentServer,
   syntheticDataset,
   TestServer,
   writeDataset,
@@ -18,6 +27,7 @@ describe('preparing the data set', () => {
   const files = syntheticDataset();
   const [trainImages, trainLabels, testImages, testLabels] = files;
   let server: TestServer;
+  let silent: SilentServer;
   let root: string;
   let settingDir: string;
   let storageDir: string;
@@ -26,8 +36,12 @@ describe('preparing the data set', () => {
 
   before(async () => {
     server = await startServer(files);
+    silent = await startSilentServer();
   });
-  after(() => server.close());
+  after(async () => {
+    await server.close();
+    await silent.close();
+  });
   beforeEach(() => {
     root = makeTempDir('prepare');
     settingDir = join(root, 'setting');
@@ -39,7 +53,7 @@ describe('preparing the data set', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   function prepare(options: Partial<PrepareOptions> = {}) {
-    return prepareDataset({ storageDir, systemDir, spec: files, downloadBase: server.base('good'), ...options });
+    return prepareDataset({ storageDir, systemDir, spec: files, downloadBases: [server.base('good')], ...options });
   }
 
   function assertDatasetFolderGood(): void {
@@ -138,7 +152,7 @@ describe('preparing the data set', () => {
     });
 
     it('takes the base address with or without a trailing slash', async () => {
-      const dataset = await prepare({ downloadBase: server.base('good').replace(/\/$/, '') });
+      const dataset = await prepare({ downloadBases: [server.base('good').replace(/\/$/, '')] });
       assert.equal(dataset.source, 'download');
       assertDatasetFolderGood();
     });
@@ -170,7 +184,7 @@ describe('preparing the data set', () => {
       writeDataset(systemDir, files, true);
       const damaged = join(systemDir, `${testLabels.name}.gz`);
       writeFileSync(damaged, corrupt(readFileSync(damaged)));
-      await assert.rejects(prepare({ downloadBase: undefined }), (error: Error) => {
+      await assert.rejects(prepare({ downloadBases: [] }), (error: Error) => {
         assert.ok(error instanceof DatasetError);
         assert.ok(error.message.includes(damaged), error.message);
         assert.match(error.message, /reinstall dataset-fashion-mnist/);
@@ -222,7 +236,7 @@ describe('preparing the data set', () => {
   describe('failed and cancelled downloads', () => {
     it('keeps the files already verified and leaves nothing half-written', async () => {
       writeDataset(systemDir, [trainImages, trainLabels], true);
-      await assert.rejects(prepare({ downloadBase: server.base('reset') }), (error: Error) => {
+      await assert.rejects(prepare({ downloadBases: [server.base('reset')] }), (error: Error) => {
         assert.ok(error instanceof DatasetError);
         assert.match(error.message, /Could not get the Fashion-MNIST file t10k-images-idx3-ubyte/);
         assert.match(error.message, /reset\/t10k-images-idx3-ubyte\.gz: the connection broke/);
@@ -238,7 +252,7 @@ describe('preparing the data set', () => {
     });
 
     it('rejects a corrupted transfer', async () => {
-      await assert.rejects(prepare({ downloadBase: server.base('wrongContent') }), /SHA-256/);
+      await assert.rejects(prepare({ downloadBases: [server.base('wrongContent')] }), /SHA-256/);
       assert.deepEqual(partFiles(datasetDir), []);
       assert.equal(existsSync(join(datasetDir, trainImages.name)), false);
     });
@@ -247,7 +261,7 @@ describe('preparing the data set', () => {
       writeDataset(systemDir, [trainLabels, testImages, testLabels], true);
       const abort = new AbortController();
       await assert.rejects(
-        prepare({ downloadBase: server.base('stall'), signal: abort.signal, onProgress: () => abort.abort() }),
+        prepare({ downloadBases: [server.base('stall')], signal: abort.signal, onProgress: () => abort.abort() }),
         DatasetCancelledError,
       );
       assert.deepEqual(partFiles(datasetDir), []);
@@ -266,6 +280,90 @@ describe('preparing the data set', () => {
       await prepare();
       assert.equal(existsSync(stale), false);
       assert.equal(existsSync(fresh), true);
+    });
+  });
+
+  describe('download addresses', () => {
+    it('are the HTTPS mirror first, then upstream over http', () => {
+      assert.deepEqual(FASHION_MNIST_DOWNLOAD_BASES, [
+        'https://storage.googleapis.com/tensorflow/tf-keras-datasets/',
+        'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+      ]);
+    });
+
+    it('are tried in order for each file, the next when one does not answer in time', async () => {
+      const dataset = await prepare({
+        downloadBases: [silent.base('https'), server.base('good')],
+        connectTimeoutMs: 100,
+      });
+      assert.deepEqual(sources(dataset), ['download', 'download', 'download', 'download']);
+      assert.deepEqual(server.requests.sort(), files.map((file) => `/good/${file.name}.gz`).sort());
+      assert.deepEqual(dataset.warnings, []);
+      assertDatasetFolderGood();
+    });
+
+    it('stop at the first that gives a verified copy', async () => {
+      await prepare({ downloadBases: [server.base('wrongContent'), server.base('good'), server.base('plain')] });
+      assert.equal(server.requests.filter((path) => path.startsWith('/plain/')).length, 0);
+      assert.equal(server.requests.filter((path) => path.startsWith('/wrongContent/')).length, files.length);
+      assertDatasetFolderGood();
+    });
+
+    it('when none works, name each address with its problem, and what to do', async () => {
+      const bases = [server.base('missing' as 'good'), server.base('wrongContent')];
+      await assert.rejects(prepare({ downloadBases: bases }), (error: Error) => {
+        assert.ok(error instanceof DatasetError);
+        assert.match(error.message, new RegExp(`^Could not get the Fashion-MNIST file ${trainImages.name}\\. `));
+        assert.ok(error.message.includes(`${bases[0]}${trainImages.name}.gz: the server answered HTTP 404`));
+        assert.ok(error.message.includes(`${bases[1]}${trainImages.name}.gz: its content does not match`));
+        assert.match(error.message, /To fix it: check the network and try again/);
+        assert.ok(error.message.includes(FASHION_MNIST_DOWNLOAD_BASES[0]), error.message);
+        return true;
+      });
+    });
+
+    it('are not tried further after a cancel', async () => {
+      const abort = new AbortController();
+      await assert.rejects(
+        prepare({
+          downloadBases: [server.base('stall'), server.base('good')],
+          signal: abort.signal,
+          onProgress: () => abort.abort(),
+        }),
+        DatasetCancelledError,
+      );
+      assert.equal(server.requests.filter((path) => path.startsWith('/good/')).length, 0);
+    });
+  });
+
+  describe('removing a bad copy', () => {
+    it('removes the file that was checked', async () => {
+      const path = join(root, 'copy');
+      writeFileSync(path, 'bad');
+      assert.equal(await removeIfUnchanged(path, statSync(path, { bigint: true })), true);
+      assert.equal(existsSync(path), false);
+    });
+
+    it('keeps a file another window renamed into place after the check', async () => {
+      const path = join(root, 'copy');
+      writeFileSync(path, 'bad');
+      const checked = statSync(path, { bigint: true });
+      // The same size, so only the inode tells the new file from the one checked.
+      writeFileSync(join(root, 'good.part'), 'new');
+      renameSync(join(root, 'good.part'), path);
+      assert.equal(await removeIfUnchanged(path, checked), false);
+      assert.equal(readFileSync(path, 'utf8'), 'new');
+    });
+
+    it('keeps a file rewritten in place after the check, and does not mind one already gone', async () => {
+      const path = join(root, 'copy');
+      writeFileSync(path, 'bad');
+      const checked = statSync(path, { bigint: true });
+      writeFileSync(path, 'longer, and newer');
+      assert.equal(await removeIfUnchanged(path, checked), false);
+      assert.equal(existsSync(path), true);
+      rmSync(path);
+      assert.equal(await removeIfUnchanged(path, checked), false);
     });
   });
 

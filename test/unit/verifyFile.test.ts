@@ -6,6 +6,13 @@ import { DatasetError } from '../../src/data/datasetError';
 import { installVerified, isGzip, verifyFile } from '../../src/data/verifyFile';
 import { corrupt, makeTempDir, partFiles, syntheticDataset } from './datasetFixtures';
 
+/** An IDX images file of `count` images of rows × cols pixels, all zero. */
+function idxImages(count: number, rows: number, cols: number, magic = 0x803): Buffer {
+  const bytes = Buffer.alloc(16 + count * rows * cols);
+  [magic, count, rows, cols].forEach((word, i) => bytes.writeUInt32BE(word, i * 4));
+  return bytes;
+}
+
 describe('data set file verification', () => {
   const [images, labels] = syntheticDataset();
   let dir: string;
@@ -72,6 +79,36 @@ describe('data set file verification', () => {
     await assert.rejects(verifyFile(write('bad.gz', corrupt(gz)), images), DatasetError);
   });
 
+  it('names an images file of another image size by the size in its header, before hashing it', async () => {
+    // As many bytes as the real spec's file, so only the header tells them apart.
+    const wrongSize = idxImages((images.bytes - 16) / (32 * 32), 32, 32);
+    assert.equal(wrongSize.length, images.bytes);
+    for (const [name, bytes] of [
+      [images.name, wrongSize],
+      [`${images.name}.gz`, gzipSync(wrongSize)],
+      ['much-longer', idxImages(10_000, 32, 32)],
+    ] as const) {
+      const path = write(name, bytes);
+      await assert.rejects(verifyFile(path, images), (error: Error) => {
+        assert.ok(error instanceof DatasetError);
+        assert.equal(
+          error.message,
+          `${path}: its images are 32 × 32 pixels, but Fashion-MNIST's are 28 × 28. It is not ${images.name}.`,
+        );
+        return true;
+      });
+    }
+  });
+
+  it('names an images file that is not IDX images by its magic number', async () => {
+    const path = write(images.name, idxImages(256, 28, 28, 0x801));
+    await assert.rejects(verifyFile(path, images), /magic number 0x00000801, expected 0x00000803\. It is not/);
+  });
+
+  it('does not look for an image size in a labels file', async () => {
+    await assert.rejects(verifyFile(write(labels.name, corrupt(labels.content)), labels), /SHA-256/);
+  });
+
   it('reports a missing file as such', async () => {
     await assert.rejects(verifyFile(join(dir, 'nothing'), images), /nothing: the file does not exist/);
   });
@@ -90,5 +127,40 @@ describe('data set file verification', () => {
     assert.equal(readFileSync(dest, 'utf8'), 'previous');
     assert.deepEqual(partFiles(dir), []);
     assert.equal(existsSync(join(dir, 'source.gz')), true);
+  });
+
+  it('refuses to install from content of another image size', async () => {
+    const dest = join(dir, images.name);
+    const source = write('source.gz', gzipSync(idxImages(4, 32, 32)));
+    await assert.rejects(installVerified(createReadStream(source), images, dest, source), /32 × 32 pixels/);
+    assert.equal(existsSync(dest), false);
+    assert.deepEqual(partFiles(dir), []);
+  });
+
+  it('neither writes nor removes a part file that already exists: another window may be writing it', async () => {
+    const dest = write(images.name, Buffer.from('previous'));
+    const partPath = write(`${images.name}.0123456789ab.part`, Buffer.from("another window's bytes"));
+    const source = write('source.gz', gzipSync(images.content));
+    await assert.rejects(
+      installVerified(createReadStream(source), images, dest, source, { partPath }),
+      (error: Error) => {
+        assert.ok(error instanceof DatasetError);
+        assert.match(error.message, /\.part already exists: another download may be writing it/);
+        assert.ok(error.message.includes(partPath), error.message);
+        return true;
+      },
+    );
+    assert.equal(readFileSync(partPath, 'utf8'), "another window's bytes");
+    assert.equal(readFileSync(dest, 'utf8'), 'previous');
+  });
+
+  it('writes the part file it is given and renames it into place', async () => {
+    const dest = join(dir, images.name);
+    const partPath = join(dir, `${images.name}.fedcba987654.part`);
+    await installVerified(createReadStream(write('source.gz', gzipSync(images.content))), images, dest, 'source.gz', {
+      partPath,
+    });
+    assert.deepEqual(readFileSync(dest), images.content);
+    assert.equal(existsSync(partPath), false);
   });
 });
