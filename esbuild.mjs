@@ -80,7 +80,12 @@ if (tests) {
     sourcemap: true,
   };
   bundles.push(
-    options('unit tests', { ...nodeTest, entryPoints: tsFiles('test/unit', '.test.ts'), outdir: 'out/test/unit' }),
+    options('unit tests', {
+      ...nodeTest,
+      // The model store's stress test forks this worker as separate processes.
+      entryPoints: [...tsFiles('test/unit', '.test.ts'), 'test/unit/modelStoreStressWorker.ts'],
+      outdir: 'out/test/unit',
+    }),
     options('integration suite and harness', {
       ...nodeTest,
       entryPoints: ['test/runElectron.ts', ...tsFiles('test/integration'), ...tsFiles('test/harness')],

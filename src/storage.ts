@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ModelStore } from './model/modelStore';
 
 /**
  * The extension's global storage as a local path (the data set and the trained model live there).
@@ -11,6 +12,11 @@ export function storagePath(context: vscode.ExtensionContext): string {
     throw new Error(`The extension's storage is not a local folder (${uri.toString()}).`);
   }
   return uri.fsPath;
+}
+
+/** The trained runs in the extension's storage (opening it imports an earlier version's single model). */
+export function openModelStore(context: vscode.ExtensionContext): Promise<ModelStore> {
+  return ModelStore.open(storagePath(context));
 }
 
 /** The first workspace folder on the local disk, if any: a relative data set path is resolved against it. */

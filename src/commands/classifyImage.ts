@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { log, logError } from '../log';
-import { loadSavedRun } from '../model/modelStore';
+import type { StoredRun } from '../model/modelStore';
 import { ResultsPanel } from '../panel/ResultsPanel';
 import { errorMessage } from '../shared/errorMessage';
 import type { ClassificationSummary, ClassifiedMessage, ImageToClassify } from '../shared/resultsProtocol';
-import { storagePath } from '../storage';
+import { openModelStore } from '../storage';
 import { showProblemNotification } from '../userActions';
 import { resolveImageTargets } from './imageTargets';
 import { readImageForClassification } from './readImages';
@@ -89,15 +89,15 @@ async function classifyTargets(
     }
     return undefined;
   }
-  const savedRun = await loadSavedRun(storagePath(context));
-  if (!savedRun) {
+  const model = await (await openModelStore(context)).selected();
+  if (!model) {
     void offerTraining();
     return undefined;
   }
   if (targets.leftOut.length) {
     void vscode.window.showInformationMessage(targets.leftOut.join(' '));
   }
-  return classifyInGroups(context, targets.images, savedRun.finishedAt, progress, token);
+  return classifyInGroups(context, targets.images, model, progress, token);
 }
 
 async function offerTraining(): Promise<void> {
@@ -114,7 +114,7 @@ async function offerTraining(): Promise<void> {
 async function classifyInGroups(
   context: vscode.ExtensionContext,
   targets: vscode.Uri[],
-  modelVersion: string,
+  model: StoredRun,
   progress: vscode.Progress<{ message?: string; increment?: number }>,
   token: vscode.CancellationToken,
 ): Promise<ClassifiedMessage | undefined> {
@@ -132,7 +132,7 @@ async function classifyInGroups(
       if (token.isCancellationRequested) {
         break;
       }
-      const reply = await panel.classify(group, modelVersion, { request, done: results.length, total });
+      const reply = await panel.classify(group, model, { request, done: results.length, total });
       results.push(...reply.results);
       progress.report({ increment: (100 * group.length) / total, message: `${results.length} of ${total}` });
       if (reply.problem) {

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
-import { hasSavedModel, readSavedModelFiles } from '../model/modelStore';
 import { errorMessage } from '../shared/errorMessage';
 import { logError } from '../log';
 import { asSentence } from '../shared/sentences';
-import { storagePath } from '../storage';
+import { openModelStore } from '../storage';
 import { showProblemNotification } from '../userActions';
 
 /** "Export Trained Model": copies model.json, weights.bin and run.json to a folder the user picks. */
 export async function exportTrainedModel(context: vscode.ExtensionContext): Promise<void> {
-  const storage = storagePath(context);
-  if (!(await hasSavedModel(storage))) {
+  const store = await openModelStore(context);
+  const selected = await store.selected();
+  if (!selected) {
     const trainNow = 'Train now';
     const choice = await vscode.window.showWarningMessage(
       'There is no trained Fashion Classifier model to export yet.',
@@ -31,7 +31,7 @@ export async function exportTrainedModel(context: vscode.ExtensionContext): Prom
     return;
   }
   try {
-    const files = await readSavedModelFiles(storage);
+    const files = await store.readFiles(selected.id);
     // Through the editor's file system, so a folder of a remote or virtual workspace works too.
     for (const file of files) {
       await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, file.name), file.bytes);

@@ -1,156 +1,230 @@
-// The trained model on disk, in TF.js' layers format (model.json + weights.bin) with the run
-// that produced it (run.json), under the extension's global storage. No `vscode` import: the
-// saving rules are unit-tested in Node.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+// The trained models on disk: one folder per training run under the extension's global storage,
+// <storage>/runs/<id>/{model.json, weights.bin, run.json}, the last `limit` runs kept, and a
+// pointer, runs/selected.json, to the run "Classify image" uses. Every editor window has its own
+// extension host on the same folder: reading needs no lock (a run folder appears whole, by one
+// rename, and never changes; the pointer is replaced whole), and every change to the set of runs
+// or to the pointer happens under one lock across processes (storeLock.ts). No `vscode` import:
+// the store is unit-tested in Node.
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseSavedRun, SavedRun } from '../shared/savedRun';
+import type { SavedRun } from '../shared/savedRun';
+import { exists } from './durableFiles';
+import { hasLegacyModel, importLegacyModel } from './legacyModel';
+import {
+  checkWeightBytes,
+  ModelFile,
+  ModelFolder,
+  ModelToSave,
+  readModelFiles,
+  readModelFolder,
+  writeModelFiles,
+} from './modelFiles';
+import { discardRun, isRunId, nextRunId, publishRun, removeLeftovers, runIds, writeStaging } from './runFolders';
+import { readSelectedId, writeSelectedId } from './selectionPointer';
+import { withLock } from './storeLock';
 
-export const MODEL_FOLDER = 'model';
-export const MODEL_FILES = ['model.json', 'weights.bin', 'run.json'] as const;
-const STAGING_PREFIX = 'model.staging-';
-const REPLACED_PREFIX = 'model.replaced-';
+export { expectedWeightBytes, MODEL_FILES } from './modelFiles';
+export type { ModelFile, ModelToSave, WeightSpec } from './modelFiles';
 
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: string;
-}
+/** The folder under the storage that holds every run's folder (and nothing a webview must not read). */
+export const RUNS_FOLDER = 'runs';
+const LOCK_FILE = '.lock';
 
-export interface ModelToSave {
-  modelTopology: unknown;
-  weightSpecs: WeightSpec[];
-  weightData: Uint8Array;
+export interface StoredRun {
+  /** The run's save time and a random suffix: ids sort from oldest to newest. */
+  id: string;
+  /** The run's folder, holding model.json, weights.bin and run.json. */
+  folder: string;
   run: SavedRun;
+  /** The three files' sizes together. */
+  bytes: number;
+  /** The run "Classify image" uses. */
+  selected: boolean;
 }
 
-const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+export interface ModelStoreOptions {
+  /** How many runs are kept, the selected one always among them (default 20). */
+  limit?: number;
+  /** How long a change waits for another window's lock before giving up (default 30 s). */
+  lockTimeoutMs?: number;
+}
 
-/** The weights' byte count that `specs` describe; a mismatch means a damaged transfer. */
-export function expectedWeightBytes(specs: WeightSpec[]): number {
-  return specs.reduce((sum, spec) => {
-    const size = BYTES_PER_ELEMENT[spec.dtype];
-    if (!size) {
-      throw new Error(`Weight ${spec.name} has unsupported type ${spec.dtype}.`);
+export class RunNotFoundError extends Error {
+  constructor(readonly id: string) {
+    super(`There is no saved run ${id}; it may have been removed.`);
+    this.name = 'RunNotFoundError';
+  }
+}
+
+export class ModelStore {
+  readonly runsDir: string;
+  private readonly limit: number;
+  private readonly lockTimeoutMs: number;
+
+  /** The store in `storageDir`; an earlier version's single model is imported first, under the lock. */
+  static async open(storageDir: string, options: ModelStoreOptions = {}): Promise<ModelStore> {
+    const store = new ModelStore(storageDir, options);
+    if (await hasLegacyModel(storageDir)) {
+      await store.locked(() => importLegacyModel(storageDir, store.runsDir));
     }
-    return sum + size * spec.shape.reduce((a, b) => a * b, 1);
-  }, 0);
-}
+    return store;
+  }
 
-async function writeDurably(path: string, data: string | Uint8Array): Promise<void> {
-  const file = await open(path, 'w');
-  try {
-    await file.writeFile(data);
-    // Flushed before the rename that publishes it: a crash must not leave a published, empty file.
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/**
- * Puts back a model that a save interrupted between its two renames, and removes staging
- * folders of saves that never finished. Safe to call any time no save is running.
- */
-export async function recoverInterruptedSave(storageDir: string): Promise<void> {
-  const entries = await readdir(storageDir).catch(() => [] as string[]);
-  const modelPath = join(storageDir, MODEL_FOLDER);
-  const replaced = entries.filter((name) => name.startsWith(REPLACED_PREFIX));
-  if (replaced.length > 0 && !(await exists(modelPath))) {
-    await rename(join(storageDir, replaced[0]), modelPath);
-    replaced.shift();
-  }
-  for (const name of [...replaced, ...entries.filter((n) => n.startsWith(STAGING_PREFIX))]) {
-    await rm(join(storageDir, name), { recursive: true, force: true });
-  }
-}
-
-/**
- * Saves a trained model, replacing the previous one only once the new one is completely on
- * disk: everything is written to a staging folder first, then swapped in by renames. Any
- * failure before the swap leaves the previous model exactly as it was.
- */
-export async function saveModel(storageDir: string, model: ModelToSave): Promise<string> {
-  const expected = expectedWeightBytes(model.weightSpecs);
-  if (model.weightData.byteLength !== expected) {
-    throw new Error(
-      `The weights are ${model.weightData.byteLength} bytes, but the model needs ${expected}; nothing was saved.`,
-    );
-  }
-  await mkdir(storageDir, { recursive: true });
-  await recoverInterruptedSave(storageDir);
-  const suffix = randomBytes(6).toString('hex');
-  const staging = join(storageDir, STAGING_PREFIX + suffix);
-  const modelPath = join(storageDir, MODEL_FOLDER);
-  const replaced = join(storageDir, REPLACED_PREFIX + suffix);
-  try {
-    await mkdir(staging);
-    const modelJson = {
-      format: 'layers-model',
-      generatedBy: 'Fashion Classifier for VS Code',
-      modelTopology: model.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: model.weightSpecs }],
-    };
-    await writeDurably(join(staging, 'weights.bin'), model.weightData);
-    await writeDurably(join(staging, 'run.json'), JSON.stringify(model.run));
-    // model.json last: a staging folder with model.json is complete.
-    await writeDurably(join(staging, 'model.json'), JSON.stringify(modelJson));
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
-  }
-  const hadModel = await exists(modelPath);
-  if (hadModel) {
-    await rename(modelPath, replaced);
-  }
-  try {
-    await rename(staging, modelPath);
-  } catch (error) {
-    if (hadModel) {
-      await rename(replaced, modelPath);
-    }
-    await rm(staging, { recursive: true, force: true });
-    throw error;
-  }
-  await rm(replaced, { recursive: true, force: true });
-  return modelPath;
-}
-
-/** The saved run, or undefined when there is no complete saved model (or its run is unreadable). */
-export async function loadSavedRun(storageDir: string): Promise<SavedRun | undefined> {
-  await recoverInterruptedSave(storageDir);
-  const modelPath = join(storageDir, MODEL_FOLDER);
-  for (const file of MODEL_FILES) {
-    if (!(await exists(join(modelPath, file)))) {
-      return undefined;
+  private constructor(
+    readonly storageDir: string,
+    options: ModelStoreOptions,
+  ) {
+    this.runsDir = join(storageDir, RUNS_FOLDER);
+    this.limit = options.limit ?? 20;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+    if (!Number.isInteger(this.limit) || this.limit < 1) {
+      throw new RangeError(`A model store keeps at least one run; ${this.limit} is not a run count.`);
     }
   }
-  try {
-    return parseSavedRun(JSON.parse(await readFile(join(modelPath, 'run.json'), 'utf8')));
-  } catch {
-    return undefined;
-  }
-}
 
-/** True when a complete model is saved. */
-export async function hasSavedModel(storageDir: string): Promise<boolean> {
-  return (await loadSavedRun(storageDir)) !== undefined;
-}
-
-/** The saved model's files by name, read together, for an export to any file system the editor reaches. */
-export async function readSavedModelFiles(
-  storageDir: string,
-): Promise<{ name: (typeof MODEL_FILES)[number]; bytes: Uint8Array }[]> {
-  const modelPath = join(storageDir, MODEL_FOLDER);
-  if (!(await hasSavedModel(storageDir))) {
-    throw new Error('There is no trained model to export yet.');
+  /**
+   * Saves a trained model as a new run and selects it; the oldest runs beyond the limit go. The
+   * files are written and flushed in a staging folder without the lock, then published by one
+   * rename under it. A failed save leaves every run and the pointer as they were.
+   */
+  async save(model: ModelToSave): Promise<StoredRun> {
+    checkWeightBytes(model);
+    await mkdir(this.runsDir, { recursive: true });
+    const staging = await writeStaging(this.runsDir, (folder) => writeModelFiles(folder, model));
+    try {
+      return await this.locked(async () => {
+        const id = nextRunId((await runIds(this.runsDir)).at(-1));
+        const stored = await this.readBack(id, await publishRun(this.runsDir, staging, id));
+        await writeSelectedId(this.runsDir, id).catch(async (error: unknown) => {
+          await discardRun(this.runsDir, id);
+          throw error;
+        });
+        await this.prune();
+        return { ...stored, selected: true };
+      });
+    } finally {
+      // Gone already once published; still there when the lock could not be had.
+      await rm(staging, { recursive: true, force: true });
+    }
   }
-  return Promise.all(MODEL_FILES.map(async (name) => ({ name, bytes: await readFile(join(modelPath, name)) })));
+
+  /** The complete runs, newest first; incomplete or damaged folders are skipped. Changes nothing. */
+  async list(): Promise<StoredRun[]> {
+    // The pointer first: a run it names was published before it, so the listing below has it.
+    const pointed = await readSelectedId(this.runsDir);
+    const ids = (await runIds(this.runsDir)).reverse();
+    const folders = await Promise.all(ids.map((id) => readModelFolder(join(this.runsDir, id))));
+    const runs = ids.flatMap((id, i): StoredRun[] => {
+      const found = folders[i];
+      return found ? [this.storedRun(id, found, false)] : [];
+    });
+    const selected = runs.find((run) => run.id === pointed) ?? runs[0];
+    if (selected) {
+      selected.selected = true;
+    }
+    return runs;
+  }
+
+  /** The run "Classify image" uses: the one the pointer names, else the newest complete run. */
+  async selected(): Promise<StoredRun | undefined> {
+    const pointed = await readSelectedId(this.runsDir);
+    if (pointed !== undefined && isRunId(pointed)) {
+      const found = await readModelFolder(join(this.runsDir, pointed));
+      if (found) {
+        return this.storedRun(pointed, found, true);
+      }
+    }
+    return (await this.list()).find((run) => run.selected);
+  }
+
+  /** Makes run `id` the one "Classify image" uses. */
+  async select(id: string): Promise<StoredRun> {
+    const folder = this.folderOf(id);
+    return this.locked(async () => {
+      const found = await readModelFolder(folder);
+      if (!found) {
+        throw new RunNotFoundError(id);
+      }
+      await writeSelectedId(this.runsDir, id);
+      return this.storedRun(id, found, true);
+    });
+  }
+
+  /**
+   * Removes run `id`. When it was the selected one, the newest remaining run becomes selected.
+   * Returns the selected run afterwards (undefined when none is left).
+   */
+  async remove(id: string): Promise<StoredRun | undefined> {
+    const folder = this.folderOf(id);
+    return this.locked(async () => {
+      if (!(await exists(folder))) {
+        throw new RunNotFoundError(id);
+      }
+      const runs = await this.list();
+      const selectedBefore = runs.find((run) => run.selected);
+      let selectedAfter = selectedBefore;
+      if (selectedBefore?.id === id) {
+        // Written down rather than left to the newest-run fallback, so that it stays selected.
+        selectedAfter = runs.find((run) => run.id !== id);
+        await writeSelectedId(this.runsDir, selectedAfter?.id);
+      }
+      await discardRun(this.runsDir, id);
+      return selectedAfter && { ...selectedAfter, selected: true };
+    });
+  }
+
+  /** Run `id`'s three files, read together and checked to form a complete model: for an export. */
+  async readFiles(id: string): Promise<ModelFile[]> {
+    const files = await readModelFiles(this.folderOf(id));
+    if (!files) {
+      throw new RunNotFoundError(id);
+    }
+    return files;
+  }
+
+  /** Bytes taken by the complete runs. */
+  async usage(): Promise<number> {
+    return (await this.list()).reduce((sum, run) => sum + run.bytes, 0);
+  }
+
+  /** The folder of run `id`; ids from elsewhere are checked, so that none reaches outside the store. */
+  private folderOf(id: string): string {
+    if (!isRunId(id)) {
+      throw new RunNotFoundError(id);
+    }
+    return join(this.runsDir, id);
+  }
+
+  private storedRun(id: string, found: ModelFolder, selected: boolean): StoredRun {
+    return { id, folder: join(this.runsDir, id), run: found.run, bytes: found.bytes, selected };
+  }
+
+  /** A just-published run, read back before anything points at it. */
+  private async readBack(id: string, folder: string): Promise<StoredRun> {
+    const found = await readModelFolder(folder);
+    if (!found) {
+      await discardRun(this.runsDir, id);
+      throw new Error(`The model saved to ${folder} did not read back complete; nothing was saved.`);
+    }
+    return this.storedRun(id, found, false);
+  }
+
+  /** Removes the oldest runs so that `limit` are left, never the selected one. Under the lock. */
+  private async prune(): Promise<void> {
+    const unselected = (await this.list()).filter((run) => !run.selected);
+    for (const run of unselected.slice(this.limit - 1)) {
+      // The save has succeeded whatever happens here; a run that cannot go now (on Windows, one
+      // whose file another process has open) goes with a later save.
+      await discardRun(this.runsDir, run.id).catch(() => undefined);
+    }
+  }
+
+  /** Runs `work` under the lock, after clearing what crashed processes left behind. */
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    await mkdir(this.runsDir, { recursive: true });
+    return withLock(join(this.runsDir, LOCK_FILE), this.lockTimeoutMs, async () => {
+      await removeLeftovers(this.runsDir);
+      return work();
+    });
+  }
 }

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
-import { onTrainingSettingsChanged, readTrainingSettings } from '../config';
+import { CONFIG_SECTION, onTrainingSettingsChanged, readTrainingSettings } from '../config';
 import { log, logError } from '../log';
-import { loadSavedRun, saveModel, WeightSpec } from '../model/modelStore';
+import type { WeightSpec } from '../model/modelStore';
 import { DATASET_FOLDER } from '../shared/datasetFiles';
 import { errorMessage } from '../shared/errorMessage';
 import { formatEpochMetrics } from '../shared/ml/history';
 import type { UserAction } from '../shared/panelMessages';
 import { checkClassifierMessage } from '../shared/messageChecks';
 import { assertNever, HostToWebview, SaveModelRequest, WebviewToHost } from '../shared/protocol';
-import { storagePath } from '../storage';
+import { openModelStore } from '../storage';
 import { showProblemNotification } from '../userActions';
 import { datasetMessageFor } from './datasetForPanel';
 import { PanelDefinition, PanelHost, webviewOptions } from './PanelHost';
@@ -64,10 +64,12 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
   }
 
   protected async onReady(send: (message: HostToWebview) => void): Promise<void> {
-    const savedRun = await loadSavedRun(storagePath(this.context)).catch((error: unknown) => {
-      logError('Reading the saved run', error);
-      return undefined;
-    });
+    const savedRun = await openModelStore(this.context)
+      .then(async (store) => (await store.selected())?.run)
+      .catch((error: unknown) => {
+        logError('Reading the saved run', error);
+        return undefined;
+      });
     send({ type: 'init', settings: readTrainingSettings(), savedRun });
     send({ type: 'datasetLoading' });
     send(await this.dataset);
@@ -134,6 +136,8 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
           }
         }
         break;
+      case 'updateSetting':
+        return this.updateSetting(message.key, message.value);
       case 'saveModel':
         return this.save(message);
       case 'ready':
@@ -145,16 +149,31 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
     }
   }
 
+  /** Writes a setting the person changed in the panel to their user settings, as the Settings editor would. */
+  private async updateSetting(key: string, value: unknown): Promise<void> {
+    try {
+      await vscode.workspace.getConfiguration(CONFIG_SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+      log().info(`Setting ${CONFIG_SECTION}.${key} changed in the panel to ${JSON.stringify(value)}.`);
+    } catch (error) {
+      logError(`Writing the setting ${CONFIG_SECTION}.${key}`, error);
+      void showProblemNotification({
+        message: `The setting ${CONFIG_SECTION}.${key} could not be changed: ${errorMessage(error)} Change it in the Settings editor.`,
+        actions: [{ kind: 'openSetting', setting: `${CONFIG_SECTION}.${key}` }],
+      });
+    }
+  }
+
   private async save(request: SaveModelRequest): Promise<void> {
     const started = performance.now();
     try {
-      const folder = await saveModel(storagePath(this.context), {
+      const store = await openModelStore(this.context);
+      const saved = await store.save({
         modelTopology: request.modelTopology,
         weightSpecs: request.weightSpecs as WeightSpec[],
         weightData: new Uint8Array(request.weightData),
         run: request.run,
       });
-      log().info(`Model saved to ${folder} in ${Math.round(performance.now() - started)} ms.`);
+      log().info(`Model saved as run ${saved.id} in ${saved.folder} in ${Math.round(performance.now() - started)} ms.`);
       this.post({ type: 'modelSaved', inReplyTo: request.id });
     } catch (error) {
       logError('Saving the model', error);

@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { readTrainingSettings } from '../config';
 import { log } from '../log';
-import { MODEL_FOLDER } from '../model/modelStore';
+import { RUNS_FOLDER, type StoredRun } from '../model/modelStore';
 import { checkResultsMessage } from '../shared/messageChecks';
 import { assertNever } from '../shared/protocol';
 import type {
@@ -17,8 +18,8 @@ const DEFINITION: PanelDefinition = {
   title: 'Classification results',
   // No vega charts here, so no 'unsafe-eval'.
   page: { script: 'results.js', stylesheet: 'panel.css', allowEval: false },
-  // The saved model the panel loads.
-  storageFolders: [MODEL_FOLDER],
+  // The saved runs, whose models the panel loads.
+  storageFolders: [RUNS_FOLDER],
   // The results survive being hidden through the page's own state (setState), which costs
   // nothing while hidden; the model is loaded again (under a second) for the next picture.
   retainContextWhenHidden: false,
@@ -56,22 +57,24 @@ export class ResultsPanel extends PanelHost<ResultsHostToWebview, ResultsWebview
     ResultsPanel.currentPanel = this;
   }
 
-  /** Sends a group of images to classify; resolves when their results are on screen. */
+  /**
+   * Sends a group of images to classify with `model`'s run; resolves when their results are on
+   * screen. Every group of one request names the same run, whatever another window selects meanwhile.
+   */
   classify(
     images: ImageToClassify[],
-    modelVersion: string,
+    model: Pick<StoredRun, 'id' | 'folder'>,
     position: { request: number; done: number; total: number },
   ): Promise<ClassifiedMessage> {
-    const modelUrl = this.panel.webview
-      .asWebviewUri(vscode.Uri.joinPath(this.context.globalStorageUri, MODEL_FOLDER, 'model.json'))
-      .toString();
+    const modelUrl = this.panel.webview.asWebviewUri(vscode.Uri.file(join(model.folder, 'model.json'))).toString();
     const settings = readTrainingSettings();
+    // A run's folder never changes, so its id tells the page when to load another model.
     return this.request<ClassifiedMessage>((id) => ({
       type: 'classify',
       id,
       ...position,
       modelUrl,
-      modelVersion,
+      modelVersion: model.id,
       settings,
       images,
     }));

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DATASET_IMAGE_COUNT, datasetImageName, writeClassifyFixtures, writeLinkFixtures } from './classifyFixtures';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
+import { selectedRun } from './savedRuns';
 
 const FOLDER = 'pictures';
 const LINKS = 'links';
@@ -49,7 +48,7 @@ describe('Classify image from the explorer', () => {
 
   it('classifies a folder: data-set images as the evaluation did, a product photo, and errors for corrupt, empty and huge files', async () => {
     const { workbench } = session;
-    const run = JSON.parse(readFileSync(join(session.server.globalStorage, 'model', 'run.json'), 'utf8'));
+    const { run } = await selectedRun(session.server.globalStorage);
     await workbench.runCommand('View: Close All Editors');
     const started = Date.now();
     await workbench.clickContextMenuEntry(FOLDER, 'Classify image');
@@ -125,7 +124,7 @@ describe('Classify image from the explorer', () => {
     await workbench.reloadWindow();
     // No command runs: VS Code restores both panels, and each shows what it showed before.
     const classifier = await workbench.webviewWith('#test-accuracy[data-value]', 60_000);
-    const run = JSON.parse(readFileSync(join(session.server.globalStorage, 'model', 'run.json'), 'utf8'));
+    const { run } = await selectedRun(session.server.globalStorage);
     assert.equal(
       await classifier.locator('#test-accuracy').getAttribute('data-value'),
       run.evaluation.accuracy.toFixed(4),

@@ -8,6 +8,7 @@ import { systemDatasetDir } from '../harness/paths';
 import { seedTrainedModel } from '../harness/seedModel';
 import { hashFolder } from './hashFolder';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
+import { runsFolder } from './savedRuns';
 
 /** The four data set files, the training images with one byte changed in the middle. */
 function damagedDatasetFolder(dir: string): string {
@@ -35,7 +36,7 @@ describe('Failures, explained where they happen', () => {
         damagedFolder = damagedDatasetFolder(join(workspace, 'damaged-data'));
       },
     });
-    modelDir = join(session.server.globalStorage, 'model');
+    modelDir = runsFolder(session.server.globalStorage);
   });
 
   afterEach(async function () {

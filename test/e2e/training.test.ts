@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
+import { runsFolder, selectedRun } from './savedRuns';
 import { hashFolder } from './hashFolder';
 
 /** A quick run on a small subset, fast enough for every CI run. */
@@ -18,7 +19,7 @@ describe('Training in the classifier panel', () => {
 
   before(async () => {
     session = await startEditorSession('training', { settings: QUICK_RUN });
-    modelDir = join(session.server.globalStorage, 'model');
+    modelDir = runsFolder(session.server.globalStorage);
     await session.workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
   });
 
@@ -58,10 +59,11 @@ describe('Training in the classifier panel', () => {
     await session.workbench.screenshot('training-finished');
     await panel.locator('#predictions-section').scrollIntoViewIfNeeded();
     await session.workbench.screenshot('training-predictions');
+    const saved = await selectedRun(session.server.globalStorage);
     for (const file of ['model.json', 'weights.bin', 'run.json']) {
-      assert.ok(existsSync(join(modelDir, file)), `${file} saved`);
+      assert.ok(existsSync(join(saved.folder, file)), `${file} saved`);
     }
-    const run = JSON.parse(readFileSync(join(modelDir, 'run.json'), 'utf8'));
+    const run = JSON.parse(readFileSync(join(saved.folder, 'run.json'), 'utf8'));
     assert.equal(run.evaluation.accuracy.toFixed(4), Number(firstAccuracy).toFixed(4));
   });
 
@@ -76,7 +78,7 @@ describe('Training in the classifier panel', () => {
       /Epoch 1 of 2: loss \d\.\d{4}, accuracy \d\.\d{4}, val loss \d\.\d{4}, val accuracy \d\.\d{4}, [\d.]+ s\./,
     );
     assert.match(log, /Epoch 2 of 2: /);
-    assert.match(log, new RegExp(`Model saved to .*model in \\d+ ms\\.`));
+    assert.match(log, /Model saved as run \S+ in \S+ in \d+ ms\./);
     assert.match(log, new RegExp(`Training completed: test accuracy ${firstAccuracy}`));
     assert.match(log, /First batch trained; since the page started: /);
   });
@@ -98,7 +100,7 @@ describe('Training in the classifier panel', () => {
     await panel.locator('#status[data-kind="warning"]').waitFor({ timeout: 60_000 });
     assert.match(await panel.locator('#status').innerText(), /stopped/i);
     assert.deepEqual(hashFolder(modelDir), before);
-    assert.deepEqual(readdirSync(session.server.globalStorage).sort(), ['dataset', 'model']);
+    assert.deepEqual(readdirSync(session.server.globalStorage).sort(), ['dataset', 'runs']);
   });
 
   it('stops cleanly when the panel is closed mid-training, keeping the saved model', async () => {
@@ -112,7 +114,7 @@ describe('Training in the classifier panel', () => {
     // Give a run that wrongly survived its panel the time to reach a save.
     await workbench.page.waitForTimeout(5000);
     assert.deepEqual(hashFolder(modelDir), before);
-    assert.deepEqual(readdirSync(session.server.globalStorage).sort(), ['dataset', 'model']);
+    assert.deepEqual(readdirSync(session.server.globalStorage).sort(), ['dataset', 'runs']);
     await workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
     const accuracy = workbench.webview().locator('#test-accuracy[data-value]');
     await accuracy.waitFor({ timeout: 120_000 });

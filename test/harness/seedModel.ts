@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { saveModel, WeightSpec } from '../../src/model/modelStore';
+import { ModelStore, type WeightSpec } from '../../src/model/modelStore';
 import { parseIdxImages, parseIdxLabels } from '../../src/shared/idx';
 import { createModel, disposeModel, evaluateModel, firstExamples, trainModel } from '../../src/shared/ml';
 import type { ExampleBytes } from '../../src/shared/ml/tensors';
@@ -45,7 +45,9 @@ export async function seedTrainedModel(globalStorage: string): Promise<SavedRun>
     await model.save(
       tf.io.withSaveHandler(async (artifacts) => {
         const weightData = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
-        await saveModel(globalStorage, {
+        await (
+          await ModelStore.open(globalStorage)
+        ).save({
           modelTopology: artifacts.modelTopology,
           weightSpecs: (artifacts.weightSpecs ?? []) as WeightSpec[],
           weightData,
