@@ -3,12 +3,17 @@ import { DEFAULT_SETTINGS, normalizeSettings, TrainingSettings } from './shared/
 
 export const CONFIG_SECTION = 'fashionClassifier';
 
-/** Reads the `fashionClassifier.*` settings in force, repaired where hand-edited values are off. */
+/**
+ * Reads the `fashionClassifier.*` settings in force, repaired where hand-edited values are off.
+ * Only values a person set count (user, workspace or folder settings); the rest are the model
+ * preset's defaults, so epochs and batch size follow the preset unless set.
+ */
 export function readTrainingSettings(): TrainingSettings {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
   const raw: Partial<Record<keyof TrainingSettings, unknown>> = {};
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof TrainingSettings)[]) {
-    raw[key] = config.get(key);
+    const set = config.inspect(key);
+    raw[key] = set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
   }
   return normalizeSettings(raw);
 }

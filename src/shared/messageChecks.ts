@@ -195,6 +195,15 @@ export function checkClassifierMessage(raw: unknown): WebviewToHost | undefined 
           }
         : undefined;
     }
+    case 'updateSetting': {
+      // A value is accepted only as the settings would keep it: in range, of the right type.
+      const key = raw.key as keyof typeof DEFAULT_SETTINGS;
+      if (typeof raw.key !== 'string' || !(raw.key in DEFAULT_SETTINGS) || raw.value === undefined) {
+        return undefined;
+      }
+      const kept = normalizeSettings({ [key]: raw.value })[key];
+      return kept === raw.value ? { type: 'updateSetting', key, value: kept } : undefined;
+    }
     case 'saveModel': {
       const specs = checkWeightSpecs(raw.weightSpecs);
       const run = parseSavedRun(raw.run);

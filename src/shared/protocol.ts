@@ -58,6 +58,13 @@ export interface TrainingEndedMessage {
   testAccuracy?: number;
 }
 
+/** The person changed a setting in the panel; the host writes it to the user's settings. */
+export interface UpdateSettingMessage {
+  type: 'updateSetting';
+  key: keyof TrainingSettings;
+  value: TrainingSettings[keyof TrainingSettings];
+}
+
 /** Request: store this trained model and its run, replacing the saved one only when complete. */
 export interface SaveModelRequest {
   type: 'saveModel';
@@ -76,6 +83,7 @@ export type WebviewToHost =
   | TrainingProgressMessage
   | EpochEndedMessage
   | TrainingEndedMessage
+  | UpdateSettingMessage
   | SaveModelRequest;
 
 // ---- host to panel ----

@@ -4,7 +4,12 @@
 export const BACKENDS = ['auto', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
+/** The network to train: the tutorial's multilayer perceptron, or a small convolutional network. */
+export const MODEL_PRESETS = ['mlp', 'cnn'] as const;
+export type ModelPreset = (typeof MODEL_PRESETS)[number];
+
 export interface TrainingSettings {
+  model: ModelPreset;
   epochs: number;
   batchSize: number;
   hiddenUnits: number;
@@ -20,6 +25,7 @@ export interface TrainingSettings {
 
 /** The tutorial's values; package.json declares the same defaults for the Settings editor. */
 export const DEFAULT_SETTINGS: Readonly<TrainingSettings> = {
+  model: 'mlp',
   epochs: 5,
   batchSize: 32,
   hiddenUnits: 256,
@@ -37,7 +43,21 @@ interface Range {
   integer: boolean;
 }
 
-const RANGES: Record<Exclude<keyof TrainingSettings, 'backend'>, Range> = {
+/**
+ * What each preset trains with when the person has not set it: the MLP keeps the tutorial's 5
+ * epochs of 32; the CNN has its own (see createCnn in ml/model.ts for why).
+ */
+export const PRESET_DEFAULTS: Record<ModelPreset, Pick<TrainingSettings, 'epochs' | 'batchSize'>> = {
+  mlp: { epochs: DEFAULT_SETTINGS.epochs, batchSize: DEFAULT_SETTINGS.batchSize },
+  cnn: { epochs: 8, batchSize: 64 },
+};
+
+/** The defaults for `model`: the tutorial's values with the preset's epochs and batch size. */
+export function defaultsFor(model: ModelPreset): TrainingSettings {
+  return { ...DEFAULT_SETTINGS, model, ...PRESET_DEFAULTS[model] };
+}
+
+const RANGES: Record<Exclude<keyof TrainingSettings, 'backend' | 'model'>, Range> = {
   epochs: { min: 1, max: 100, integer: true },
   batchSize: { min: 1, max: 4096, integer: true },
   hiddenUnits: { min: 1, max: 4096, integer: true },
@@ -51,10 +71,14 @@ const RANGES: Record<Exclude<keyof TrainingSettings, 'backend'>, Range> = {
 /**
  * Turns whatever the user wrote in settings.json into usable settings: a value of the wrong type
  * falls back to its default, and a number out of range is clamped, because settings.json is
- * edited by hand and a typo must not break training.
+ * edited by hand and a typo must not break training. An absent epochs or batch size takes the
+ * model preset's own.
  */
 export function normalizeSettings(raw: Partial<Record<keyof TrainingSettings, unknown>>): TrainingSettings {
-  const settings: TrainingSettings = { ...DEFAULT_SETTINGS };
+  const model = (MODEL_PRESETS as readonly unknown[]).includes(raw.model)
+    ? (raw.model as ModelPreset)
+    : DEFAULT_SETTINGS.model;
+  const settings = defaultsFor(model);
   for (const [key, range] of Object.entries(RANGES) as [keyof typeof RANGES, Range][]) {
     const value = raw[key];
     if (typeof value !== 'number' || !Number.isFinite(value)) {

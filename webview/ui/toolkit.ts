@@ -6,6 +6,8 @@ import {
   vsCodeButton,
   vsCodeCheckbox,
   vsCodeDivider,
+  vsCodeDropdown,
+  vsCodeOption,
   vsCodeProgressRing,
   vsCodeTag,
 } from '@vscode/webview-ui-toolkit';
@@ -14,6 +16,8 @@ provideVSCodeDesignSystem().register(
   vsCodeButton(),
   vsCodeCheckbox(),
   vsCodeDivider(),
+  vsCodeDropdown(),
+  vsCodeOption(),
   vsCodeProgressRing(),
   vsCodeTag(),
 );
@@ -23,6 +27,8 @@ export const Tags = {
   button: 'vscode-button',
   checkbox: 'vscode-checkbox',
   divider: 'vscode-divider',
+  dropdown: 'vscode-dropdown',
+  option: 'vscode-option',
   progressRing: 'vscode-progress-ring',
   tag: 'vscode-tag',
 } as const;
@@ -59,4 +65,30 @@ export function createCheckbox(label: string, onChange: (checked: boolean) => vo
 /** Whether a checkbox created here is ticked. */
 export function isChecked(checkbox: HTMLElement): boolean {
   return (checkbox as CheckboxElement).checked === true;
+}
+
+/** The dropdown component keeps its choice in a `value` property, like a native select. */
+type DropdownElement = HTMLElement & { value: string };
+
+/** Creates a dropdown of `options` ([value, label]) showing `value`; `onChange` gets each new choice. */
+export function createDropdown(
+  options: readonly (readonly [value: string, label: string])[],
+  value: string,
+  onChange: (value: string) => void,
+): HTMLElement {
+  const dropdown = document.createElement(Tags.dropdown) as DropdownElement;
+  for (const [optionValue, label] of options) {
+    const option = document.createElement(Tags.option) as DropdownElement;
+    option.value = optionValue;
+    option.textContent = label;
+    dropdown.append(option);
+  }
+  dropdown.value = value;
+  dropdown.addEventListener('change', () => onChange(dropdown.value));
+  return dropdown;
+}
+
+/** Shows `value` in a dropdown created here, without calling its change handler. */
+export function setDropdownValue(dropdown: HTMLElement, value: string): void {
+  (dropdown as DropdownElement).value = value;
 }
