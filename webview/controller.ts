@@ -50,6 +50,7 @@ export class PanelController {
     views.training.setState('loading');
     views.training.onStart(() => void this.startTraining());
     views.training.onStop(() => this.stopTraining());
+    views.model.onPresetChange((model) => this.host.post({ type: 'updateSetting', key: 'model', value: model }));
   }
 
   async handle(message: HostToWebview): Promise<void> {
@@ -263,6 +264,7 @@ export class PanelController {
     markStartup('start-clicked');
     const settings = this.settings;
     this.views.training.setState('running');
+    this.views.model.setPresetEnabled(false);
     this.views.training.showProblem(undefined);
     this.views.evaluation.clear();
     this.views.predictions.clear();
@@ -270,6 +272,7 @@ export class PanelController {
     this.run = run;
     const ended = await run.run(this.backend);
     this.run = undefined;
+    this.views.model.setPresetEnabled(true);
     if (ended.problem) {
       this.views.training.showProblem(ended.problem, this.act, 'training');
     }

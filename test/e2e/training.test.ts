@@ -72,7 +72,10 @@ describe('Training in the classifier panel', () => {
     assert.match(log, /Data set ready in \d+ ms, every file verified by size and SHA-256 \(sources: system\)/);
     assert.match(log, /Data set loaded into the panel in \d+ ms, every file checked/);
     assert.match(log, /Backend: (wasm|webgl|cpu) \(/);
-    assert.match(log, /Training started on \w+: 1600 training and 400 validation images, settings \{"epochs":2,/);
+    assert.match(
+      log,
+      /Training started on \w+: 1600 training and 400 validation images, settings \{"model":"mlp","epochs":2,/,
+    );
     assert.match(
       log,
       /Epoch 1 of 2: loss \d\.\d{4}, accuracy \d\.\d{4}, val loss \d\.\d{4}, val accuracy \d\.\d{4}, [\d.]+ s\./,

@@ -7,7 +7,10 @@
 //   #total-params[data-value]       e.g. 203530 (text "203,530")
 //   #hyperparameters                dl; each dd has data-key (a TrainingSettings key, or
 //                                   "optimizer" / "loss") and data-value
-import type { TrainingSettings } from '../../src/shared/settings';
+//   #model-preset[data-value]       the model dropdown ("mlp" | "cnn"); disabled during a run
+//   #model-section[data-model]      the preset the summary shows
+import type { ModelPreset, TrainingSettings } from '../../src/shared/settings';
+import { createDropdown, setDisabled, setDropdownValue } from '../ui/toolkit';
 import { createSection, h, placeholder } from './dom';
 import { formatCount, formatShape } from './format';
 
@@ -39,7 +42,22 @@ export const TUTORIAL_COMPILE: CompileSettings = { optimizer: 'adam', loss: 'spa
 export interface ModelView {
   readonly element: HTMLElement;
   show(model: ModelSummary, settings: TrainingSettings, compile?: CompileSettings): void;
+  /** Called with the preset the person picks; the setting it writes comes back through `show`. */
+  onPresetChange(listener: (preset: ModelPreset) => void): void;
+  /** The preset cannot change during a run. */
+  setPresetEnabled(enabled: boolean): void;
 }
+
+/** What each preset is, in the learner's words. */
+const PRESET_INTROS: Record<ModelPreset, string> = {
+  mlp: 'A flat layer unrolls each 28×28 image into 784 numbers, a dense layer with ReLU learns features, dropout fights overfitting, and a 10-unit softmax layer gives a probability per class.',
+  cnn: 'Convolution layers slide small 3×3 filters over the image, so the same feature (an edge, a collar, a heel) is found wherever it is; pooling halves the resolution after each; dense layers then turn the features into ten probabilities.',
+};
+
+const PRESET_OPTIONS = [
+  ['mlp', "Tutorial's network (MLP)"],
+  ['cnn', 'Small convolutional network (CNN)'],
+] as const;
 
 function layerTable(model: ModelSummary): HTMLTableElement {
   const header = h(
@@ -69,11 +87,18 @@ function layerTable(model: ModelSummary): HTMLTableElement {
 /** The settings as a learner reads them; 0 subset sizes mean the whole set. */
 function hyperparameterList(s: TrainingSettings, compile: CompileSettings): HTMLDListElement {
   const subset = (size: number) => (size === 0 ? 'all' : formatCount(size));
+  const mlpOnly: [key: string, term: string, value: string | number, shown: string][] =
+    s.model === 'mlp'
+      ? [
+          ['hiddenUnits', 'Hidden units', s.hiddenUnits, String(s.hiddenUnits)],
+          ['dropout', 'Dropout', s.dropout, String(s.dropout)],
+        ]
+      : [];
   const entries: [key: string, term: string, value: string | number, shown: string][] = [
+    ['model', 'Model', s.model, s.model.toUpperCase()],
     ['epochs', 'Epochs', s.epochs, String(s.epochs)],
     ['batchSize', 'Batch size', s.batchSize, String(s.batchSize)],
-    ['hiddenUnits', 'Hidden units', s.hiddenUnits, String(s.hiddenUnits)],
-    ['dropout', 'Dropout', s.dropout, String(s.dropout)],
+    ...mlpOnly,
     ['learningRate', 'Learning rate', s.learningRate, String(s.learningRate)],
     ['validationSplit', 'Validation split', s.validationSplit, String(s.validationSplit)],
     ['trainSubsetSize', 'Training images used', s.trainSubsetSize, subset(s.trainSubsetSize)],
@@ -92,16 +117,25 @@ function hyperparameterList(s: TrainingSettings, compile: CompileSettings): HTML
 }
 
 export function createModelView(): ModelView {
-  const { section, body } = createSection(
-    'model-section',
-    '2. Build the model',
-    'A flat layer unrolls each 28×28 image into 784 numbers, a dense layer with ReLU learns features, dropout fights overfitting, and a 10-unit softmax layer gives a probability per class.',
+  const { section, body } = createSection('model-section', '2. Build the model', PRESET_INTROS.mlp);
+  const intro = section.querySelector('.intro')!;
+  const presetListeners: ((preset: ModelPreset) => void)[] = [];
+  const preset = createDropdown(PRESET_OPTIONS, 'mlp', (value) =>
+    presetListeners.forEach((listener) => listener(value as ModelPreset)),
   );
-  body.append(placeholder('The model is built when training starts.'));
+  preset.id = 'model-preset';
+  preset.setAttribute('aria-label', 'Model');
+  const presetRow = h('label', { class: 'model-preset' }, 'Model: ', preset);
+  const content = h('div', {}, placeholder('The model is built when training starts.'));
+  body.append(presetRow, content);
 
   return {
     element: section,
     show(model, settings, compile = TUTORIAL_COMPILE) {
+      section.dataset.model = settings.model;
+      intro.textContent = PRESET_INTROS[settings.model];
+      setDropdownValue(preset, settings.model);
+      preset.dataset.value = settings.model;
       const trainable = model.trainableParams ?? model.totalParams;
       const total = h(
         'p',
@@ -117,7 +151,9 @@ export function createModelView(): ModelView {
         h('h3', {}, 'Hyperparameters'),
         hyperparameterList(settings, compile),
       );
-      body.replaceChildren(h('div', { class: 'two-columns' }, table, hyper));
+      content.replaceChildren(h('div', { class: 'two-columns' }, table, hyper));
     },
+    onPresetChange: (listener) => void presetListeners.push(listener),
+    setPresetEnabled: (enabled) => setDisabled(preset, !enabled),
   };
 }
