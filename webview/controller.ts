@@ -253,7 +253,7 @@ export class PanelController {
     this.views.status.show(`Showing the saved model's run of ${when}. Start training to replace it.`, 'info');
     this.views.evaluation.show(run.evaluation, run.history.at(-1)?.accuracy);
     this.views.predictions.show(run.predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })));
-    await this.views.training.showHistory(run.history, run.settings.epochs);
+    await this.views.training.showHistory(run.history, run.settings.epochs, run.batchCurve);
   }
 
   private async startTraining(): Promise<void> {

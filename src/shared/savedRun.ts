@@ -1,5 +1,6 @@
 // What is kept of a finished training run next to the model, so that the panel shows the last
 // run's curves and results after a reload without retraining. Plain JSON.
+import type { BatchPoint } from './ml/batchCurve';
 import { parseHistory, TrainingHistory } from './ml/history';
 import { BACKEND_NAMES, type BackendName } from './backendPolicy';
 import { normalizeSettings, type TrainingSettings } from './settings';
@@ -22,6 +23,8 @@ export interface SavedRun {
   validationCount: number;
   testCount: number;
   history: TrainingHistory;
+  /** The smoothed loss and accuracy of the batches, a few points per epoch (x in epochs); absent in older runs. */
+  batchCurve?: BatchPoint[];
   evaluation: {
     loss: number;
     accuracy: number;
@@ -29,6 +32,32 @@ export interface SavedRun {
   };
   /** The prediction gallery's images and results. */
   predictions: SavedPrediction[];
+}
+
+/** Most points a batch curve may have: 25 an epoch (see ml/batchCurve.ts), 100 epochs, some slack. */
+const MAX_BATCH_CURVE_POINTS = 3_000;
+
+function parseBatchCurve(value: unknown, epochs: number): BatchPoint[] | undefined | false {
+  if (value === undefined) {
+    return undefined;
+  }
+  const ok =
+    Array.isArray(value) &&
+    value.length <= MAX_BATCH_CURVE_POINTS &&
+    value.every((p) => {
+      const point = p as BatchPoint;
+      return (
+        typeof point === 'object' &&
+        point !== null &&
+        isFiniteNumber(point.x) &&
+        point.x >= 0 &&
+        point.x <= epochs &&
+        isFiniteNumber(point.loss) &&
+        point.loss >= 0 &&
+        isProbability(point.accuracy)
+      );
+    });
+  return ok ? (value as BatchPoint[]).map(({ x, loss, accuracy }) => ({ x, loss, accuracy })) : false;
 }
 
 /** Most predictions a saved run may carry (the panel keeps 60). */
@@ -74,6 +103,7 @@ export function parseSavedRun(value: unknown): SavedRun | undefined {
   }
   const settings = normalizeSettings(run.settings as unknown as Record<string, unknown>);
   const history = parseHistory(run.history);
+  const batchCurve = parseBatchCurve(run.batchCurve, settings.epochs);
   const evaluation = run.evaluation;
   const valid =
     typeof run.finishedAt === 'string' &&
@@ -81,6 +111,7 @@ export function parseSavedRun(value: unknown): SavedRun | undefined {
     !Number.isNaN(Date.parse(run.finishedAt)) &&
     (BACKEND_NAMES as readonly string[]).includes(run.backend) &&
     history !== undefined &&
+    batchCurve !== false &&
     history.length <= settings.epochs &&
     history.every((m, i) => m.epoch === i + 1 && m.loss >= 0 && isProbability(m.accuracy) && m.seconds >= 0) &&
     history.every(
@@ -109,6 +140,7 @@ export function parseSavedRun(value: unknown): SavedRun | undefined {
     validationCount: run.validationCount,
     testCount: run.testCount,
     history: history.map((m) => ({ ...m })),
+    ...(batchCurve ? { batchCurve } : {}),
     evaluation: { loss: evaluation.loss, accuracy: evaluation.accuracy, confusionMatrix: evaluation.confusionMatrix },
     predictions: run.predictions.map((p) => ({
       pixels: p.pixels,

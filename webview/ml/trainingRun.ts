@@ -21,6 +21,7 @@ import type { SavedPrediction, SavedRun } from '../../src/shared/savedRun';
 import type { TrainingSettings } from '../../src/shared/settings';
 import type { HostConnection } from '../hostChannel';
 import { describeStartup, markStartup } from '../startupTimings';
+import { BatchCurve } from '../../src/shared/ml/batchCurve';
 import type { PanelViews } from '../views/layout';
 import { ActiveBackend, watchContextLoss } from './backend';
 import type { LoadedDataset } from './loadDataset';
@@ -30,6 +31,8 @@ import { saveTrainedModel } from './saveTrainedModel';
 const PREDICTED_SAMPLES = 60;
 /** Progress posted to the host at most this often; the notification need not be smoother. */
 const PROGRESS_INTERVAL_MS = 250;
+/** The curves are redrawn at most this often while an epoch runs: a redraw takes the page some 50 ms. */
+const CHART_INTERVAL_MS = 1000;
 
 export type RunEnd = Omit<TrainingEndedMessage, 'type'>;
 
@@ -43,6 +46,8 @@ class ExplainedFailure extends Error {
 export class TrainingRun {
   private readonly stopSignal = new StopSignal();
   private contextLost = false;
+  private readonly history: TrainingHistory = [];
+  private readonly curve = new BatchCurve();
 
   constructor(
     private readonly dataset: LoadedDataset,
@@ -107,7 +112,7 @@ export class TrainingRun {
       });
       views.status.show(`Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}…`, 'busy');
       await views.training.showHistory([], settings.epochs);
-      const history: TrainingHistory = [];
+      const history = this.history;
       const result = await trainModel(
         model,
         { train, validation },
@@ -119,7 +124,7 @@ export class TrainingRun {
           onEpochEnd: async (metrics) => {
             history.push(metrics);
             this.host.post({ type: 'epochEnded', metrics, epochs: settings.epochs });
-            await views.training.showHistory(history, settings.epochs);
+            await views.training.showHistory(history, settings.epochs, this.curve.points);
           },
           stopSignal: this.stopSignal,
         },
@@ -164,6 +169,7 @@ export class TrainingRun {
         validationCount: plan.validationCount,
         testCount: plan.testCount,
         history,
+        batchCurve: [...this.curve.points],
         evaluation: {
           loss: evaluation.loss,
           accuracy: evaluation.accuracy,
@@ -201,6 +207,7 @@ export class TrainingRun {
     const { settings, views } = this;
     const started = performance.now();
     let lastPosted = 0;
+    let lastDrawn = performance.now();
     let first = true;
     return (progress) => {
       if (first) {
@@ -214,7 +221,12 @@ export class TrainingRun {
       const elapsed = (performance.now() - started) / 1000;
       const secondsLeft = done >= 20 ? (elapsed / done) * (total - done) : null;
       views.training.showProgress({ ...progress, epochs: settings.epochs, secondsLeft: secondsLeft ?? undefined });
+      this.curve.add(progress.epoch, progress.batch, progress.batchesPerEpoch, progress.loss, progress.accuracy);
       const now = performance.now();
+      if (now - lastDrawn >= CHART_INTERVAL_MS) {
+        lastDrawn = now;
+        void views.training.showHistory(this.history, settings.epochs, this.curve.points);
+      }
       if (now - lastPosted >= PROGRESS_INTERVAL_MS || done === total) {
         lastPosted = now;
         this.host.post({

@@ -1,22 +1,20 @@
-// Loss and accuracy per epoch, for training and validation, drawn with tfjs-vis line charts into
-// the page (not the visor). `draw` takes the whole history each time, so the same call shows a
-// run live, epoch by epoch, and restores a saved run after the panel reloads.
-//
-// Theme: tfjs-vis draws on a canvas with black text on white and lets callers choose only the
-// series colours. So the canvas blends into the page with CSS (see `.history-plot` in
-// panel.css): multiplied onto light themes, inverted and screened onto dark ones; the series
-// colours come from the theme's chart colours, pre-compensated for the inversion.
+// Loss and accuracy for training and validation, drawn with vega-lite (curveChart.ts) into the
+// page: the smoothed loss and accuracy of the batches while an epoch runs, and a point per
+// epoch. `draw` takes the whole history each time, so the same call shows a run live and
+// restores a saved run after the panel reloads.
 //
 // DOM for tests:
 //   #history-chart[data-epochs]         number of epochs drawn
+//   #history-chart[data-batch-points]   points of the batch curve drawn
 //   #history-chart[data-drawn]          "true" once the charts rendered, "false" if they failed
-//   #loss-chart, #accuracy-chart        the two plots; [data-ink] "normal" | "inverted" (dark)
+//   #loss-chart, #accuracy-chart        the two plots (.curve-chart, see curveChart.ts)
 //   #history-latest                     the last epoch's numbers as text
 //   #history-table tr[data-epoch] td[data-key=loss|accuracy|valLoss|valAccuracy][data-value]
-import { render } from '@tensorflow/tfjs-vis';
 import { h } from './dom';
 import { formatMetric } from './format';
-import { counterInvert, isDarkTheme, onThemeChange, rgbToCss, themeColor } from './themeColors';
+import type { BatchPoint } from '../../src/shared/ml/batchCurve';
+import { CurveMark, CurvePoint, drawCurveChart } from './curveChart';
+import { onThemeChange } from './themeColors';
 import { errorMessage } from '../../src/shared/errorMessage';
 
 /**
@@ -36,73 +34,32 @@ export interface EpochRecord {
 export interface HistoryChart {
   readonly element: HTMLElement;
   /**
-   * Redraws both charts and the table from the full history (empty clears them). With
-   * `totalEpochs`, the epoch axis spans the whole run from the start, so the curves grow
-   * towards its end.
+   * Redraws both charts and the table from the full history (empty clears them) and the batch
+   * curve so far. With `totalEpochs`, the epoch axis spans the whole run from the start, so the
+   * curves grow towards its end.
    */
-  draw(history: readonly EpochRecord[], totalEpochs?: number): Promise<void>;
+  draw(
+    history: readonly EpochRecord[],
+    totalEpochs?: number,
+    batches?: readonly BatchPoint[],
+    marks?: readonly CurveMark[],
+  ): Promise<void>;
 }
 
 type Metric = 'loss' | 'accuracy';
 const VALIDATION_KEY = { loss: 'valLoss', accuracy: 'valAccuracy' } as const;
 
-function seriesColors(dark: boolean): [string, string] | undefined {
-  const training = themeColor('--vscode-charts-blue');
-  const validation = themeColor('--vscode-charts-orange');
-  if (!training || !validation) {
-    return undefined;
+/** The chart's points for `metric`: the batch curve, then the epochs' training and validation values. */
+function curvePoints(history: readonly EpochRecord[], batches: readonly BatchPoint[], metric: Metric): CurvePoint[] {
+  const points: CurvePoint[] = batches.map((b) => ({ x: b.x, y: b[metric], series: 'batches' }));
+  for (const record of history) {
+    points.push({ x: record.epoch, y: record[metric], series: 'training' });
+    const validation = record[VALIDATION_KEY[metric]];
+    if (validation != null) {
+      points.push({ x: record.epoch, y: validation, series: 'validation' });
+    }
   }
-  const adjust = dark ? counterInvert : (c: typeof training) => c;
-  return [rgbToCss(adjust(training)), rgbToCss(adjust(validation))];
-}
-
-/**
- * tfjs-vis plots the i-th point at x = i, whatever x it is given, so point i holds epoch i.
- * Blank points (no y: the chart leaves them out of the lines but keeps them on the axis) fill
- * epoch 0, before training, and the epochs still to come.
- */
-function series(history: readonly EpochRecord[], key: keyof EpochRecord, lastEpoch: number) {
-  const byEpoch = new Map(history.map((record) => [record.epoch, record[key]]));
-  return Array.from({ length: lastEpoch + 1 }, (_, epoch) => ({
-    x: epoch,
-    y: byEpoch.get(epoch) ?? null,
-  })) as unknown as {
-    x: number;
-    y: number;
-  }[];
-}
-
-async function drawPlot(
-  plot: HTMLElement,
-  history: readonly EpochRecord[],
-  lastEpoch: number,
-  metric: Metric,
-  dark: boolean,
-): Promise<void> {
-  const hasValidation = history.some((record) => record[VALIDATION_KEY[metric]] != null);
-  const values = [series(history, metric, lastEpoch)];
-  const names = ['training'];
-  if (hasValidation) {
-    values.push(series(history, VALIDATION_KEY[metric], lastEpoch));
-    names.push('validation');
-  }
-  const colors = seriesColors(dark);
-  plot.dataset.ink = dark ? 'inverted' : 'normal';
-  await render.linechart(
-    plot,
-    { values, series: names },
-    {
-      // The figure caption names the x axis: an axis title here gets clipped at the canvas edge.
-      xLabel: '',
-      yLabel: metric,
-      zoomToFit: true,
-      // The chart's own fitting leaves the legend out of this width: keep room for it.
-      width: Math.max(220, plot.clientWidth - 90),
-      height: 220,
-      fontSize: 11,
-      seriesColors: colors?.slice(0, names.length),
-    },
-  );
+  return points;
 }
 
 function latestText(record: EpochRecord): string {
@@ -163,19 +120,16 @@ export function createHistoryChart(): HistoryChart {
     h(
       'div',
       { class: 'history-plots' },
-      h('figure', { class: 'history-figure' }, h('figcaption', {}, 'Loss per epoch (lower is better)'), lossPlot),
-      h(
-        'figure',
-        { class: 'history-figure' },
-        h('figcaption', {}, 'Accuracy per epoch (higher is better)'),
-        accuracyPlot,
-      ),
+      h('figure', { class: 'history-figure' }, h('figcaption', {}, 'Loss (lower is better)'), lossPlot),
+      h('figure', { class: 'history-figure' }, h('figcaption', {}, 'Accuracy (higher is better)'), accuracyPlot),
     ),
     problem,
     details,
   );
 
   let shown: readonly EpochRecord[] = [];
+  let shownBatches: readonly BatchPoint[] = [];
+  let shownMarks: readonly CurveMark[] = [];
   let totalEpochs = 0;
   // Draws run one at a time; a request made meanwhile replaces any older one still waiting.
   let running: Promise<void> | undefined;
@@ -184,21 +138,28 @@ export function createHistoryChart(): HistoryChart {
   async function renderPlots(): Promise<void> {
     const history = shown;
     element.dataset.epochs = String(history.length);
+    element.dataset.batchPoints = String(shownBatches.length);
     latest.textContent = history.length ? latestText(history[history.length - 1]) : 'No epoch finished yet.';
     body.replaceChildren(...tableRows(history));
-    if (history.length < 2) {
-      // A line needs two points; until then the latest numbers above say it all.
-      const note = history.length ? 'The curves appear once two epochs have finished.' : '';
-      lossPlot.replaceChildren(note);
-      accuracyPlot.replaceChildren(note);
+    if (history.length === 0 && shownBatches.length === 0) {
+      lossPlot.replaceChildren();
+      accuracyPlot.replaceChildren();
       delete element.dataset.drawn;
       return;
     }
     try {
-      const dark = isDarkTheme();
       const lastEpoch = Math.max(totalEpochs, ...history.map((record) => record.epoch));
-      await drawPlot(lossPlot, history, lastEpoch, 'loss', dark);
-      await drawPlot(accuracyPlot, history, lastEpoch, 'accuracy', dark);
+      for (const [plot, metric] of [
+        [lossPlot, 'loss'],
+        [accuracyPlot, 'accuracy'],
+      ] as const) {
+        await drawCurveChart(plot, {
+          metric,
+          points: curvePoints(history, shownBatches, metric),
+          totalEpochs: lastEpoch,
+          marks: shownMarks,
+        });
+      }
       problem.hidden = true;
       element.dataset.drawn = 'true';
     } catch (error) {
@@ -238,8 +199,10 @@ export function createHistoryChart(): HistoryChart {
 
   return {
     element,
-    draw(history, epochs = 0) {
+    draw(history, epochs = 0, batches = [], marks = []) {
       shown = [...history];
+      shownBatches = batches;
+      shownMarks = marks;
       totalEpochs = epochs;
       return redraw();
     },

@@ -14,6 +14,8 @@ import type { Problem, UserAction } from '../../src/shared/panelMessages';
 import { createButton, setDisabled } from '../ui/toolkit';
 import { createSection, h } from './dom';
 import { createProblemElement } from './problemView';
+import type { BatchPoint } from '../../src/shared/ml/batchCurve';
+import type { CurveMark } from './curveChart';
 import { createHistoryChart, EpochRecord } from './historyChart';
 import { BatchProgress, createTrainingProgress } from './trainingProgress';
 
@@ -50,7 +52,12 @@ export interface TrainingView {
    * Redraws the curves from the whole history: live after each epoch, or a saved run.
    * `totalEpochs` (the run's planned epochs) fixes the epoch axis so the curves grow along it.
    */
-  showHistory(history: readonly EpochRecord[], totalEpochs?: number): Promise<void>;
+  showHistory(
+    history: readonly EpochRecord[],
+    totalEpochs?: number,
+    batches?: readonly BatchPoint[],
+    marks?: readonly CurveMark[],
+  ): Promise<void>;
 }
 
 export function createTrainingView(): TrainingView {
@@ -104,6 +111,6 @@ export function createTrainingView(): TrainingView {
         progress.clear(idleMessage);
       }
     },
-    showHistory: (history, totalEpochs) => chart.draw(history, totalEpochs),
+    showHistory: (history, totalEpochs, batches, marks) => chart.draw(history, totalEpochs, batches, marks),
   };
 }
