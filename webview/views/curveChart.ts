@@ -88,6 +88,8 @@ export function curveSpec(data: CurveChartData, width: number) {
     $schema: 'https://vega.github.io/schema/vega-lite/v4.json',
     width,
     height: 220,
+    // The whole chart (axes and legend too) fits the width it is given.
+    autosize: { type: 'fit', contains: 'padding' },
     background: null,
     data: { values: data.points.map((p) => ({ ...p, run: p.run ?? '' })) },
     layer: [
@@ -140,7 +142,7 @@ export function curveSpec(data: CurveChartData, width: number) {
 /** Draws (or redraws) the chart into `element`; resolves once it is on the page. */
 export async function drawCurveChart(element: HTMLElement, data: CurveChartData): Promise<void> {
   element.classList.add('curve-chart');
-  const width = Math.max(220, element.clientWidth - 40);
+  const width = Math.max(220, element.clientWidth - 8);
   const result = await embed(element, curveSpec(data, width) as never, {
     renderer: 'svg',
     actions: false,
