@@ -19,7 +19,7 @@ import type { HostConnection } from './hostChannel';
 import { activateBackend, ActiveBackend } from './ml/backend';
 import { DatasetCache } from './ml/datasetCache';
 import { DatasetUrls, FileOrigin, LoadedDataset, loadDataset } from './ml/loadDataset';
-import { TrainingRun } from './ml/trainingRun';
+import { earlyStopMarks, TrainingRun } from './ml/trainingRun';
 import { markStartup } from './startupTimings';
 import type { PanelViews } from './views/layout';
 
@@ -51,6 +51,8 @@ export class PanelController {
     views.training.onStart(() => void this.startTraining());
     views.training.onStop(() => this.stopTraining());
     views.model.onPresetChange((model) => this.host.post({ type: 'updateSetting', key: 'model', value: model }));
+    views.model.hyperparameters.onChange((change) => this.host.post({ type: 'updateSetting', ...change }));
+    views.model.hyperparameters.onReset(() => this.host.post({ type: 'resetSettings' }));
   }
 
   async handle(message: HostToWebview): Promise<void> {
@@ -253,7 +255,12 @@ export class PanelController {
     this.views.status.show(`Showing the saved model's run of ${when}. Start training to replace it.`, 'info');
     this.views.evaluation.show(run.evaluation, run.history.at(-1)?.accuracy);
     this.views.predictions.show(run.predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })));
-    await this.views.training.showHistory(run.history, run.settings.epochs, run.batchCurve);
+    await this.views.training.showHistory(
+      run.history,
+      run.settings.epochs,
+      run.batchCurve,
+      run.earlyStop ? earlyStopMarks(run.earlyStop) : [],
+    );
   }
 
   private async startTraining(): Promise<void> {
@@ -265,6 +272,7 @@ export class PanelController {
     const settings = this.settings;
     this.views.training.setState('running');
     this.views.model.setPresetEnabled(false);
+    this.views.model.hyperparameters.setEnabled(false);
     this.views.training.showProblem(undefined);
     this.views.evaluation.clear();
     this.views.predictions.clear();
@@ -273,6 +281,7 @@ export class PanelController {
     const ended = await run.run(this.backend);
     this.run = undefined;
     this.views.model.setPresetEnabled(true);
+    this.views.model.hyperparameters.setEnabled(true);
     if (ended.problem) {
       this.views.training.showProblem(ended.problem, this.act, 'training');
     }

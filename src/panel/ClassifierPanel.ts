@@ -8,6 +8,7 @@ import { formatEpochMetrics } from '../shared/ml/history';
 import type { UserAction } from '../shared/panelMessages';
 import { checkClassifierMessage } from '../shared/messageChecks';
 import { assertNever, HostToWebview, SaveModelRequest, WebviewToHost } from '../shared/protocol';
+import { DEFAULT_SETTINGS } from '../shared/settings';
 import { openModelStore } from '../storage';
 import { showProblemNotification } from '../userActions';
 import { datasetMessageFor } from './datasetForPanel';
@@ -138,6 +139,8 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
         break;
       case 'updateSetting':
         return this.updateSetting(message.key, message.value);
+      case 'resetSettings':
+        return this.resetSettings();
       case 'saveModel':
         return this.save(message);
       case 'ready':
@@ -149,10 +152,18 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
     }
   }
 
-  /** Writes a setting the person changed in the panel to their user settings, as the Settings editor would. */
+  /**
+   * Writes a setting the person changed in the panel where it takes effect: the most specific
+   * scope that already sets it (a workspace value would hide a user one), else the user settings,
+   * as the Settings editor's user tab does.
+   */
   private async updateSetting(key: string, value: unknown): Promise<void> {
+    const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    const set = config.inspect(key);
+    const target =
+      set?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
     try {
-      await vscode.workspace.getConfiguration(CONFIG_SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+      await config.update(key, value, target);
       log().info(`Setting ${CONFIG_SECTION}.${key} changed in the panel to ${JSON.stringify(value)}.`);
     } catch (error) {
       logError(`Writing the setting ${CONFIG_SECTION}.${key}`, error);
@@ -161,6 +172,21 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
         actions: [{ kind: 'openSetting', setting: `${CONFIG_SECTION}.${key}` }],
       });
     }
+  }
+
+  /** Clears every training setting the person set, in the user and the workspace settings. */
+  private async resetSettings(): Promise<void> {
+    const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+    for (const key of Object.keys(DEFAULT_SETTINGS)) {
+      const set = config.inspect(key);
+      if (set?.globalValue !== undefined) {
+        await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+      }
+      if (set?.workspaceValue !== undefined) {
+        await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+      }
+    }
+    log().info("Training settings reset to the tutorial's values.");
   }
 
   private async save(request: SaveModelRequest): Promise<void> {

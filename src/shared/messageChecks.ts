@@ -195,6 +195,8 @@ export function checkClassifierMessage(raw: unknown): WebviewToHost | undefined 
           }
         : undefined;
     }
+    case 'resetSettings':
+      return { type: 'resetSettings' };
     case 'updateSetting': {
       // A value is accepted only as the settings would keep it: in range, of the right type.
       const key = raw.key as keyof typeof DEFAULT_SETTINGS;

@@ -65,6 +65,11 @@ export interface UpdateSettingMessage {
   value: TrainingSettings[keyof TrainingSettings];
 }
 
+/** "Reset to the tutorial's values": the host clears every training setting the person set. */
+export interface ResetSettingsMessage {
+  type: 'resetSettings';
+}
+
 /** Request: store this trained model and its run, replacing the saved one only when complete. */
 export interface SaveModelRequest {
   type: 'saveModel';
@@ -84,6 +89,7 @@ export type WebviewToHost =
   | EpochEndedMessage
   | TrainingEndedMessage
   | UpdateSettingMessage
+  | ResetSettingsMessage
   | SaveModelRequest;
 
 // ---- host to panel ----

@@ -2,6 +2,7 @@
 // run's curves and results after a reload without retraining. Plain JSON.
 import type { BatchPoint } from './ml/batchCurve';
 import { parseHistory, TrainingHistory } from './ml/history';
+import type { EarlyStop } from './ml/train';
 import { BACKEND_NAMES, type BackendName } from './backendPolicy';
 import { normalizeSettings, type TrainingSettings } from './settings';
 
@@ -25,6 +26,8 @@ export interface SavedRun {
   history: TrainingHistory;
   /** The smoothed loss and accuracy of the batches, a few points per epoch (x in epochs); absent in older runs. */
   batchCurve?: BatchPoint[];
+  /** Where early stopping ended the run, when it did. */
+  earlyStop?: EarlyStop;
   evaluation: {
     loss: number;
     accuracy: number;
@@ -104,6 +107,16 @@ export function parseSavedRun(value: unknown): SavedRun | undefined {
   const settings = normalizeSettings(run.settings as unknown as Record<string, unknown>);
   const history = parseHistory(run.history);
   const batchCurve = parseBatchCurve(run.batchCurve, settings.epochs);
+  const earlyStop = run.earlyStop;
+  const earlyStopValid =
+    earlyStop === undefined ||
+    (typeof earlyStop === 'object' &&
+      earlyStop !== null &&
+      Number.isInteger(earlyStop.bestEpoch) &&
+      Number.isInteger(earlyStop.stoppedAfterEpoch) &&
+      earlyStop.bestEpoch >= 1 &&
+      earlyStop.bestEpoch <= earlyStop.stoppedAfterEpoch &&
+      earlyStop.stoppedAfterEpoch === history?.length);
   const evaluation = run.evaluation;
   const valid =
     typeof run.finishedAt === 'string' &&
@@ -112,6 +125,7 @@ export function parseSavedRun(value: unknown): SavedRun | undefined {
     (BACKEND_NAMES as readonly string[]).includes(run.backend) &&
     history !== undefined &&
     batchCurve !== false &&
+    earlyStopValid &&
     history.length <= settings.epochs &&
     history.every((m, i) => m.epoch === i + 1 && m.loss >= 0 && isProbability(m.accuracy) && m.seconds >= 0) &&
     history.every(
@@ -141,6 +155,9 @@ export function parseSavedRun(value: unknown): SavedRun | undefined {
     testCount: run.testCount,
     history: history.map((m) => ({ ...m })),
     ...(batchCurve ? { batchCurve } : {}),
+    ...(earlyStop
+      ? { earlyStop: { bestEpoch: earlyStop.bestEpoch, stoppedAfterEpoch: earlyStop.stoppedAfterEpoch } }
+      : {}),
     evaluation: { loss: evaluation.loss, accuracy: evaluation.accuracy, confusionMatrix: evaluation.confusionMatrix },
     predictions: run.predictions.map((p) => ({
       pixels: p.pixels,

@@ -21,6 +21,11 @@ export interface TrainingSettings {
   /** 0 means the whole test set. */
   testSubsetSize: number;
   backend: BackendChoice;
+  /**
+   * Early stopping: end training after this many epochs without a lower validation loss, and
+   * keep the weights of the best epoch. 0 (the tutorial's way) trains every epoch.
+   */
+  earlyStoppingPatience: number;
 }
 
 /** The tutorial's values; package.json declares the same defaults for the Settings editor. */
@@ -35,13 +40,16 @@ export const DEFAULT_SETTINGS: Readonly<TrainingSettings> = {
   trainSubsetSize: 0,
   testSubsetSize: 0,
   backend: 'auto',
+  earlyStoppingPatience: 0,
 };
 
-interface Range {
+export interface SettingRange {
   min: number;
   max: number;
   integer: boolean;
 }
+
+export type NumericSetting = Exclude<keyof TrainingSettings, 'backend' | 'model'>;
 
 /**
  * What each preset trains with when the person has not set it: the MLP keeps the tutorial's 5
@@ -57,7 +65,8 @@ export function defaultsFor(model: ModelPreset): TrainingSettings {
   return { ...DEFAULT_SETTINGS, model, ...PRESET_DEFAULTS[model] };
 }
 
-const RANGES: Record<Exclude<keyof TrainingSettings, 'backend' | 'model'>, Range> = {
+/** The range of every numeric setting; package.json declares the same minimum and maximum. */
+export const SETTING_RANGES: Record<NumericSetting, SettingRange> = {
   epochs: { min: 1, max: 100, integer: true },
   batchSize: { min: 1, max: 4096, integer: true },
   hiddenUnits: { min: 1, max: 4096, integer: true },
@@ -66,6 +75,7 @@ const RANGES: Record<Exclude<keyof TrainingSettings, 'backend' | 'model'>, Range
   validationSplit: { min: 0, max: 0.9, integer: false },
   trainSubsetSize: { min: 0, max: 60000, integer: true },
   testSubsetSize: { min: 0, max: 10000, integer: true },
+  earlyStoppingPatience: { min: 0, max: 20, integer: true },
 };
 
 /**
@@ -79,7 +89,7 @@ export function normalizeSettings(raw: Partial<Record<keyof TrainingSettings, un
     ? (raw.model as ModelPreset)
     : DEFAULT_SETTINGS.model;
   const settings = defaultsFor(model);
-  for (const [key, range] of Object.entries(RANGES) as [keyof typeof RANGES, Range][]) {
+  for (const [key, range] of Object.entries(SETTING_RANGES) as [NumericSetting, SettingRange][]) {
     const value = raw[key];
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       continue;

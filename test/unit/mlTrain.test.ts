@@ -272,3 +272,54 @@ describe('ML training', () => {
     assert.equal(timerRan, true);
   });
 });
+
+describe('early stopping', () => {
+  useCpuBackend();
+
+  it('ends training after `patience` epochs without a lower validation loss and keeps the best epoch’s weights', async () => {
+    // Validation labels one class off the training labels: the better the model fits the
+    // training images, the worse its validation loss, so the first epoch stays the best.
+    const train = syntheticExamples(64, 11);
+    const validation = { pixels: train.pixels, labels: train.labels.map((label) => (label + 1) % 10) };
+    const before = tf.memory().numTensors;
+    const model = createModel({ ...SMALL, dropout: 0 });
+    let weightsAfterEpochOne: Float32Array[] = [];
+    try {
+      const result = await trainModel(
+        model,
+        { train, validation },
+        {
+          epochs: 10,
+          batchSize: BATCH,
+          earlyStoppingPatience: 2,
+          onEpochEnd: (m) => {
+            if (m.epoch === 1) {
+              weightsAfterEpochOne = model.getWeights().map((w) => w.dataSync() as Float32Array);
+            }
+          },
+        },
+      );
+      assert.deepEqual(result.earlyStop, { bestEpoch: 1, stoppedAfterEpoch: 3 });
+      assert.equal(result.history.length, 3);
+      assert.equal(result.stoppedEarly, false);
+      assert.ok(result.history[2].valLoss! > result.history[0].valLoss!, JSON.stringify(result.history));
+      const restored = model.getWeights().map((w) => w.dataSync() as Float32Array);
+      restored.forEach((values, i) => assert.deepEqual(Array.from(values), Array.from(weightsAfterEpochOne[i])));
+    } finally {
+      disposeModel(model);
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it('trains every epoch when the validation loss keeps falling', async () => {
+    const data = smallData();
+    const model = createModel(SMALL);
+    try {
+      const result = await trainModel(model, data, { epochs: 3, batchSize: BATCH, earlyStoppingPatience: 5 });
+      assert.equal(result.earlyStop, undefined);
+      assert.equal(result.history.length, 3);
+    } finally {
+      disposeModel(model);
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { splitExamples } from '../../src/shared/ml/split';
 import { firstExamples } from '../../src/shared/ml/tensors';
 import { trainModel } from '../../src/shared/ml/train';
 import { evaluateModel } from '../../src/shared/ml/evaluate';
-import { BACKENDS, normalizeSettings, TrainingSettings } from '../../src/shared/settings';
+import { BACKENDS, MODEL_PRESETS, normalizeSettings, TrainingSettings } from '../../src/shared/settings';
 import { syntheticExamples, useCpuBackend } from './mlFixtures';
 
 /** Anything settings.json may hold for a key: numbers in and far out of range, and other types. */
@@ -34,6 +34,8 @@ const rawSettings = fc.record(
     trainSubsetSize: anyValue,
     testSubsetSize: anyValue,
     backend: fc.oneof(fc.constantFrom(...BACKENDS), fc.string()),
+    model: fc.oneof(fc.constantFrom(...MODEL_PRESETS), fc.string(), fc.constant(null)),
+    earlyStoppingPatience: anyValue,
   },
   { requiredKeys: [] },
 );
@@ -51,6 +53,8 @@ function assertSettingsInRange(s: TrainingSettings): void {
   assert.ok(Number.isInteger(s.trainSubsetSize) && s.trainSubsetSize >= 0 && s.trainSubsetSize <= 60_000);
   assert.ok(Number.isInteger(s.testSubsetSize) && s.testSubsetSize >= 0 && s.testSubsetSize <= 10_000);
   assert.ok((BACKENDS as readonly string[]).includes(s.backend));
+  assert.ok((MODEL_PRESETS as readonly string[]).includes(s.model));
+  assert.ok(Number.isInteger(s.earlyStoppingPatience) && s.earlyStoppingPatience >= 0 && s.earlyStoppingPatience <= 20);
 }
 
 describe('training plan', () => {
@@ -84,6 +88,10 @@ describe('training plan', () => {
         assert.ok(plan.trainCount >= 1);
         assert.equal(plan.trainCount + plan.validationCount, used);
         assert.equal(plan.validationCount > 0, settings.validationSplit > 0);
+        assert.ok(
+          settings.earlyStoppingPatience === 0 || plan.validationCount > 0,
+          'early stopping has validation images',
+        );
         assert.ok(plan.testCount >= 1 && plan.testCount <= counts.test);
         assert.equal(plan.batchesPerEpoch, Math.ceil(plan.trainCount / settings.batchSize));
       }),

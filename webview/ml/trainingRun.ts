@@ -22,6 +22,8 @@ import type { TrainingSettings } from '../../src/shared/settings';
 import type { HostConnection } from '../hostChannel';
 import { describeStartup, markStartup } from '../startupTimings';
 import { BatchCurve } from '../../src/shared/ml/batchCurve';
+import type { EarlyStop } from '../../src/shared/ml/train';
+import type { CurveMark } from '../views/curveChart';
 import type { PanelViews } from '../views/layout';
 import { ActiveBackend, watchContextLoss } from './backend';
 import type { LoadedDataset } from './loadDataset';
@@ -35,6 +37,16 @@ const PROGRESS_INTERVAL_MS = 250;
 const CHART_INTERVAL_MS = 1000;
 
 export type RunEnd = Omit<TrainingEndedMessage, 'type'>;
+
+/** The marks early stopping leaves on the curves: the epoch kept and the last one trained. */
+export function earlyStopMarks(earlyStop: EarlyStop): CurveMark[] {
+  return earlyStop.bestEpoch === earlyStop.stoppedAfterEpoch
+    ? [{ x: earlyStop.bestEpoch, label: 'stopped · best' }]
+    : [
+        { x: earlyStop.bestEpoch, label: 'best' },
+        { x: earlyStop.stoppedAfterEpoch, label: 'stopped' },
+      ];
+}
 
 /** A failure that says what happened in the learner's words; anything else is TF.js' own error. */
 class ExplainedFailure extends Error {
@@ -119,6 +131,7 @@ export class TrainingRun {
         {
           epochs: settings.epochs,
           batchSize: settings.batchSize,
+          earlyStoppingPatience: settings.earlyStoppingPatience,
           onBatchEnd: this.progressReporter(),
           reportEveryBatches: batchesPerReport(backend),
           onEpochEnd: async (metrics) => {
@@ -142,7 +155,19 @@ export class TrainingRun {
         views.status.show('Training stopped. The model saved before (if any) is unchanged.', 'warning');
         return { outcome: 'stopped' };
       }
-      views.training.showProgress(null, `Finished ${settings.epochs} epochs in ${Math.round(result.seconds)} s.`);
+      const earlyStop = result.earlyStop;
+      if (earlyStop) {
+        const marks = earlyStopMarks(earlyStop);
+        await views.training.showHistory(history, settings.epochs, this.curve.points, marks);
+        views.training.showProgress(
+          null,
+          `Early stopping: no lower validation loss for ${settings.earlyStoppingPatience} epoch(s), so training ended ` +
+            `after epoch ${earlyStop.stoppedAfterEpoch} of ${settings.epochs} and kept the weights of epoch ${earlyStop.bestEpoch}, ` +
+            `the lowest validation loss (${Math.round(result.seconds)} s).`,
+        );
+      } else {
+        views.training.showProgress(null, `Finished ${settings.epochs} epochs in ${Math.round(result.seconds)} s.`);
+      }
       views.status.show('Evaluating on the test set…', 'busy');
       const evaluation = await evaluateModel(model, test, 512);
       views.evaluation.show(evaluation, history.at(-1)?.accuracy);
@@ -170,6 +195,7 @@ export class TrainingRun {
         testCount: plan.testCount,
         history,
         batchCurve: [...this.curve.points],
+        ...(earlyStop ? { earlyStop } : {}),
         evaluation: {
           loss: evaluation.loss,
           accuracy: evaluation.accuracy,

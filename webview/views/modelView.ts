@@ -5,13 +5,13 @@
 //   #model-summary                  table, one tbody row per layer:
 //     tr.layer[data-name][data-params], cells: name, type, output shape, params
 //   #total-params[data-value]       e.g. 203530 (text "203,530")
-//   #hyperparameters                dl; each dd has data-key (a TrainingSettings key, or
-//                                   "optimizer" / "loss") and data-value
+//   #hyperparameters                the hyperparameters' controls (see hyperparameterForm.ts)
 //   #model-preset[data-value]       the model dropdown ("mlp" | "cnn"); disabled during a run
 //   #model-section[data-model]      the preset the summary shows
 import type { ModelPreset, TrainingSettings } from '../../src/shared/settings';
 import { createDropdown, setDisabled, setDropdownValue } from '../ui/toolkit';
 import { createSection, h, placeholder } from './dom';
+import { createHyperparameterForm, HyperparameterForm } from './hyperparameterForm';
 import { formatCount, formatShape } from './format';
 
 export interface LayerSummary {
@@ -31,17 +31,11 @@ export interface ModelSummary {
   trainableParams?: number;
 }
 
-/** How the model is compiled; both are fixed by the tutorial. */
-export interface CompileSettings {
-  optimizer: string;
-  loss: string;
-}
-
-export const TUTORIAL_COMPILE: CompileSettings = { optimizer: 'adam', loss: 'sparse categorical cross-entropy' };
-
 export interface ModelView {
   readonly element: HTMLElement;
-  show(model: ModelSummary, settings: TrainingSettings, compile?: CompileSettings): void;
+  /** The hyperparameters' controls, shown beside the summary. */
+  readonly hyperparameters: HyperparameterForm;
+  show(model: ModelSummary, settings: TrainingSettings): void;
   /** Called with the preset the person picks; the setting it writes comes back through `show`. */
   onPresetChange(listener: (preset: ModelPreset) => void): void;
   /** The preset cannot change during a run. */
@@ -84,38 +78,6 @@ function layerTable(model: ModelSummary): HTMLTableElement {
   );
 }
 
-/** The settings as a learner reads them; 0 subset sizes mean the whole set. */
-function hyperparameterList(s: TrainingSettings, compile: CompileSettings): HTMLDListElement {
-  const subset = (size: number) => (size === 0 ? 'all' : formatCount(size));
-  const mlpOnly: [key: string, term: string, value: string | number, shown: string][] =
-    s.model === 'mlp'
-      ? [
-          ['hiddenUnits', 'Hidden units', s.hiddenUnits, String(s.hiddenUnits)],
-          ['dropout', 'Dropout', s.dropout, String(s.dropout)],
-        ]
-      : [];
-  const entries: [key: string, term: string, value: string | number, shown: string][] = [
-    ['model', 'Model', s.model, s.model.toUpperCase()],
-    ['epochs', 'Epochs', s.epochs, String(s.epochs)],
-    ['batchSize', 'Batch size', s.batchSize, String(s.batchSize)],
-    ...mlpOnly,
-    ['learningRate', 'Learning rate', s.learningRate, String(s.learningRate)],
-    ['validationSplit', 'Validation split', s.validationSplit, String(s.validationSplit)],
-    ['trainSubsetSize', 'Training images used', s.trainSubsetSize, subset(s.trainSubsetSize)],
-    ['testSubsetSize', 'Test images used', s.testSubsetSize, subset(s.testSubsetSize)],
-    ['optimizer', 'Optimizer', compile.optimizer, compile.optimizer],
-    ['loss', 'Loss', compile.loss, compile.loss],
-  ];
-  return h(
-    'dl',
-    { id: 'hyperparameters', class: 'key-values' },
-    ...entries.flatMap(([key, term, value, shown]) => [
-      h('dt', {}, term),
-      h('dd', { 'data-key': key, 'data-value': value }, shown),
-    ]),
-  );
-}
-
 export function createModelView(): ModelView {
   const { section, body } = createSection('model-section', '2. Build the model', PRESET_INTROS.mlp);
   const intro = section.querySelector('.intro')!;
@@ -126,12 +88,14 @@ export function createModelView(): ModelView {
   preset.id = 'model-preset';
   preset.setAttribute('aria-label', 'Model');
   const presetRow = h('label', { class: 'model-preset' }, 'Model: ', preset);
+  const hyperparameters = createHyperparameterForm();
   const content = h('div', {}, placeholder('The model is built when training starts.'));
   body.append(presetRow, content);
 
   return {
     element: section,
-    show(model, settings, compile = TUTORIAL_COMPILE) {
+    hyperparameters,
+    show(model, settings) {
       section.dataset.model = settings.model;
       intro.textContent = PRESET_INTROS[settings.model];
       setDropdownValue(preset, settings.model);
@@ -149,8 +113,9 @@ export function createModelView(): ModelView {
         'div',
         { class: 'model-hyperparameters' },
         h('h3', {}, 'Hyperparameters'),
-        hyperparameterList(settings, compile),
+        hyperparameters.element,
       );
+      hyperparameters.show(settings);
       content.replaceChildren(h('div', { class: 'two-columns' }, table, hyper));
     },
     onPresetChange: (listener) => void presetListeners.push(listener),

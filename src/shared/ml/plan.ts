@@ -72,6 +72,17 @@ export function planTraining(settings: TrainingSettings, available: AvailableExa
       },
     };
   }
+  if (settings.earlyStoppingPatience > 0 && validationCount === 0) {
+    return {
+      refusal: {
+        message:
+          `Early stopping watches the validation loss, and there is no validation image: ` +
+          `${named('earlyStoppingPatience', settings.earlyStoppingPatience)} and ` +
+          `${named('validationSplit', settings.validationSplit)}. Set a validation split above 0, or the patience to 0.`,
+        settings: ['earlyStoppingPatience', 'validationSplit'],
+      },
+    };
+  }
   return {
     plan: {
       usedCount,

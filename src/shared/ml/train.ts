@@ -49,6 +49,12 @@ export interface TrainOptions {
   onEpochEnd?: (metrics: EpochMetrics) => void | Promise<void>;
   stopSignal?: StopSignal;
   /**
+   * Early stopping (Keras' EarlyStopping with restore_best_weights): after `patience` epochs
+   * without a lower validation loss, training ends and the model gets the best epoch's weights
+   * back. Needs validation data; absent or 0 trains every epoch.
+   */
+  earlyStoppingPatience?: number;
+  /**
    * How often training hands control back to the event loop so the page can repaint and
    * receive messages (the stop request among them). TF.js' fit yields every 125 ms too.
    */
@@ -57,10 +63,18 @@ export interface TrainOptions {
   yieldFunc?: () => Promise<void>;
 }
 
+/** Where early stopping ended a run: the epoch whose weights the model kept, and the last one trained. */
+export interface EarlyStop {
+  bestEpoch: number;
+  stoppedAfterEpoch: number;
+}
+
 export interface TrainResult {
   history: TrainingHistory;
   /** True when the stop signal ended training before the last epoch was complete. */
   stoppedEarly: boolean;
+  /** Set when early stopping ended training before its last epoch. */
+  earlyStop?: EarlyStop;
   seconds: number;
 }
 
@@ -200,29 +214,72 @@ export async function trainModel(
   const history: TrainingHistory = [];
   const step = createTrainingStep(model);
   const pacer = new Pacer(options);
-  for (let epoch = 1; epoch <= options.epochs && !options.stopSignal?.stopRequested; epoch++) {
-    const epochStart = performance.now();
-    const trained = await trainOneEpoch({ epoch, step, train: data.train, options, pacer });
-    if (!trained) {
-      break;
+  const watch =
+    data.validation && options.earlyStoppingPatience ? new BestWeights(options.earlyStoppingPatience) : undefined;
+  let earlyStop: EarlyStop | undefined;
+  try {
+    for (let epoch = 1; epoch <= options.epochs && !options.stopSignal?.stopRequested; epoch++) {
+      const epochStart = performance.now();
+      const trained = await trainOneEpoch({ epoch, step, train: data.train, options, pacer });
+      if (!trained) {
+        break;
+      }
+      const validation = data.validation
+        ? await lossAndAccuracy(model, data.validation, VALIDATION_BATCH_SIZE)
+        : undefined;
+      const metrics: EpochMetrics = {
+        epoch,
+        loss: trained.loss,
+        accuracy: trained.accuracy,
+        valLoss: validation?.loss ?? null,
+        valAccuracy: validation?.accuracy ?? null,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      history.push(metrics);
+      await options.onEpochEnd?.(metrics);
+      if (watch && validation && watch.observe(model, epoch, validation.loss) && epoch < options.epochs) {
+        earlyStop = { bestEpoch: watch.bestEpoch, stoppedAfterEpoch: epoch };
+        break;
+      }
     }
-    const validation = data.validation
-      ? await lossAndAccuracy(model, data.validation, VALIDATION_BATCH_SIZE)
-      : undefined;
-    const metrics: EpochMetrics = {
-      epoch,
-      loss: trained.loss,
-      accuracy: trained.accuracy,
-      valLoss: validation?.loss ?? null,
-      valAccuracy: validation?.accuracy ?? null,
-      seconds: (performance.now() - epochStart) / 1000,
-    };
-    history.push(metrics);
-    await options.onEpochEnd?.(metrics);
+    if (earlyStop) {
+      watch!.restore(model);
+    }
+  } finally {
+    watch?.dispose();
   }
-  return {
-    history,
-    stoppedEarly: history.length < options.epochs,
-    seconds: (performance.now() - start) / 1000,
-  };
+  const stoppedEarly = history.length < options.epochs && !earlyStop;
+  return { history, stoppedEarly, earlyStop, seconds: (performance.now() - start) / 1000 };
+}
+
+/** The weights of the epoch with the lowest validation loss so far, and how long since it. */
+class BestWeights {
+  private weights: tf.Tensor[] | undefined;
+  private bestLoss = Infinity;
+  bestEpoch = 0;
+
+  constructor(private readonly patience: number) {}
+
+  /** Records an epoch's validation loss; true when `patience` epochs have passed without a better one. */
+  observe(model: tf.LayersModel, epoch: number, validationLoss: number): boolean {
+    if (validationLoss < this.bestLoss) {
+      this.bestLoss = validationLoss;
+      this.bestEpoch = epoch;
+      this.dispose();
+      this.weights = model.getWeights().map((w) => tf.keep(w.clone()));
+      return false;
+    }
+    return epoch - this.bestEpoch >= this.patience;
+  }
+
+  restore(model: tf.LayersModel): void {
+    if (this.weights) {
+      model.setWeights(this.weights);
+    }
+  }
+
+  dispose(): void {
+    tf.dispose(this.weights);
+    this.weights = undefined;
+  }
 }
