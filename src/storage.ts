@@ -16,7 +16,13 @@ export function storagePath(context: vscode.ExtensionContext): string {
 
 /** The trained runs in the extension's storage (opening it imports an earlier version's single model). */
 export function openModelStore(context: vscode.ExtensionContext): Promise<ModelStore> {
-  return ModelStore.open(storagePath(context));
+  return ModelStore.open(storagePath(context), { limit: runHistoryLimit() });
+}
+
+/** How many runs are kept: the `fashionClassifier.runHistoryLimit` setting, 20 unless set. */
+export function runHistoryLimit(): number {
+  const value = vscode.workspace.getConfiguration('fashionClassifier').get<unknown>('runHistoryLimit');
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 200 ? (value as number) : 20;
 }
 
 /** The first workspace folder on the local disk, if any: a relative data set path is resolved against it. */

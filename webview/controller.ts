@@ -53,6 +53,8 @@ export class PanelController {
     views.model.onPresetChange((model) => this.host.post({ type: 'updateSetting', key: 'model', value: model }));
     views.model.hyperparameters.onChange((change) => this.host.post({ type: 'updateSetting', ...change }));
     views.model.hyperparameters.onReset(() => this.host.post({ type: 'resetSettings' }));
+    views.runs.onSelect((id) => this.host.post({ type: 'selectRun', id }));
+    views.runs.onDelete((id) => this.host.post({ type: 'deleteRun', id }));
   }
 
   async handle(message: HostToWebview): Promise<void> {
@@ -82,6 +84,9 @@ export class PanelController {
         break;
       case 'stopTraining':
         this.stopTraining();
+        break;
+      case 'runs':
+        this.views.runs.show(message);
         break;
       case 'modelSaved':
         // A reply: hostChannel settles the request it answers before messages reach here.
@@ -273,6 +278,7 @@ export class PanelController {
     this.views.training.setState('running');
     this.views.model.setPresetEnabled(false);
     this.views.model.hyperparameters.setEnabled(false);
+    this.views.runs.setEnabled(false);
     this.views.training.showProblem(undefined);
     this.views.evaluation.clear();
     this.views.predictions.clear();
@@ -282,6 +288,7 @@ export class PanelController {
     this.run = undefined;
     this.views.model.setPresetEnabled(true);
     this.views.model.hyperparameters.setEnabled(true);
+    this.views.runs.setEnabled(true);
     if (ended.problem) {
       this.views.training.showProblem(ended.problem, this.act, 'training');
     }

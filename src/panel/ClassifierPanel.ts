@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, onTrainingSettingsChanged, readTrainingSettings } from '../config';
 import { log, logError } from '../log';
-import type { WeightSpec } from '../model/modelStore';
+import type { ModelStore, WeightSpec } from '../model/modelStore';
 import { DATASET_FOLDER } from '../shared/datasetFiles';
 import { errorMessage } from '../shared/errorMessage';
 import { formatEpochMetrics } from '../shared/ml/history';
 import type { UserAction } from '../shared/panelMessages';
 import { checkClassifierMessage } from '../shared/messageChecks';
-import { assertNever, HostToWebview, SaveModelRequest, WebviewToHost } from '../shared/protocol';
+import { assertNever, HostToWebview, RunsMessage, SaveModelRequest, WebviewToHost } from '../shared/protocol';
 import { DEFAULT_SETTINGS } from '../shared/settings';
-import { openModelStore } from '../storage';
+import { openModelStore, runHistoryLimit } from '../storage';
 import { showProblemNotification } from '../userActions';
 import { datasetMessageFor } from './datasetForPanel';
 import { PanelDefinition, PanelHost, webviewOptions } from './PanelHost';
@@ -72,6 +72,8 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
         return undefined;
       });
     send({ type: 'init', settings: readTrainingSettings(), savedRun });
+    const noRuns: RunsMessage = { type: 'runs', runs: [], usageBytes: 0, limit: runHistoryLimit() };
+    send(await this.runsMessage().catch(() => noRuns));
     send({ type: 'datasetLoading' });
     send(await this.dataset);
   }
@@ -141,6 +143,10 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
         return this.updateSetting(message.key, message.value);
       case 'resetSettings':
         return this.resetSettings();
+      case 'selectRun':
+        return this.changeRuns(`Using run ${message.id} for "Classify image"`, (store) => store.select(message.id));
+      case 'deleteRun':
+        return this.changeRuns(`Deleting run ${message.id}`, (store) => store.remove(message.id));
       case 'saveModel':
         return this.save(message);
       case 'ready':
@@ -174,6 +180,46 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
     }
   }
 
+  /** The kept runs, for the run history; sent at start, after a save and after each change. */
+  private async runsMessage(): Promise<RunsMessage> {
+    const store = await openModelStore(this.context);
+    const runs = await store.list();
+    return {
+      type: 'runs',
+      runs: runs.map(({ id, run: { predictions: _predictions, ...run }, bytes, selected }) => ({
+        id,
+        run,
+        bytes,
+        selected,
+      })),
+      usageBytes: runs.reduce((sum, run) => sum + run.bytes, 0),
+      limit: runHistoryLimit(),
+    };
+  }
+
+  private async sendRuns(): Promise<void> {
+    try {
+      this.post(await this.runsMessage());
+    } catch (error) {
+      logError('Listing the kept runs', error);
+    }
+  }
+
+  /** Selects or deletes a run, then shows the history again; a failure is explained with the log's details. */
+  private async changeRuns(doing: string, change: (store: ModelStore) => Promise<unknown>): Promise<void> {
+    try {
+      await change(await openModelStore(this.context));
+      log().info(`${doing}: done.`);
+    } catch (error) {
+      logError(doing, error);
+      void showProblemNotification({
+        message: `${doing} did not work: ${errorMessage(error)} The run history shows the runs as they are now.`,
+        actions: [],
+      });
+    }
+    await this.sendRuns();
+  }
+
   /** Clears every training setting the person set, in the user and the workspace settings. */
   private async resetSettings(): Promise<void> {
     const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
@@ -201,6 +247,7 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
       });
       log().info(`Model saved as run ${saved.id} in ${saved.folder} in ${Math.round(performance.now() - started)} ms.`);
       this.post({ type: 'modelSaved', inReplyTo: request.id });
+      await this.sendRuns();
     } catch (error) {
       logError('Saving the model', error);
       this.post({ type: 'modelSaved', inReplyTo: request.id, error: errorMessage(error) });

@@ -38,7 +38,7 @@ const isBackend = (v: unknown): v is BackendName => (BACKEND_NAMES as readonly u
 const SETTING_KEYS = new Set(
   Object.keys(DEFAULT_SETTINGS)
     .map((key) => `fashionClassifier.${key}`)
-    .concat('fashionClassifier.datasetPath'),
+    .concat('fashionClassifier.datasetPath', 'fashionClassifier.runHistoryLimit'),
 );
 
 function checkAction(v: unknown): UserAction | undefined {
@@ -197,6 +197,10 @@ export function checkClassifierMessage(raw: unknown): WebviewToHost | undefined 
     }
     case 'resetSettings':
       return { type: 'resetSettings' };
+    case 'selectRun':
+    case 'deleteRun':
+      // Run ids are the store's own names (time and hex); anything else could name a path.
+      return typeof raw.id === 'string' && /^[\w.-]{1,80}$/.test(raw.id) ? { type: raw.type, id: raw.id } : undefined;
     case 'updateSetting': {
       // A value is accepted only as the settings would keep it: in range, of the right type.
       const key = raw.key as keyof typeof DEFAULT_SETTINGS;

@@ -70,6 +70,18 @@ export interface ResetSettingsMessage {
   type: 'resetSettings';
 }
 
+/** Make this run's model the one "Classify image" uses. */
+export interface SelectRunMessage {
+  type: 'selectRun';
+  id: string;
+}
+
+/** Delete this run and its model files. */
+export interface DeleteRunMessage {
+  type: 'deleteRun';
+  id: string;
+}
+
 /** Request: store this trained model and its run, replacing the saved one only when complete. */
 export interface SaveModelRequest {
   type: 'saveModel';
@@ -90,6 +102,8 @@ export type WebviewToHost =
   | TrainingEndedMessage
   | UpdateSettingMessage
   | ResetSettingsMessage
+  | SelectRunMessage
+  | DeleteRunMessage
   | SaveModelRequest;
 
 // ---- host to panel ----
@@ -128,6 +142,24 @@ export interface DatasetFailedMessage {
   problem: Problem;
 }
 
+/** A kept run, as the run history lists it (its predictions stay on disk). */
+export interface RunSummary {
+  id: string;
+  run: Omit<SavedRun, 'predictions'>;
+  /** Bytes of its three files. */
+  bytes: number;
+  /** The run "Classify image" uses. */
+  selected: boolean;
+}
+
+/** The kept runs, newest first, with the storage they use and how many are kept. */
+export interface RunsMessage {
+  type: 'runs';
+  runs: RunSummary[];
+  usageBytes: number;
+  limit: number;
+}
+
 /** Stop the running training between two batches (the notification's Cancel button). */
 export interface StopTrainingMessage {
   type: 'stopTraining';
@@ -147,6 +179,7 @@ export type HostToWebview =
   | DatasetReadyMessage
   | DatasetFailedMessage
   | StopTrainingMessage
+  | RunsMessage
   | ModelSavedMessage;
 
 /** Ends a switch over a union: the compiler flags any message type left unhandled. */

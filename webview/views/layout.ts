@@ -6,6 +6,7 @@ import { h } from './dom';
 import { createEvaluationView, EvaluationView } from './evaluationView';
 import { createModelView, ModelView } from './modelView';
 import { createPredictionsView, PredictionsView } from './predictionsView';
+import { createRunsView, RunsView } from './runsView';
 import { createStatusView, StatusView } from './statusView';
 import { createTrainingView, TrainingView } from './trainingView';
 
@@ -16,6 +17,7 @@ export interface PanelViews {
   training: TrainingView;
   evaluation: EvaluationView;
   predictions: PredictionsView;
+  runs: RunsView;
 }
 
 /** Replaces the content of `app` with the panel's page. */
@@ -27,6 +29,7 @@ export function createPanelLayout(app: HTMLElement): PanelViews {
     training: createTrainingView(),
     evaluation: createEvaluationView(),
     predictions: createPredictionsView(),
+    runs: createRunsView(),
   };
   app.classList.add('panel');
   app.replaceChildren(
@@ -46,6 +49,7 @@ export function createPanelLayout(app: HTMLElement): PanelViews {
     views.training.element,
     views.evaluation.element,
     views.predictions.element,
+    views.runs.element,
   );
   return views;
 }

@@ -1,0 +1,203 @@
+// Section 6, "Compare runs": every kept run with its settings and test accuracy; tick two or
+// more to see their curves on one chart and their settings and results side by side, the
+// differences marked; choose which run's model "Classify image" uses; delete runs.
+//
+// DOM for tests:
+//   #runs-usage                               e.g. "3 runs kept, 2.4 MB (the last 20 are kept: …)"
+//   #runs-table tr.run[data-id][data-selected][data-test-accuracy]   one row per run, newest first
+//   #runs-table tr.run input.compare-run      tick to compare
+//   #runs-table tr.run .use-run               "Use for Classify image" (the selected run says "In use" instead)
+//   #runs-table tr.run .delete-run            "Delete", then "Delete for good" to confirm
+//   #comparison[data-runs]                    the compared run ids, comma-separated; absent content under 2
+//   #comparison-loss, #comparison-accuracy    the overlaid curves (.curve-chart)
+//   #comparison-table tr[data-key] td[data-differs="true"]   a value that differs across the runs
+import type { RunSummary, RunsMessage } from '../../src/shared/protocol';
+import { createButton } from '../ui/toolkit';
+import { drawCurveChart } from './curveChart';
+import { createSection, h, placeholder } from './dom';
+import { formatCount, formatMetric } from './format';
+import { comparisonPoints, comparisonRows, runLabel } from './runComparison';
+
+export interface RunsView {
+  readonly element: HTMLElement;
+  show(message: RunsMessage): void;
+  onSelect(listener: (id: string) => void): void;
+  onDelete(listener: (id: string) => void): void;
+  /** Runs cannot be deleted or chosen while one trains. */
+  setEnabled(enabled: boolean): void;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+export function createRunsView(): RunsView {
+  const { section, body } = createSection(
+    'runs-section',
+    '6. Compare runs',
+    'Every completed run is kept with its model. Tick two or more to compare their curves and settings; choose which model "Classify image" uses.',
+  );
+  const usage = h('p', { id: 'runs-usage', class: 'runs-usage' });
+  const table = h('table', { id: 'runs-table', class: 'data-table runs-table' });
+  const comparison = h('div', { id: 'comparison', class: 'comparison' });
+  body.append(usage, table, comparison);
+  const selectListeners: ((id: string) => void)[] = [];
+  const deleteListeners: ((id: string) => void)[] = [];
+  const compared = new Set<string>();
+  let runs: RunSummary[] = [];
+  let enabled = true;
+
+  function row(summary: RunSummary): HTMLTableRowElement {
+    const { run } = summary;
+    const tick = h('input', {
+      type: 'checkbox',
+      class: 'compare-run',
+      'aria-label': `Compare the run of ${runLabel(summary)}`,
+    });
+    tick.checked = compared.has(summary.id);
+    tick.addEventListener('change', () => {
+      if (tick.checked) {
+        compared.add(summary.id);
+      } else {
+        compared.delete(summary.id);
+      }
+      void drawComparison();
+    });
+    const use = summary.selected
+      ? h('span', { class: 'use-run in-use' }, 'In use')
+      : createButton('Use for Classify image', () => selectListeners.forEach((l) => l(summary.id)), 'secondary');
+    use.classList.add('use-run');
+    const remove = createButton(
+      'Delete',
+      () => {
+        if (remove.dataset.confirm === 'true') {
+          deleteListeners.forEach((l) => l(summary.id));
+        } else {
+          remove.dataset.confirm = 'true';
+          remove.textContent = 'Delete for good';
+        }
+      },
+      'secondary',
+    );
+    remove.classList.add('delete-run');
+    remove.toggleAttribute('disabled', !enabled);
+    if (!summary.selected) {
+      use.toggleAttribute('disabled', !enabled);
+    }
+    const seconds = run.history.reduce((sum, epoch) => sum + epoch.seconds, 0);
+    return h(
+      'tr',
+      {
+        class: 'run',
+        'data-id': summary.id,
+        'data-selected': String(summary.selected),
+        'data-test-accuracy': formatMetric(run.evaluation.accuracy),
+      },
+      h('td', {}, tick),
+      h('th', { scope: 'row' }, new Date(run.finishedAt).toLocaleString()),
+      h('td', {}, run.settings.model.toUpperCase()),
+      h('td', { class: 'number' }, `${run.history.length}/${run.settings.epochs}`),
+      h('td', { class: 'number' }, String(run.settings.batchSize)),
+      h('td', { class: 'number' }, String(run.settings.learningRate)),
+      h('td', { class: 'number' }, formatCount(run.trainCount)),
+      h('td', { class: 'number' }, `${Math.round(seconds)} s`),
+      h('td', { class: 'number' }, formatMetric(run.evaluation.accuracy)),
+      h('td', {}, h('div', { class: 'button-row' }, use, remove)),
+    );
+  }
+
+  async function drawComparison(): Promise<void> {
+    const chosen = runs.filter((run) => compared.has(run.id));
+    comparison.dataset.runs = chosen.map((run) => run.id).join(',');
+    if (chosen.length < 2) {
+      comparison.replaceChildren(placeholder('Tick two or more runs to compare them.'));
+      return;
+    }
+    const loss = h('div', { id: 'comparison-loss', class: 'history-plot' });
+    const accuracy = h('div', { id: 'comparison-accuracy', class: 'history-plot' });
+    const header = h(
+      'tr',
+      {},
+      h('th', { scope: 'col' }, 'Setting or result'),
+      ...chosen.map((run) => h('th', { scope: 'col' }, runLabel(run))),
+    );
+    const rows = comparisonRows(chosen).map((r) =>
+      h(
+        'tr',
+        { 'data-key': r.key },
+        h('th', { scope: 'row' }, r.label),
+        ...r.values.map((value) =>
+          h('td', { 'data-differs': String(r.differs), class: r.differs ? 'differs' : '' }, value),
+        ),
+      ),
+    );
+    comparison.replaceChildren(
+      h(
+        'div',
+        { class: 'history-plots' },
+        h('figure', { class: 'history-figure' }, h('figcaption', {}, 'Loss of the compared runs'), loss),
+        h('figure', { class: 'history-figure' }, h('figcaption', {}, 'Accuracy of the compared runs'), accuracy),
+      ),
+      h(
+        'table',
+        { id: 'comparison-table', class: 'data-table' },
+        h('caption', {}, 'Differences are marked'),
+        h('thead', {}, header),
+        h('tbody', {}, ...rows),
+      ),
+    );
+    const totalEpochs = Math.max(...chosen.map((run) => run.run.settings.epochs));
+    await drawCurveChart(loss, { metric: 'loss', points: comparisonPoints(chosen, 'loss'), totalEpochs });
+    await drawCurveChart(accuracy, { metric: 'accuracy', points: comparisonPoints(chosen, 'accuracy'), totalEpochs });
+  }
+
+  function render(): void {
+    table.replaceChildren(
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...[
+            'Compare',
+            'Finished',
+            'Model',
+            'Epochs',
+            'Batch',
+            'Learning rate',
+            'Trained on',
+            'Time',
+            'Test accuracy',
+            '',
+          ].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h('tbody', {}, ...runs.map(row)),
+    );
+  }
+
+  comparison.replaceChildren(placeholder('Tick two or more runs to compare them.'));
+  return {
+    element: section,
+    show(message) {
+      runs = message.runs;
+      for (const id of [...compared]) {
+        if (!runs.some((run) => run.id === id)) {
+          compared.delete(id);
+        }
+      }
+      usage.textContent = runs.length
+        ? `${runs.length} run(s) kept, ${megabytes(message.usageBytes)} (the last ${message.limit} are kept: the fashionClassifier.runHistoryLimit setting).`
+        : 'No run kept yet: runs appear here when training completes.';
+      render();
+      void drawComparison();
+    },
+    onSelect: (listener) => void selectListeners.push(listener),
+    onDelete: (listener) => void deleteListeners.push(listener),
+    setEnabled(value) {
+      enabled = value;
+      render();
+    },
+  };
+}
