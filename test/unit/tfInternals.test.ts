@@ -18,7 +18,7 @@ import { webAssembly } from '../../src/shared/ml/wasm/adamSimd';
 const WASM_HEAP_METHODS: (keyof WasmHeapBackend)[] = ['makeOutput', 'typedArrayFromHeap', 'disposeData', 'incRef'];
 
 /** Kernels the WASM training kernels replace or call, by name. */
-const WASM_KERNELS = ['BatchMatMul', 'Transpose', 'Slice', 'Identity'];
+const WASM_KERNELS = ['BatchMatMul', 'Transpose', 'Slice', 'Identity', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum'];
 
 describe('TF.js internals the training relies on', () => {
   it('is TF.js 4.22, the version they were checked on', () => {

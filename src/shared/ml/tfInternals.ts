@@ -48,6 +48,14 @@ export function replaceWasmKernel(
   return true;
 }
 
+/** Registers `kernelFunc` as the WASM backend's kernel `kernelName`, in place of TF.js' own if it has one. */
+export function registerWasmKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(kernelName, 'wasm')) {
+    tf.unregisterKernel(kernelName, 'wasm');
+  }
+  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+}
+
 /**
  * The WebAssembly memory of the active WASM backend (its Emscripten module exports it), for
  * kernels that run WebAssembly of their own on the backend's heap; undefined elsewhere.
