@@ -9,6 +9,7 @@ import {
   PIXELS_PER_IMAGE,
   planTraining,
   PlanOutcome,
+  type ExampleBytes,
 } from '../src/shared/ml';
 import { errorMessage } from '../src/shared/errorMessage';
 import type { Problem, UserAction } from '../src/shared/panelMessages';
@@ -17,7 +18,9 @@ import type { SavedRun } from '../src/shared/savedRun';
 import type { TrainingSettings } from '../src/shared/settings';
 import type { HostConnection } from './hostChannel';
 import { activateBackend, ActiveBackend } from './ml/backend';
+import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from './ml/datasetCache';
+import { TestSetInspector } from './ml/testSetInspector';
 import { DatasetUrls, FileOrigin, LoadedDataset, loadDataset } from './ml/loadDataset';
 import { earlyStopMarks, TrainingRun } from './ml/trainingRun';
 import { markStartup } from './startupTimings';
@@ -39,6 +42,8 @@ export class PanelController {
   private dataset: LoadedDataset | undefined;
   private datasetSource = '';
   private run: TrainingRun | undefined;
+  /** The model whose evaluation the panel shows: the run just trained, or the saved run's once loaded. */
+  private model: Promise<tf.LayersModel> | undefined;
   private readonly act = (action: UserAction) => this.host.act(action);
   private readonly datasetCache = new DatasetCache();
 
@@ -63,7 +68,7 @@ export class PanelController {
         markStartup('init');
         await this.applySettings(message.settings);
         if (message.savedRun) {
-          await this.showSavedRun(message.savedRun);
+          await this.showSavedRun(message.savedRun, message.savedModelUrl);
         }
         break;
       case 'settingsChanged':
@@ -255,10 +260,18 @@ export class PanelController {
     });
   }
 
-  private async showSavedRun(run: SavedRun): Promise<void> {
+  private async showSavedRun(run: SavedRun, modelUrl: string | undefined): Promise<void> {
     const when = new Date(run.finishedAt).toLocaleString();
     this.views.status.show(`Showing the saved model's run of ${when}. Start training to replace it.`, 'info');
-    this.views.evaluation.show(run.evaluation, run.history.at(-1)?.accuracy);
+    this.releaseModel();
+    // Loaded only if the learner looks inside the evaluation.
+    const model = modelUrl ? () => (this.model ??= tf.loadLayersModel(modelUrl)) : undefined;
+    const inspector = model && new TestSetInspector(model, () => this.testImagesOf(run));
+    this.views.evaluation.show(
+      run.evaluation,
+      run.history.at(-1)?.accuracy,
+      inspector && ((...cell) => inspector.cellPage(...cell)),
+    );
     this.views.predictions.show(run.predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })));
     await this.views.training.showHistory(
       run.history,
@@ -282,9 +295,12 @@ export class PanelController {
     this.views.training.showProblem(undefined);
     this.views.evaluation.clear();
     this.views.predictions.clear();
+    this.releaseModel();
     const run = new TrainingRun(this.dataset, settings, outcome.plan, this.views, this.host);
     this.run = run;
     const ended = await run.run(this.backend);
+    const trained = run.takeModel();
+    this.model = trained && Promise.resolve(trained);
     this.run = undefined;
     this.views.model.setPresetEnabled(true);
     this.views.model.hyperparameters.setEnabled(true);
@@ -295,6 +311,20 @@ export class PanelController {
     this.host.post({ type: 'trainingEnded', ...ended });
     // Settings changed during the run apply now.
     await this.applySettings(this.settings ?? settings);
+  }
+
+  /** The test images a run was evaluated on (the first `testCount`), once the data set is loaded. */
+  private testImagesOf(run: SavedRun): ExampleBytes {
+    if (!this.dataset) {
+      throw new Error('The test images are still loading; try again in a moment.');
+    }
+    return firstExamples(this.dataset.test, run.testCount);
+  }
+
+  /** Frees the model behind the evaluation shown, when another takes its place. */
+  private releaseModel(): void {
+    void this.model?.then(disposeModel, () => undefined);
+    this.model = undefined;
   }
 
   private stopTraining(): void {

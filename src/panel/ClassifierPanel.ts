@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, onTrainingSettingsChanged, readTrainingSettings } from '../config';
 import { log, logError } from '../log';
-import type { ModelStore, WeightSpec } from '../model/modelStore';
+import { RUNS_FOLDER, type ModelStore, type WeightSpec } from '../model/modelStore';
 import { DATASET_FOLDER } from '../shared/datasetFiles';
 import { errorMessage } from '../shared/errorMessage';
 import { formatEpochMetrics } from '../shared/ml/history';
@@ -19,8 +20,8 @@ const DEFINITION: PanelDefinition = {
   viewType: 'fashionClassifier.classifier',
   title: 'Fashion Classifier',
   page: { script: 'webview.js', stylesheet: 'panel.css', allowEval: true },
-  // The verified data set files the panel fetches.
-  storageFolders: [DATASET_FOLDER],
+  // The verified data set files the panel fetches, and the runs whose models it looks inside.
+  storageFolders: [DATASET_FOLDER, RUNS_FOLDER],
   // A training run lives in the page; without this, switching tabs would end it.
   retainContextWhenHidden: true,
 };
@@ -65,13 +66,19 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
   }
 
   protected async onReady(send: (message: HostToWebview) => void): Promise<void> {
-    const savedRun = await openModelStore(this.context)
-      .then(async (store) => (await store.selected())?.run)
+    const saved = await openModelStore(this.context)
+      .then((store) => store.selected())
       .catch((error: unknown) => {
         logError('Reading the saved run', error);
         return undefined;
       });
-    send({ type: 'init', settings: readTrainingSettings(), savedRun });
+    send({
+      type: 'init',
+      settings: readTrainingSettings(),
+      savedRun: saved?.run,
+      savedModelUrl:
+        saved && this.panel.webview.asWebviewUri(vscode.Uri.file(join(saved.folder, 'model.json'))).toString(),
+    });
     const noRuns: RunsMessage = { type: 'runs', runs: [], usageBytes: 0, limit: runHistoryLimit() };
     send(await this.runsMessage().catch(() => noRuns));
     send({ type: 'datasetLoading' });

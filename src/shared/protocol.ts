@@ -108,11 +108,13 @@ export type WebviewToHost =
 
 // ---- host to panel ----
 
-/** Answer to `ready`: the settings in force and the last saved run, if any. */
+/** Answer to `ready`: the settings in force and the last saved run, if any, with its model's URL. */
 export interface InitMessage {
   type: 'init';
   settings: TrainingSettings;
   savedRun?: SavedRun;
+  /** model.json of the saved run, for looking inside its evaluation. */
+  savedModelUrl?: string;
 }
 
 /** The settings changed while the panel was open. */

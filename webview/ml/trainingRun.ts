@@ -21,6 +21,7 @@ import type { SavedPrediction, SavedRun } from '../../src/shared/savedRun';
 import type { TrainingSettings } from '../../src/shared/settings';
 import type { HostConnection } from '../hostChannel';
 import { describeStartup, markStartup } from '../startupTimings';
+import type * as tf from '@tensorflow/tfjs';
 import { BatchCurve } from '../../src/shared/ml/batchCurve';
 import type { EarlyStop } from '../../src/shared/ml/train';
 import type { CurveMark } from '../views/curveChart';
@@ -28,6 +29,7 @@ import type { PanelViews } from '../views/layout';
 import { ActiveBackend, watchContextLoss } from './backend';
 import type { LoadedDataset } from './loadDataset';
 import { saveTrainedModel } from './saveTrainedModel';
+import { TestSetInspector } from './testSetInspector';
 
 /** How many test images get predictions: more than the grid shows, so the misclassified filter finds some. */
 const PREDICTED_SAMPLES = 60;
@@ -60,6 +62,8 @@ export class TrainingRun {
   private contextLost = false;
   private readonly history: TrainingHistory = [];
   private readonly curve = new BatchCurve();
+  /** The model of a completed run, handed to the caller (who disposes it) by `takeModel`. */
+  private trained: tf.LayersModel | undefined;
 
   constructor(
     private readonly dataset: LoadedDataset,
@@ -71,6 +75,13 @@ export class TrainingRun {
 
   stop(): void {
     this.stopSignal.stop();
+  }
+
+  /** The trained model after a completed run (undefined otherwise); the caller now owns it. */
+  takeModel(): tf.LayersModel | undefined {
+    const model = this.trained;
+    this.trained = undefined;
+    return model;
   }
 
   /** Runs to the end and says how it ended; never throws (a failure is explained in the result). */
@@ -170,7 +181,11 @@ export class TrainingRun {
       }
       views.status.show('Evaluating on the test set…', 'busy');
       const evaluation = await evaluateModel(model, test, 512);
-      views.evaluation.show(evaluation, history.at(-1)?.accuracy);
+      const inspector = new TestSetInspector(
+        () => Promise.resolve(model),
+        () => test,
+      );
+      views.evaluation.show(evaluation, history.at(-1)?.accuracy, (...cell) => inspector.cellPage(...cell));
       const sampleCount = Math.min(PREDICTED_SAMPLES, test.labels.length);
       const samples = await predictSamples(
         model,
@@ -208,10 +223,13 @@ export class TrainingRun {
         `Done: test accuracy ${evaluation.accuracy.toFixed(4)}. The model is saved; right-click an image and choose "Classify image".`,
         'success',
       );
+      this.trained = model;
       return { outcome: 'completed', testAccuracy: evaluation.accuracy };
     } finally {
       unwatch();
-      disposeModel(model);
+      if (this.trained !== model) {
+        disposeModel(model);
+      }
     }
   }
 

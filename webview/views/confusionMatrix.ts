@@ -4,7 +4,9 @@
 //
 // DOM for tests:
 //   #confusion-matrix[data-total]                       a <table>
-//   #confusion-matrix td[data-true][data-predicted][data-value]   one cell per pair, count
+//   #confusion-matrix td[data-true][data-predicted][data-value]   one cell per pair, count; a
+//                                                       button (Enter or Space) when the images
+//                                                       behind it can be shown; [aria-pressed] on it
 //   #per-class-accuracy tr[data-label][data-value]      share right per class, 0-1
 import { CLASS_NAMES } from '../../src/shared/classNames';
 import { h } from './dom';
@@ -14,7 +16,14 @@ import { rowTotals } from './confusionStats';
 
 const className = (label: number) => CLASS_NAMES[label] ?? `class ${label}`;
 
-export function createConfusionTable(confusion: readonly (readonly number[])[]): HTMLTableElement {
+/**
+ * The matrix as a table. With `onSelect`, each cell with images is a button that asks to show
+ * the test images behind it (true class, predicted class).
+ */
+export function createConfusionTable(
+  confusion: readonly (readonly number[])[],
+  onSelect?: (trueLabel: number, predicted: number) => void,
+): HTMLTableElement {
   const totals = rowTotals(confusion);
   const header = h(
     'tr',
@@ -44,6 +53,27 @@ export function createConfusionTable(confusion: readonly (readonly number[])[]):
           formatCount(count),
         );
         cell.style.setProperty('--share', share.toFixed(3));
+        if (onSelect && count > 0) {
+          cell.tabIndex = 0;
+          cell.setAttribute('role', 'button');
+          cell.setAttribute('aria-pressed', 'false');
+          cell.setAttribute('aria-label', `Show the ${cell.title}`);
+          const select = () => {
+            cell
+              .closest('table')
+              ?.querySelectorAll('td[aria-pressed="true"]')
+              .forEach((c) => c.setAttribute('aria-pressed', 'false'));
+            cell.setAttribute('aria-pressed', 'true');
+            onSelect(trueLabel, predicted);
+          };
+          cell.addEventListener('click', select);
+          cell.addEventListener('keydown', (event) => {
+            if (event.key === 'Enter' || event.key === ' ') {
+              event.preventDefault();
+              select();
+            }
+          });
+        }
         return cell;
       }),
     ),

@@ -6,8 +6,10 @@
 //   #test-loss[data-value]
 //   #accuracy-remark             comparison with the tutorial and the overfitting gap
 //   #confusion-matrix, #per-class-accuracy   see confusionMatrix.ts
+//   #confusion-images                the images behind a chosen cell, see mistakesView.ts
 import { CLASS_NAMES } from '../../src/shared/classNames';
 import { createConfusionTable, createPerClassAccuracy } from './confusionMatrix';
+import { CellPageLoader, createMistakesView } from './mistakesView';
 import { worstConfusion } from './confusionStats';
 import { createSection, h, placeholder } from './dom';
 import { formatCount, formatMetric, formatPercent } from './format';
@@ -28,9 +30,10 @@ export interface EvaluationView {
   readonly element: HTMLElement;
   /**
    * `trainAccuracy` (the last epoch's) adds the overfitting remark the tutorial makes when
-   * test accuracy comes out below training accuracy.
+   * test accuracy comes out below training accuracy. With `loadCell`, a click on a
+   * confusion-matrix cell shows the test images behind it (the model and test set are the caller's).
    */
-  show(result: EvaluationResult, trainAccuracy?: number): void;
+  show(result: EvaluationResult, trainAccuracy?: number, loadCell?: CellPageLoader): void;
   /** Back to the "not evaluated yet" state, e.g. when a new run starts. */
   clear(): void;
 }
@@ -71,8 +74,10 @@ export function createEvaluationView(): EvaluationView {
   return {
     element: section,
     clear,
-    show(result, trainAccuracy) {
+    show(result, trainAccuracy, loadCell) {
       const count = result.confusionMatrix.flat().reduce((a, b) => a + b, 0);
+      const mistakes = loadCell && createMistakesView(loadCell);
+      const select = mistakes && ((trueLabel: number, predicted: number) => void mistakes.show(trueLabel, predicted));
       const headline = h(
         'p',
         { class: 'test-metrics' },
@@ -100,9 +105,10 @@ export function createEvaluationView(): EvaluationView {
         h(
           'div',
           { class: 'evaluation-grid' },
-          h('div', { class: 'table-scroll' }, createConfusionTable(result.confusionMatrix)),
+          h('div', { class: 'table-scroll' }, createConfusionTable(result.confusionMatrix, select)),
           createPerClassAccuracy(result.confusionMatrix),
         ),
+        ...(mistakes ? [mistakes.element] : []),
       );
     },
   };
