@@ -87,7 +87,9 @@ describe("The learner's lab", () => {
     await session.workbench.screenshot('lab-batch-curve');
     await panel().locator('#status[data-kind="success"]').waitFor({ timeout: 300_000 });
     // The epoch axis (vega labels it in its aria-label) has whole numbers only.
-    const ticks = await panel().locator('#loss-chart svg [aria-label^="X-axis"] .role-axis-label text').allInnerTexts();
+    const ticks = await panel()
+      .locator('#loss-chart svg [aria-label^="X-axis"] .role-axis-label text')
+      .allTextContents();
     assert.ok(ticks.length > 1 && ticks.every((tick) => /^\d+$/.test(tick)), ticks.join(' '));
     await setInPanel('trainSubsetSize', '3000');
   });
