@@ -41,3 +41,8 @@ export function formatTimeLeft(seconds: number): string {
 export function formatShape(shape: readonly (number | null)[]): string {
   return `(${shape.map((size) => (size === null ? 'None' : String(size))).join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
+
+/** A duration: tenths under ten seconds (a quick run is not "0 s"), whole seconds above. */
+export function formatSeconds(seconds: number): string {
+  return seconds < 10 ? `${seconds.toFixed(1)} s` : `${Math.round(seconds)} s`;
+}

@@ -2,7 +2,7 @@
 // differ marked, and their curves on one chart. Pure helpers for the rows; the view draws them.
 import type { RunSummary } from '../../src/shared/protocol';
 import type { CurvePoint } from './curveChart';
-import { formatCount, formatMetric } from './format';
+import { formatCount, formatMetric, formatSeconds } from './format';
 
 export interface ComparisonRow {
   key: string;
@@ -42,7 +42,7 @@ const ROWS: [key: string, label: string, value: (r: RunSummary['run']) => string
     (r) => (r.settings.earlyStoppingPatience ? String(r.settings.earlyStoppingPatience) : 'off'),
   ],
   ['backend', 'Backend', (r) => r.backend],
-  ['duration', 'Training time', (r) => `${Math.round(seconds(r))} s`],
+  ['duration', 'Training time', (r) => formatSeconds(seconds(r))],
   ['finalLoss', 'Final training loss', (r) => (r.history.length ? formatMetric(r.history.at(-1)!.loss) : '–')],
   [
     'finalValAccuracy',

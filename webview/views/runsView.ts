@@ -15,7 +15,7 @@ import type { RunSummary, RunsMessage } from '../../src/shared/protocol';
 import { createButton } from '../ui/toolkit';
 import { drawCurveChart } from './curveChart';
 import { createSection, h, placeholder } from './dom';
-import { formatCount, formatMetric } from './format';
+import { formatCount, formatMetric, formatSeconds } from './format';
 import { comparisonPoints, comparisonRows, runLabel } from './runComparison';
 
 export interface RunsView {
@@ -100,7 +100,7 @@ export function createRunsView(): RunsView {
       h('td', { class: 'number' }, String(run.settings.batchSize)),
       h('td', { class: 'number' }, String(run.settings.learningRate)),
       h('td', { class: 'number' }, formatCount(run.trainCount)),
-      h('td', { class: 'number' }, `${Math.round(seconds)} s`),
+      h('td', { class: 'number' }, formatSeconds(seconds)),
       h('td', { class: 'number' }, formatMetric(run.evaluation.accuracy)),
       h('td', {}, h('div', { class: 'button-row' }, use, remove)),
     );
