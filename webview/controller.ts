@@ -21,6 +21,7 @@ import { activateBackend, ActiveBackend } from './ml/backend';
 import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from './ml/datasetCache';
 import { TestSetInspector } from './ml/testSetInspector';
+import { occlusionSaliency } from '../src/shared/ml/saliency';
 import { DatasetUrls, FileOrigin, LoadedDataset, loadDataset } from './ml/loadDataset';
 import { earlyStopMarks, TrainingRun } from './ml/trainingRun';
 import { markStartup } from './startupTimings';
@@ -264,15 +265,19 @@ export class PanelController {
     const when = new Date(run.finishedAt).toLocaleString();
     this.views.status.show(`Showing the saved model's run of ${when}. Start training to replace it.`, 'info');
     this.releaseModel();
-    // Loaded only if the learner looks inside the evaluation.
+    // Loaded only if the learner looks inside the evaluation or asks why.
     const model = modelUrl ? () => (this.model ??= tf.loadLayersModel(modelUrl)) : undefined;
     const inspector = model && new TestSetInspector(model, () => this.testImagesOf(run));
+    const explain = model && (async (pixels: Uint8Array) => occlusionSaliency(await model(), pixels));
     this.views.evaluation.show(
       run.evaluation,
       run.history.at(-1)?.accuracy,
-      inspector && ((...cell) => inspector.cellPage(...cell)),
+      inspector && { loadCell: (...cell) => inspector.cellPage(...cell), explain },
     );
-    this.views.predictions.show(run.predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })));
+    this.views.predictions.show(
+      run.predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })),
+      explain,
+    );
     await this.views.training.showHistory(
       run.history,
       run.settings.epochs,

@@ -30,6 +30,7 @@ import { ActiveBackend, watchContextLoss } from './backend';
 import type { LoadedDataset } from './loadDataset';
 import { saveTrainedModel } from './saveTrainedModel';
 import { TestSetInspector } from './testSetInspector';
+import { occlusionSaliency } from '../../src/shared/ml/saliency';
 
 /** How many test images get predictions: more than the grid shows, so the misclassified filter finds some. */
 const PREDICTED_SAMPLES = 60;
@@ -185,7 +186,10 @@ export class TrainingRun {
         () => Promise.resolve(model),
         () => test,
       );
-      views.evaluation.show(evaluation, history.at(-1)?.accuracy, (...cell) => inspector.cellPage(...cell));
+      views.evaluation.show(evaluation, history.at(-1)?.accuracy, {
+        loadCell: (...cell) => inspector.cellPage(...cell),
+        explain: (pixels) => occlusionSaliency(model, pixels),
+      });
       const sampleCount = Math.min(PREDICTED_SAMPLES, test.labels.length);
       const samples = await predictSamples(
         model,
@@ -198,7 +202,11 @@ export class TrainingRun {
         predictedClass: s.predictedClass,
         probabilities: s.probabilities,
       }));
-      views.predictions.show(predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })));
+      const explain = (pixels: Uint8Array) => occlusionSaliency(model, pixels);
+      views.predictions.show(
+        predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })),
+        explain,
+      );
 
       views.status.show('Saving the model…', 'busy');
       const run: SavedRun = {

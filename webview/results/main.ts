@@ -1,7 +1,9 @@
 // The "Classification results" panel's entry point. Its results live in the page's state, so
-// they come back when the panel is shown again or the window reloads.
+// they come back when the panel is shown again or the window reloads; so does where their model
+// is, so that "Why?" can still explain them after a reload.
 import '../ui/toolkit';
 import { errorMessage } from '../../src/shared/errorMessage';
+import { occlusionSaliency, type SaliencyResult } from '../../src/shared/ml/saliency';
 import type { Problem } from '../../src/shared/panelMessages';
 import type {
   ClassificationSummary,
@@ -16,9 +18,18 @@ import { ClassifiedImage, classifyImages } from './classifyImages';
 import { loadModel, ModelLoadError } from './modelCache';
 import { createResultsView, summarise } from './resultsView';
 
+/** The saved model that classified the results shown, and the backend it ran on. */
+interface ModelSource {
+  url: string;
+  version: string;
+  backend: BackendChoice;
+}
+
 interface PageState {
   results: ClassifiedImage[];
   summary: string;
+  /** Absent in the state kept by an older version of the extension. */
+  model?: ModelSource;
 }
 
 let backendChoice: BackendChoice | undefined;
@@ -30,7 +41,10 @@ const view = createResultsView(
   document.getElementById('app')!,
   (text, format) => host.post({ type: 'copyResults', text, format }),
   (action) => host.act(action),
+  explain,
 );
+const saved = host.getState<PageState>();
+let shownModel = saved?.model;
 
 /** What to show when a whole request fails, with the action that fits. */
 function failure(error: unknown): Problem {
@@ -66,10 +80,11 @@ async function classify(message: ClassifyMessage): Promise<void> {
   }
   const stale = message.request !== shownRequest;
   view.showStatus(`Classifying ${message.done + message.images.length} of ${message.total} picture(s)…`, 'busy');
-  if (message.settings.backend !== backendChoice) {
-    await activateBackend(message.settings.backend, document.body.dataset.wasmPath!);
-    backendChoice = message.settings.backend;
+  if (!stale) {
+    // From here on "Why?" uses this model too: loading an older one would dispose this one under us.
+    shownModel = { url: message.modelUrl, version: message.modelVersion, backend: message.settings.backend };
   }
+  await useBackend(message.settings.backend);
   const model = await loadModel(message.modelUrl, message.modelVersion);
   const results = await classifyImages(model, message.images);
   if (stale) {
@@ -82,8 +97,24 @@ async function classify(message: ClassifyMessage): Promise<void> {
     ? summarise(shown, performance.now() - startedAt)
     : `${shown.length} of ${message.total} picture(s) classified so far…`;
   view.showResults(shown, summary);
-  host.setState<PageState>({ results: shown, summary });
+  host.setState<PageState>({ results: shown, summary, model: shownModel });
   host.post({ type: 'classified', inReplyTo: message.id, results: summaries(results) });
+}
+
+async function useBackend(choice: BackendChoice): Promise<void> {
+  if (choice !== backendChoice) {
+    await activateBackend(choice, document.body.dataset.wasmPath!);
+    backendChoice = choice;
+  }
+}
+
+/** "Why?" on a card: the saliency map of its input, by the model that classified it. */
+async function explain(pixels: Uint8Array): Promise<SaliencyResult> {
+  if (!shownModel) {
+    throw new Error('These results were kept by an older version of the extension. Classify the picture again.');
+  }
+  await useBackend(shownModel.backend);
+  return occlusionSaliency(await loadModel(shownModel.url, shownModel.version), pixels);
 }
 
 function summaries(results: ClassifiedImage[]): ClassificationSummary[] {
@@ -95,7 +126,6 @@ function summaries(results: ClassifiedImage[]): ClassificationSummary[] {
   }));
 }
 
-const saved = host.getState<PageState>();
 if (saved?.results?.length) {
   view.showResults(saved.results, saved.summary, true);
 }

@@ -1,8 +1,11 @@
 // The results page: one card per image with the original, the 28x28 input the model saw, the
-// predicted class with its confidence, and the ten probabilities as bars.
+// predicted class with its confidence, a "Why?" toggle that shows which pixels the answer rests
+// on (see saliencyOverlay.ts), and the ten probabilities as bars.
 //
 // DOM for tests:
 //   #results .result[data-name][data-predicted][data-confidence]   a classified image
+//   #results .result .why-button[aria-pressed]   its "Why?" toggle
+//   #results .result .saliency[data-ready="true"][data-ms]   the explanation (saliencyOverlay.ts)
 //   #results .result[data-name][data-error]                         a file that failed, with the reason
 //   #results-status[data-kind]      the summary line, or a problem (.problem, see problemView.ts)
 //   #results[data-restored]         "true" when the results were restored after a reload
@@ -14,6 +17,7 @@ import { h } from '../views/dom';
 import { formatPercent } from '../views/format';
 import { createPixelCanvas } from '../views/pixelImage';
 import { createProblemElement } from '../views/problemView';
+import { createSaliencyToggle, type Explain } from '../views/saliencyOverlay';
 import type { ClassifiedImage } from './classifyImages';
 
 export interface ResultsView {
@@ -50,7 +54,7 @@ function probabilityRows(probabilities: number[], predicted: number): HTMLElemen
   );
 }
 
-function card(result: ClassifiedImage): HTMLElement {
+function card(result: ClassifiedImage, explain: Explain): HTMLElement {
   const original = h('img', { class: 'result-original', alt: result.name });
   if (result.thumbnail) {
     original.src = result.thumbnail;
@@ -64,6 +68,8 @@ function card(result: ClassifiedImage): HTMLElement {
     );
   }
   const { predictedClass, confidence, probabilities } = result.prediction;
+  const input = Uint8Array.from(result.pixels28);
+  const why = createSaliencyToggle(input, explain);
   return h(
     'article',
     {
@@ -80,16 +86,17 @@ function card(result: ClassifiedImage): HTMLElement {
       h(
         'figure',
         {},
-        createPixelCanvas(Uint8Array.from(result.pixels28), 'model input'),
+        createPixelCanvas(input, 'model input'),
         h('figcaption', {}, result.inverted ? '28×28 input (inverted)' : '28×28 input'),
       ),
     ),
     h(
-      'p',
+      'div',
       { class: 'result-answer' },
-      h('strong', {}, CLASS_NAMES[predictedClass]),
-      ` · ${formatPercent(confidence)} confident`,
+      h('p', {}, h('strong', {}, CLASS_NAMES[predictedClass]), ` · ${formatPercent(confidence)} confident`),
+      why.button,
     ),
+    why.panel,
     probabilityRows(probabilities, predictedClass),
   );
 }
@@ -119,12 +126,15 @@ export function toJson(results: ClassifiedImage[]): string {
   return JSON.stringify(plain, null, 2) + '\n';
 }
 
+/** `explain` works out a card's saliency map, on its first "Why?", with the model that classified it. */
 export function createResultsView(
   app: HTMLElement,
   onCopy: (text: string, format: 'Markdown' | 'JSON') => void,
   onAction: (action: UserAction) => void,
+  explain: Explain,
 ): ResultsView {
   let current: ClassifiedImage[] = [];
+  const cardOf = (result: ClassifiedImage) => card(result, explain);
   const status = h(
     'div',
     { id: 'results-status', class: 'status', 'data-kind': 'info', role: 'status' },
@@ -154,9 +164,9 @@ export function createResultsView(
       // Groups of a request arrive one by one: cards already on the page stay, the new ones are added.
       const extends_ = current.length <= results.length && current.every((result, i) => result === results[i]);
       if (extends_ && list.dataset.restored === String(restored)) {
-        list.append(...results.slice(current.length).map(card));
+        list.append(...results.slice(current.length).map(cardOf));
       } else {
-        list.replaceChildren(...results.map(card));
+        list.replaceChildren(...results.map(cardOf));
       }
       current = results;
       list.dataset.restored = String(restored);

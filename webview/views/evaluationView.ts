@@ -10,6 +10,7 @@
 import { CLASS_NAMES } from '../../src/shared/classNames';
 import { createConfusionTable, createPerClassAccuracy } from './confusionMatrix';
 import { CellPageLoader, createMistakesView } from './mistakesView';
+import type { Explain } from './saliencyOverlay';
 import { worstConfusion } from './confusionStats';
 import { createSection, h, placeholder } from './dom';
 import { formatCount, formatMetric, formatPercent } from './format';
@@ -30,10 +31,10 @@ export interface EvaluationView {
   readonly element: HTMLElement;
   /**
    * `trainAccuracy` (the last epoch's) adds the overfitting remark the tutorial makes when
-   * test accuracy comes out below training accuracy. With `loadCell`, a click on a
-   * confusion-matrix cell shows the test images behind it (the model and test set are the caller's).
+   * test accuracy comes out below training accuracy. With `inside`, a click on a confusion-matrix
+   * cell shows the test images behind it, each with its "Why?" (the model and test set are the caller's).
    */
-  show(result: EvaluationResult, trainAccuracy?: number, loadCell?: CellPageLoader): void;
+  show(result: EvaluationResult, trainAccuracy?: number, inside?: LookInside): void;
   /** Back to the "not evaluated yet" state, e.g. when a new run starts. */
   clear(): void;
 }
@@ -62,6 +63,12 @@ function remarks(result: EvaluationResult, trainAccuracy: number | undefined): s
   return lines;
 }
 
+/** How to look inside the evaluation: the images of a confusion cell, and why the model answered. */
+export interface LookInside {
+  loadCell: CellPageLoader;
+  explain?: Explain;
+}
+
 export function createEvaluationView(): EvaluationView {
   const { section, body } = createSection(
     'evaluation-section',
@@ -74,9 +81,9 @@ export function createEvaluationView(): EvaluationView {
   return {
     element: section,
     clear,
-    show(result, trainAccuracy, loadCell) {
+    show(result, trainAccuracy, inside) {
       const count = result.confusionMatrix.flat().reduce((a, b) => a + b, 0);
-      const mistakes = loadCell && createMistakesView(loadCell);
+      const mistakes = inside && createMistakesView(inside.loadCell, inside.explain);
       const select = mistakes && ((trueLabel: number, predicted: number) => void mistakes.show(trueLabel, predicted));
       const headline = h(
         'p',

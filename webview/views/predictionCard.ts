@@ -1,11 +1,13 @@
 // One test image with the model's answer, like the tutorial's plot_image and plot_value_array:
 // the image, "predicted confidence% (true class)", and ten bars of probability. Right and wrong
 // differ in colour and in a ✓/✗ mark, so the difference does not rest on colour alone; the true
-// class's bar is also marked under the bars.
+// class's bar is also marked under the bars. Given a way to explain the answer, the card also
+// has a "Why?" toggle that shows which pixels the answer rests on (see saliencyOverlay.ts).
 import { CLASS_NAMES } from '../../src/shared/classNames';
 import { h } from './dom';
 import { formatPercent } from './format';
 import { createPixelCanvas } from './pixelImage';
+import { createSaliencyToggle, type Explain } from './saliencyOverlay';
 
 /** A test image with the model's answer: the training code's sample prediction plus pixels. */
 export interface PredictedImage {
@@ -41,11 +43,12 @@ function probabilityBars({ trueLabel, predictedClass: predicted, probabilities }
   return h('div', { class: 'probability-bars', role: 'img', 'aria-label': `Probabilities: ${summary}` }, ...bars);
 }
 
-export function createPredictionCard(prediction: PredictedImage): HTMLElement {
+/** The card for `prediction`; with `explain`, also its "Why?" toggle and explanation. */
+export function createPredictionCard(prediction: PredictedImage, explain?: Explain): HTMLElement {
   const { trueLabel, predictedClass: predicted, probabilities } = prediction;
   const correct = predicted === trueLabel;
   const confidence = probabilities[predicted] ?? 0;
-  return h(
+  const card = h(
     'figure',
     {
       class: 'prediction',
@@ -67,4 +70,9 @@ export function createPredictionCard(prediction: PredictedImage): HTMLElement {
     ),
     probabilityBars(prediction),
   );
+  if (explain) {
+    const why = createSaliencyToggle(prediction.pixels, explain);
+    card.append(why.button, why.panel);
+  }
+  return card;
 }

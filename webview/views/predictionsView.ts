@@ -6,19 +6,26 @@
 //   #predictions[data-filter]       "all" | "misclassified"; the grid of cards
 //   #predictions .prediction[data-correct="true|false"][data-predicted][data-true][data-confidence]
 //   #predictions .probability[data-class][data-predicted][data-true]   ten bars per card
+//   #predictions .prediction .why-button[aria-pressed]   "Why?", when show() was given `explain`
+//   #predictions .prediction .saliency[data-ready="true"][data-ms]   its explanation; see
+//                                   saliencyOverlay.ts
 //   #only-misclassified             the checkbox
 //   #predictions-count              e.g. "Showing 15 of 200 test images · 23 misclassified (11.5%)"
 import { createCheckbox, isChecked } from '../ui/toolkit';
 import { createSection, h, placeholder } from './dom';
 import { formatCount, formatPercent } from './format';
 import { createPredictionCard, PredictedImage } from './predictionCard';
+import type { Explain } from './saliencyOverlay';
 
 export type { PredictedImage } from './predictionCard';
 
 export interface PredictionsView {
   readonly element: HTMLElement;
-  /** Keeps all `predictions` and shows the first ones that pass the filter. */
-  show(predictions: readonly PredictedImage[]): void;
+  /**
+   * Keeps all `predictions` and shows the first ones that pass the filter. `explain`, when the
+   * model that made them is at hand, gives each card a "Why?" toggle.
+   */
+  show(predictions: readonly PredictedImage[], explain?: Explain): void;
   clear(): void;
 }
 
@@ -26,9 +33,17 @@ export function createPredictionsView(maxShown = 15): PredictionsView {
   const { section, body } = createSection(
     'predictions-section',
     '5. Make predictions',
-    'For each test image the model outputs ten probabilities, one per class; its answer is the most probable class. The bars show all ten; the true class is underlined.',
+    'For each test image the model outputs ten probabilities, one per class; its answer is the most probable class. The bars show all ten; the true class is underlined. “Why?” shows which pixels the answer rests on.',
   );
   let all: readonly PredictedImage[] = [];
+  let explainAnswer: Explain | undefined;
+  // Cards live as long as their predictions, so an explanation stays open across filter changes.
+  const cards = new Map<PredictedImage, HTMLElement>();
+  const cardFor = (prediction: PredictedImage) => {
+    const card = cards.get(prediction) ?? createPredictionCard(prediction, explainAnswer);
+    cards.set(prediction, card);
+    return card;
+  };
   const grid = h('div', { id: 'predictions', class: 'prediction-grid', 'data-filter': 'all' });
   const count = h('p', { id: 'predictions-count', class: 'predictions-count' });
   const toggle = createCheckbox('Show only misclassified', () => render());
@@ -45,13 +60,14 @@ export function createPredictionsView(maxShown = 15): PredictionsView {
     count.textContent = `Showing ${formatCount(shown.length)} of ${formatCount(all.length)} test images · ${formatCount(wrong)} misclassified (${formatPercent(all.length ? wrong / all.length : 0)})`;
     grid.replaceChildren(
       ...(shown.length
-        ? shown.map(createPredictionCard)
+        ? shown.map(cardFor)
         : [placeholder(`None of these ${formatCount(all.length)} images is misclassified.`)]),
     );
   }
 
   function clear(): void {
     all = [];
+    cards.clear();
     body.replaceChildren(placeholder('Predictions appear after evaluation.'));
   }
   clear();
@@ -59,8 +75,10 @@ export function createPredictionsView(maxShown = 15): PredictionsView {
   return {
     element: section,
     clear,
-    show(predictions) {
+    show(predictions, explain) {
       all = [...predictions];
+      explainAnswer = explain;
+      cards.clear();
       body.replaceChildren(controls, grid);
       render();
     },
