@@ -140,6 +140,23 @@ describe("The learner's lab", () => {
     assert.notEqual(oldest, newest);
   });
 
+  it('shows why: a saliency map over a classified picture and over a prediction card', async () => {
+    const { workbench } = session;
+    await workbench.clickContextMenuEntry('shirt.png', 'Classify image');
+    const results = await workbench.webviewWith('#results .result[data-name="shirt.png"] .why-button', 60_000);
+    await results.locator('#results .result[data-name="shirt.png"] .why-button').click();
+    const map = results.locator('#results .result[data-name="shirt.png"] .saliency[data-ready="true"]');
+    await map.waitFor({ timeout: 30_000 });
+    console.log(`      saliency of a classified picture: ${await map.getAttribute('data-ms')} ms`);
+    await workbench.screenshot('lab-saliency-classified');
+    await workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
+    await findPanel();
+    const card = panel().locator('#predictions .prediction').first();
+    await card.locator('.why-button').click();
+    await card.locator('.saliency[data-ready="true"]').waitFor({ timeout: 30_000 });
+    console.log(`      saliency of a prediction card: ${await card.locator('.saliency').getAttribute('data-ms')} ms`);
+  });
+
   it('shows the test images behind a confusion-matrix cell, as many as the cell counts', async () => {
     const cell = panel().locator('#confusion-matrix td[data-true="6"][data-predicted="0"]');
     const count = Number(await cell.getAttribute('data-value'));
