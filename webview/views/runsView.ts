@@ -40,7 +40,7 @@ export function createRunsView(): RunsView {
   const usage = h('p', { id: 'runs-usage', class: 'runs-usage' });
   const table = h('table', { id: 'runs-table', class: 'data-table runs-table' });
   const comparison = h('div', { id: 'comparison', class: 'comparison' });
-  body.append(usage, table, comparison);
+  body.append(usage, h('div', { class: 'table-scroll' }, table), comparison);
   const selectListeners: ((id: string) => void)[] = [];
   const deleteListeners: ((id: string) => void)[] = [];
   const compared = new Set<string>();
@@ -139,11 +139,15 @@ export function createRunsView(): RunsView {
         h('figure', { class: 'history-figure' }, h('figcaption', {}, 'Accuracy of the compared runs'), accuracy),
       ),
       h(
-        'table',
-        { id: 'comparison-table', class: 'data-table' },
-        h('caption', {}, 'Differences are marked'),
-        h('thead', {}, header),
-        h('tbody', {}, ...rows),
+        'div',
+        { class: 'table-scroll' },
+        h(
+          'table',
+          { id: 'comparison-table', class: 'data-table' },
+          h('caption', {}, 'Differences are marked'),
+          h('thead', {}, header),
+          h('tbody', {}, ...rows),
+        ),
       ),
     );
     const totalEpochs = Math.max(...chosen.map((run) => run.run.settings.epochs));
