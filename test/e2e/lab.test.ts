@@ -123,20 +123,22 @@ describe("The learner's lab", () => {
 
   it('classifies with the run chosen for it: another run gives other probabilities', async () => {
     const { workbench } = session;
-    const confidenceWith = async (): Promise<string> => {
+    // The results panel stays open between the two requests, so wait for the run asked for.
+    const confidenceWith = async (runId: string): Promise<string> => {
       await workbench.clickContextMenuEntry('shirt.png', 'Classify image');
-      const results = await workbench.webviewWith('#results .result[data-name="shirt.png"][data-confidence]', 60_000);
-      const value = (await results.locator('#results .result[data-name="shirt.png"]').getAttribute('data-confidence'))!;
+      const result = `#results[data-model="${runId}"] .result[data-name="shirt.png"][data-confidence]`;
+      const results = await workbench.webviewWith(result, 60_000);
+      const value = (await results.locator(result).getAttribute('data-confidence'))!;
       await workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
       await findPanel();
       return value;
     };
-    const newest = await confidenceWith();
     const runs = panel().locator('#runs-table tr.run');
+    const newest = await confidenceWith((await runs.nth(0).getAttribute('data-id'))!);
     await runs.nth(2).locator('.use-run').click();
     await panel().locator('#runs-table tr.run[data-selected="true"]').nth(0).waitFor();
     assert.equal(await runs.nth(2).getAttribute('data-selected'), 'true');
-    const oldest = await confidenceWith();
+    const oldest = await confidenceWith((await runs.nth(2).getAttribute('data-id'))!);
     assert.notEqual(oldest, newest);
   });
 

@@ -96,7 +96,7 @@ async function classify(message: ClassifyMessage): Promise<void> {
   const summary = finished
     ? summarise(shown, performance.now() - startedAt)
     : `${shown.length} of ${message.total} picture(s) classified so far…`;
-  view.showResults(shown, summary);
+  view.showResults(shown, summary, shownModel?.version);
   host.setState<PageState>({ results: shown, summary, model: shownModel });
   host.post({ type: 'classified', inReplyTo: message.id, results: summaries(results) });
 }
@@ -127,6 +127,6 @@ function summaries(results: ClassifiedImage[]): ClassificationSummary[] {
 }
 
 if (saved?.results?.length) {
-  view.showResults(saved.results, saved.summary, true);
+  view.showResults(saved.results, saved.summary, saved.model?.version, true);
 }
 host.ready();

@@ -9,6 +9,7 @@
 //   #results .result[data-name][data-error]                         a file that failed, with the reason
 //   #results-status[data-kind]      the summary line, or a problem (.problem, see problemView.ts)
 //   #results[data-restored]         "true" when the results were restored after a reload
+//   #results[data-model]            the id of the run whose model classified them
 //   #copy-markdown, #copy-json
 import { CLASS_NAMES } from '../../src/shared/classNames';
 import type { Problem, UserAction } from '../../src/shared/panelMessages';
@@ -23,8 +24,11 @@ import type { ClassifiedImage } from './classifyImages';
 export interface ResultsView {
   showStatus(message: string, kind?: 'info' | 'busy' | 'error'): void;
   showProblem(problem: Problem): void;
-  /** Shows `results` under `summary`; `restored` marks results brought back after a reload. */
-  showResults(results: ClassifiedImage[], summary: string, restored?: boolean): void;
+  /**
+   * Shows `results` of the run `model` under `summary`; `restored` marks results brought back
+   * after a reload.
+   */
+  showResults(results: ClassifiedImage[], summary: string, model: string | undefined, restored?: boolean): void;
 }
 
 /** "3 of 4 image(s) classified in 120 ms; 1 could not be." */
@@ -160,7 +164,7 @@ export function createResultsView(
       status.replaceChildren(createProblemElement(problem, onAction));
       status.dataset.kind = 'error';
     },
-    showResults(results, summary, restored = false) {
+    showResults(results, summary, model, restored = false) {
       // Groups of a request arrive one by one: cards already on the page stay, the new ones are added.
       const extends_ = current.length <= results.length && current.every((result, i) => result === results[i]);
       if (extends_ && list.dataset.restored === String(restored)) {
@@ -170,6 +174,11 @@ export function createResultsView(
       }
       current = results;
       list.dataset.restored = String(restored);
+      if (model) {
+        list.dataset.model = model;
+      } else {
+        delete list.dataset.model;
+      }
       const failed = results.some((r) => !r.prediction);
       view.showStatus(restored ? `${summary} (restored after a reload)` : summary, failed ? 'error' : 'info');
     },
