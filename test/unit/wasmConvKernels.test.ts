@@ -1,5 +1,5 @@
 // The WASM backend's kernels for training convolutional networks (src/shared/ml/wasm): the
-// gradients of convolutions and max pooling, and sums over leading axes, checked against TF.js'
+// gradients of convolutions and max pooling, sums over leading axes and tiling, checked against TF.js'
 // CPU backend, which computes them with straightforward loops.
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -276,6 +276,78 @@ describe('WASM convolution kernels', () => {
         assert.ok(instantiate(plain), 'builds over a plain memory');
         assert.equal(instantiate(shared), undefined);
       }
+    });
+  });
+
+  describe('tiling', () => {
+    const cases: [number[], number[]][] = [
+      [
+        [1, 1, 1, 16],
+        [64, 28, 28, 1],
+      ], // batch normalisation's scale over a batch of feature maps
+      [
+        [2, 3],
+        [3, 2],
+      ],
+      [
+        [3, 1, 2],
+        [1, 4, 1],
+      ],
+      [[5], [7]],
+      [
+        [2, 2, 2],
+        [1, 1, 1],
+      ],
+      [
+        [2, 3, 4],
+        [2, 3, 2],
+      ],
+    ];
+    for (const [shape, reps] of cases) {
+      it(`gives the CPU backend's values for ${shape} tiled ${reps}`, async () => {
+        const values = randomValues(tf.util.sizeFromShape(shape), 12);
+        await assertSameOnBothBackends(
+          () => tf.tidy(() => tf.tile(tf.tensor(values, shape), reps)),
+          `${shape} tiled ${reps}`,
+        );
+      });
+    }
+
+    it('tiles integers and booleans, and gives an empty tensor for a zero repetition', async () => {
+      const integers = await onBothBackends(() =>
+        tf.tidy(() => tf.tile(tf.tensor2d([1, -2, 3, 4], [2, 2], 'int32'), [2, 3])),
+      );
+      assert.deepEqual(Array.from(integers.wasm), Array.from(integers.cpu));
+      const booleans = await onBothBackends(() =>
+        tf.tidy(() => tf.tile(tf.tensor1d([true, false, true], 'bool'), [2]).toInt()),
+      );
+      assert.deepEqual(Array.from(booleans.wasm), [1, 0, 1, 1, 0, 1]);
+      await tf.setBackend('wasm');
+      const empty = tf.tidy(() => tf.tile(tf.ones([2, 3]), [0, 2]));
+      assert.deepEqual(empty.shape, [0, 6]);
+      empty.dispose();
+    });
+
+    it("gives a batch normalisation layer's gradients as on the CPU backend", async () => {
+      const gradients = () => {
+        const layer = tf.layers.batchNormalization();
+        const result = tf.tidy(() => {
+          const input = imageValues([4, 6, 6, 5], 13);
+          const weights = randomTensor([4, 6, 6, 5], 14);
+          const loss = (x: tf.Tensor) =>
+            tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, weights)) as tf.Scalar;
+          layer.apply(input);
+          const [gamma, beta] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+          const { grads } = tf.variableGrads(() => loss(input), [gamma, beta]);
+          return tf.concat([grads[gamma.name], grads[beta.name], tf.grad(loss)(input)].map((g) => g.flatten()));
+        });
+        layer.dispose();
+        return result;
+      };
+      await assertSameOnBothBackends(
+        gradients,
+        "the gradients of a batch normalisation layer's scale, offset and input",
+      );
     });
   });
 

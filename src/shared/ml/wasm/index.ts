@@ -8,6 +8,7 @@ import { installMatMulPlanner } from './matMul';
 import { installMaxPoolGrad } from './maxPoolGrad';
 import { installSharedIdentity } from './sharedIdentity';
 import { installSumLeadingAxes } from './sumLeadingAxes';
+import { installTile } from './tile';
 
 export { ADAM_STEP_KERNEL } from './adamStep';
 
@@ -32,6 +33,7 @@ export function installWasmTrainingKernels(): string[] {
     ['convolution input gradient', installConv2DBackpropInput()],
     ['max pooling gradient', installMaxPoolGrad()],
     ['sum over leading axes', installSumLeadingAxes()],
+    ['tile by blocks', installTile()],
   ];
   installed = true;
   return results.filter(([, ok]) => !ok).map(([name]) => name);
