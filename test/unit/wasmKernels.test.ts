@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { FusedAdamOptimizer } from '../../src/shared/ml/adam';
+import { FusedAdamOptimizer, RESIDENT_CONSTANT_BACKENDS } from '../../src/shared/ml/adam';
 import { installWasmTrainingKernels, ADAM_STEP_KERNEL } from '../../src/shared/ml/wasm';
 import { instantiateAdamSimd, webAssembly } from '../../src/shared/ml/wasm/adamSimd';
 import { planProduct } from '../../src/shared/ml/wasm/matMul';
@@ -199,6 +199,26 @@ describe('WASM training kernels', () => {
       assert.deepEqual(await fused.data(), await reference.data());
       tf.dispose([fused, reference]);
       await tf.setBackend('wasm');
+    });
+
+    it("gives TF.js' Adam's exact values with its numbers kept on the device (WebGL's path), and frees them", async () => {
+      await tf.setBackend('cpu');
+      RESIDENT_CONSTANT_BACKENDS.add('cpu');
+      try {
+        const before = tf.memory().numTensors;
+        const resident = adamSteps(new FusedAdamOptimizer(0.001, 0.9, 0.999));
+        assert.equal(
+          tf.memory().numTensors,
+          before + 1,
+          'only the result is left: the constants went with the optimizer',
+        );
+        const reference = adamSteps(tf.train.adam(0.001));
+        assert.deepEqual(await resident.data(), await reference.data());
+        tf.dispose([resident, reference]);
+      } finally {
+        RESIDENT_CONSTANT_BACKENDS.delete('cpu');
+        await tf.setBackend('wasm');
+      }
     });
 
     it("keeps the state TF.js' Adam keeps: iterations and both moments per weight", async () => {
