@@ -4,6 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BackendName, planBackends } from '../../src/shared/backendPolicy';
 import { webglCanvas } from '../../src/shared/ml/tfInternals';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
+import { applyWebglFlags } from '../../src/shared/ml/webglFlags';
 import type { BackendChoice } from '../../src/shared/settings';
 import { errorMessage } from '../../src/shared/errorMessage';
 
@@ -29,14 +30,15 @@ export function webglRenderer(): string | null {
   return renderer;
 }
 
-let wasmPathSet = false;
+let backendsConfigured = false;
 
 /** Tries the planned backends in order and keeps the first that initialises. */
 export async function activateBackend(choice: BackendChoice, wasmFolderUrl: string): Promise<ActiveBackend> {
-  if (!wasmPathSet) {
+  if (!backendsConfigured) {
     // The WASM binaries ship in dist/wasm and load through the webview's resource URLs.
     setWasmPaths(wasmFolderUrl);
-    wasmPathSet = true;
+    applyWebglFlags();
+    backendsConfigured = true;
   }
   const glRenderer = webglRenderer();
   const plan = planBackends(choice, glRenderer);
