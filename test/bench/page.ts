@@ -22,8 +22,11 @@ import {
   type ExampleBytes,
 } from '../../src/shared/ml';
 import { batchesPerReport } from '../../src/shared/backendPolicy';
+import { firstExamples } from '../../src/shared/ml';
+import { applyWebglFlags, WEBGL_FLAG_NAMES } from '../../src/shared/ml/webglFlags';
+import { countGlWork, countsBetween } from './glCounters';
 import { lossAndAccuracy } from '../../src/shared/ml/trainingStep';
-import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { defaultsFor } from '../../src/shared/settings';
 import { DatasetUrls, loadDataset } from '../../webview/ml/loadDataset';
 import { median } from './report';
 import type {
@@ -32,6 +35,9 @@ import type {
   BenchResult,
   ColdLatency,
   ColdOptions,
+  GlCounterOptions,
+  GlCounterResult,
+  GlEpochCounts,
   LoadedLatency,
   SerializedModel,
 } from './types';
@@ -43,6 +49,8 @@ const MB = 1024 * 1024;
 
 async function useBackend(backend: BenchBackend, wasmUrl: string): Promise<void> {
   setWasmPaths(wasmUrl);
+  // As the panel does before any backend starts (webview/ml/backend.ts).
+  applyWebglFlags();
   // setBackend resolves false (rather than throwing) when a backend cannot start.
   if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) {
     throw new Error(`The ${backend} backend did not start (TF.js is on ${tf.getBackend()}).`);
@@ -239,12 +247,13 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
   const loadStart = performance.now();
   const urls = Object.fromEntries(FASHION_MNIST.map((f) => [f.role, `${options.dataUrl}${f.name}`]));
   const dataset = await loadDataset({ urls: urls as DatasetUrls['urls'] });
-  const split = splitExamples(dataset.train, DEFAULT_SETTINGS.validationSplit);
+  const settings = defaultsFor(options.model);
+  const split = splitExamples(dataset.train, settings.validationSplit);
   const train = split.train;
   const validation = split.validation!;
   const test = options.batches === undefined ? dataset.test : undefined;
   const dataLoadSeconds = (performance.now() - loadStart) / 1000;
-  const model = createModel(DEFAULT_SETTINGS);
+  const model = createModel(settings);
   try {
     const beforeTraining = tf.memory().numTensors;
     peaks.sample();
@@ -257,6 +266,7 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
     peaks.sample();
     disposeModel(model);
     return {
+      preset: options.model,
       backend: options.backend,
       batchSize: options.batchSize,
       tfjsVersion: tf.version.tfjs,
@@ -309,4 +319,61 @@ async function classifyCold(options: ColdOptions): Promise<ColdLatency> {
   };
 }
 
-Object.assign(globalThis, { runBench, classifyCold });
+/** Trains a few epochs on WebGL and counts its GPU work per epoch (see glCounters.ts). */
+async function countWebglWork(options: GlCounterOptions): Promise<GlCounterResult> {
+  await useBackend('webgl', options.wasmUrl);
+  const urls = Object.fromEntries(FASHION_MNIST.map((f) => [f.role, `${options.dataUrl}${f.name}`]));
+  const dataset = await loadDataset({ urls: urls as DatasetUrls['urls'] });
+  const settings = { ...defaultsFor(options.model), batchSize: options.batchSize };
+  const split = splitExamples(dataset.train, settings.validationSplit);
+  const train = firstExamples(split.train, options.trainImages);
+  const validation = firstExamples(split.validation!, options.validationImages);
+  const counter = countGlWork(webglContext()!);
+  const model = createModel(settings);
+  const reportEvery = batchesPerReport('webgl');
+  const batches = Math.ceil(train.labels.length / options.batchSize);
+  const epochs: GlEpochCounts[] = [];
+  let last = counter.snapshot();
+  try {
+    await trainModel(
+      model,
+      { train, validation },
+      {
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        reportEveryBatches: reportEvery,
+        // As the panel: a report reads the batch's loss and accuracy back.
+        onBatchEnd: () => undefined,
+        onEpochEnd: ({ epoch }) => {
+          const now = counter.snapshot();
+          const counts = countsBetween(last, now);
+          last = now;
+          const memory = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+          epochs.push({
+            epoch,
+            batches,
+            ...counts,
+            readbacksByPolicy: Math.floor(batches / reportEvery) + 2,
+            uploadsPerBatch: counts.textureUploads / batches,
+            numTensors: memory.numTensors,
+            numBytesInGPU: memory.numBytesInGPU ?? 0,
+          });
+        },
+      },
+    );
+  } finally {
+    disposeModel(model);
+  }
+  const env = tf.env();
+  return {
+    model: options.model,
+    batchSize: options.batchSize,
+    glRenderer: glRenderer(),
+    flags: Object.fromEntries(WEBGL_FLAG_NAMES.map((name) => [name, env.get(name)])),
+    trainImages: train.labels.length,
+    validationImages: validation.labels.length,
+    epochs,
+  };
+}
+
+Object.assign(globalThis, { runBench, classifyCold, countWebglWork });

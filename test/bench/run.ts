@@ -4,8 +4,10 @@
 //
 //   npm run --silent bench                         a sample of batches per run, extrapolated
 //   npm run --silent bench -- --full               5 full epochs on wasm at batch 32, test accuracy
-//   options: --backend webgl,wasm,cpu  --batch-sizes 32,128  --epochs 5  --batches N  --no-torch
-//            --rounds N  (every configuration, then PyTorch, N times over; figures are medians)
+//   options: --model mlp|cnn  --backend webgl,wasm,cpu  --batch-sizes 32,128  --epochs 5  --batches N
+//            --no-torch  --rounds N  (every configuration, then PyTorch, N times over; figures are medians)
+//   npm run --silent bench -- --webgl-counters    WebGL's GPU work per epoch (readbacks, shader
+//            programs, uploads, tensors, GPU bytes) over --epochs (default 3) on a subset
 import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -17,38 +19,63 @@ import { chromiumPath, outputRoot, repoRoot, systemDatasetDir } from '../harness
 import { medianRuns, ratios, type Round, summarizeRatios, table } from './report';
 import { startBenchServer } from './server';
 import { findTorchPython, runTorchReference, TorchReport } from './torch';
-import type { BenchBackend, BenchOptions, BenchResult, ColdLatency, ColdOptions } from './types';
+import type {
+  BenchBackend,
+  BenchOptions,
+  BenchResult,
+  ColdLatency,
+  ColdOptions,
+  GlCounterOptions,
+  GlCounterResult,
+} from './types';
+import { glCounterTable, glCounterVerdicts } from './glReport';
+import { CNN_LAYOUT } from '../../src/shared/ml/model';
+import { defaultsFor, MODEL_PRESETS, type ModelPreset } from '../../src/shared/settings';
 
-/** The project's goal for test accuracy after 5 full epochs (single runs vary by about ±0.008; see README). */
-const ACCURACY_FLOOR = 0.87;
+/** The project's goal for test accuracy after a full default run of each preset (single runs vary; see README). */
+const ACCURACY_FLOOR: Record<ModelPreset, number> = { mlp: 0.87, cnn: 0.92 };
 const WARMUP_BATCHES = 5;
 /**
  * Images timed per run in the default mode: enough for a steady mean, and few where batches are
  * slow (WebGL without a GPU runs in software here), so the whole benchmark takes minutes.
  */
-const SAMPLE_IMAGES: Record<BenchBackend, number> = { wasm: 19_200, cpu: 6_400, webgl: 2_560 };
+const SAMPLE_IMAGES: Record<ModelPreset, Record<BenchBackend, number>> = {
+  mlp: { wasm: 19_200, cpu: 6_400, webgl: 2_560 },
+  // A CNN step costs about ten times an MLP step.
+  cnn: { wasm: 6_400, cpu: 640, webgl: 640 },
+};
 
 interface BenchPage {
   runBench(options: BenchOptions): Promise<BenchResult>;
   classifyCold(options: ColdOptions): Promise<ColdLatency>;
+  countWebglWork(options: GlCounterOptions): Promise<GlCounterResult>;
 }
 
 const { values: args } = parseArgs({
   options: {
+    model: { type: 'string', default: 'mlp' },
     full: { type: 'boolean', default: false },
     backend: { type: 'string' },
     'batch-sizes': { type: 'string' },
-    epochs: { type: 'string', default: '5' },
+    epochs: { type: 'string' },
     batches: { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
     rounds: { type: 'string' },
+    'webgl-counters': { type: 'boolean', default: false },
   },
 });
+const preset = args.model as ModelPreset;
+if (!MODEL_PRESETS.includes(preset)) {
+  throw new Error(`--model is one of ${MODEL_PRESETS.join(', ')}, not ${preset}.`);
+}
+const presetDefaults = defaultsFor(preset);
 const full = args.full ?? false;
 // A full run on every backend would take hours here, so --full defaults to the fast one.
 const backends = (args.backend ?? (full ? 'wasm' : 'webgl,wasm,cpu')).split(',') as BenchBackend[];
-const batchSizes = (args['batch-sizes'] ?? (full ? '32' : '32,128')).split(',').map(Number);
-const epochs = Number(args.epochs);
+const batchSizes = (args['batch-sizes'] ?? (full || preset === 'cnn' ? String(presetDefaults.batchSize) : '32,128'))
+  .split(',')
+  .map(Number);
+const epochs = Number(args.epochs ?? presetDefaults.epochs);
 /**
  * The machine's speed drifts with other work on the host from minute to minute, so the browser
  * and PyTorch take turns, round after round, and each round's ratio compares neighbours in time.
@@ -101,8 +128,11 @@ function benchOptions(
   measureLatency: boolean,
   urls: { dataUrl: string; wasmUrl: string },
 ): BenchOptions {
-  const batches = args.batches ? Number(args.batches) : Math.max(5, Math.round(SAMPLE_IMAGES[backend] / batchSize));
+  const batches = args.batches
+    ? Number(args.batches)
+    : Math.max(5, Math.round(SAMPLE_IMAGES[preset][backend] / batchSize));
   return {
+    model: preset,
     backend,
     batchSize,
     batches: full ? undefined : batches,
@@ -111,6 +141,55 @@ function benchOptions(
     measureLatency,
     ...urls,
   };
+}
+
+/** Images for --webgl-counters: enough batches per epoch to show a per-batch pattern, few enough for software WebGL. */
+const GL_COUNTER_IMAGES: Record<ModelPreset, { train: number; validation: number }> = {
+  mlp: { train: 3_200, validation: 1_024 },
+  cnn: { train: 640, validation: 256 },
+};
+
+async function runGlCounters(): Promise<number> {
+  const bundle = await bundlePage();
+  const server = await startBenchServer(
+    bundle,
+    systemDatasetDir,
+    join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
+  );
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--disable-quic'] });
+  try {
+    const results: GlCounterResult[] = [];
+    for (const batchSize of batchSizes) {
+      log(`webgl, ${preset}, batch ${batchSize}: counting GPU work over ${args.epochs ?? 3} epochs…`);
+      const options: GlCounterOptions = {
+        model: preset,
+        batchSize,
+        epochs: Number(args.epochs ?? 3),
+        trainImages: GL_COUNTER_IMAGES[preset].train,
+        validationImages: GL_COUNTER_IMAGES[preset].validation,
+        dataUrl: server.dataUrl,
+        wasmUrl: server.wasmUrl,
+      };
+      results.push(
+        await inFreshPage(browser, server.origin, (page) =>
+          page.evaluate((o) => (globalThis as unknown as BenchPage).countWebglWork(o), options),
+        ),
+      );
+    }
+    const json = JSON.stringify({ model: preset, webglCounters: results }, null, 2);
+    mkdirSync(benchDir, { recursive: true });
+    writeFileSync(join(benchDir, `webgl-counters-${preset}.json`), `${json}\n`);
+    process.stdout.write(`${json}\n`);
+    log(`\n${results.map(glCounterTable).join('\n\n')}`);
+    const misses = results.flatMap(glCounterVerdicts).filter((v) => !v.met);
+    for (const verdict of results.flatMap(glCounterVerdicts)) {
+      log(`${verdict.met ? 'met' : 'MISSED'}: ${verdict.target} (${verdict.detail})`);
+    }
+    return misses.length > 0 ? 1 : 0;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
 async function runBrowserBenchmarks(
@@ -178,7 +257,17 @@ async function runTorch(): Promise<TorchReport | { skipped: string }> {
     return { skipped: 'no Python with torch (Debian: apt-get install python3-torch)' };
   }
   log(`PyTorch (${python}): ${full ? `${epochs} full epochs` : 'timing a sample of batches'}…`);
-  const torchArgs = ['--batch-sizes', batchSizes.join(','), '--epochs', String(epochs), ...(full ? ['--full'] : [])];
+  const torchArgs = [
+    '--model',
+    preset,
+    '--cnn-layout',
+    JSON.stringify(CNN_LAYOUT),
+    '--batch-sizes',
+    batchSizes.join(','),
+    '--epochs',
+    String(epochs),
+    ...(full ? ['--full'] : []),
+  ];
   return runTorchReference(python, repoRoot, torchArgs);
 }
 
@@ -218,8 +307,10 @@ async function main(): Promise<number> {
     ...played[0].torch,
     runs: medianRuns(torchRuns, (r) => `${r.loader}/${r.batchSize}`),
   };
-  const summaries = summarizeRatios(played.map((r) => ratios(r.runs, r.torch)));
+  const roundRatios = played.map((r) => ratios(r.runs, r.torch, presetDefaults.batchSize));
+  const summaries = summarizeRatios(roundRatios, presetDefaults.batchSize);
   const document = {
+    model: preset,
     mode: full
       ? `full: ${epochs} epochs over the whole training split, test accuracy on 10,000 images`
       : 'sample: a fixed number of batches per run, extrapolated to an epoch',
@@ -238,24 +329,24 @@ async function main(): Promise<number> {
     coldClassification: cold,
     pytorch: torchReport ?? { skipped: torchSkipped },
     ratios: summaries,
-    roundRatios: played.map((r) => ratios(r.runs, r.torch)),
+    roundRatios,
     failures,
   };
   const json = JSON.stringify(document, null, 2);
   mkdirSync(benchDir, { recursive: true });
-  writeFileSync(join(benchDir, full ? 'result-full.json' : 'result.json'), `${json}\n`);
+  writeFileSync(join(benchDir, `result-${preset}${full ? '-full' : ''}.json`), `${json}\n`);
   process.stdout.write(`${json}\n`);
   log(`\n${table(runs, cold, torchReport, summaries)}`);
   const lowAccuracy = played
     .flatMap((r) => r.runs)
-    .filter((r) => r.testAccuracy !== undefined && r.testAccuracy < ACCURACY_FLOOR);
+    .filter((r) => r.testAccuracy !== undefined && r.testAccuracy < ACCURACY_FLOOR[preset]);
   lowAccuracy.forEach((r) =>
-    log(`${r.backend} at batch ${r.batchSize}: test accuracy ${r.testAccuracy} is below ${ACCURACY_FLOOR}`),
+    log(`${r.backend} at batch ${r.batchSize}: test accuracy ${r.testAccuracy} is below ${ACCURACY_FLOOR[preset]}`),
   );
   return failures.length > 0 || lowAccuracy.length > 0 ? 1 : 0;
 }
 
-main().then(
+(args['webgl-counters'] ? runGlCounters() : main()).then(
   (code) => process.exit(code),
   (error) => {
     console.error(error);

@@ -1,9 +1,11 @@
-"""The seed model in PyTorch, as the yardstick for the TF.js benchmark (test/bench/run.ts).
+"""The extension's models in PyTorch, as the yardstick for the TF.js benchmark (test/bench/run.ts).
 
-Same model, split and optimiser as the extension: Flatten, Linear 784-256, ReLU, Dropout 0.2,
-Linear 256-10, cross-entropy on the logits (softmax plus cross-entropy, as Keras computes it),
-Adam with learning rate 1e-3, Keras' initialisers, the last 20% of the training set for
-validation, shuffled every epoch, validated after every epoch at the training batch size.
+Same models, split and optimiser as the extension. --model mlp (the seed model): Flatten, Linear
+784-256, ReLU, Dropout 0.2, Linear 256-10. --model cnn: the convolutional preset, its layers given
+by --cnn-layout as the extension defines them (CNN_LAYOUT in src/shared/ml/model.ts). Cross-entropy
+on the logits (softmax plus cross-entropy, as Keras computes it), Adam with learning rate 1e-3,
+Keras' initialisers, the last 20% of the training set for validation, shuffled every epoch,
+validated after every epoch at the training batch size.
 
 Two ways of feeding batches are timed: "tensor" slices the data held in memory (the fastest way
 to write it) and "dataloader" is torch.utils.data.DataLoader over a TensorDataset, as PyTorch's
@@ -42,13 +44,41 @@ def load_set(data_dir, prefix):
     return x, torch.from_numpy(labels.astype(np.int64))
 
 
-def create_model():
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 10))
+def create_mlp():
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 10))
+
+
+def create_cnn(layout):
+    """The convolutional preset: blocks of Conv2d (BatchNorm) ReLU MaxPool 2, then Dense, Dropout, Dense."""
+    layers = [nn.Unflatten(1, (1, 28))]
+    channels, side = 1, 28
+    padding = layout["kernelSize"] // 2 if layout["padding"] == "same" else 0
+    for filters in layout["filters"]:
+        layers.append(nn.Conv2d(channels, filters, layout["kernelSize"], padding=padding, bias=not layout["batchNorm"]))
+        if layout["batchNorm"]:
+            # Keras' defaults: momentum 0.99 (PyTorch counts it as 0.01), epsilon 1e-3.
+            layers.append(nn.BatchNorm2d(filters, momentum=0.01, eps=1e-3))
+        layers += [nn.ReLU(), nn.MaxPool2d(2)]
+        side = (side - (0 if padding else layout["kernelSize"] - 1)) // 2
+        channels = filters
+    layers += [
+        nn.Flatten(),
+        nn.Linear(channels * side * side, layout["dense"]),
+        nn.ReLU(),
+        nn.Dropout(layout["dropout"]),
+        nn.Linear(layout["dense"], 10),
+    ]
+    return nn.Sequential(*layers)
+
+
+def create_model(name, layout):
+    model = create_cnn(layout) if name == "cnn" else create_mlp()
     # Keras' defaults (glorot_uniform, zero bias), so both frameworks start from the same kind of weights.
     for layer in model:
-        if isinstance(layer, nn.Linear):
+        if isinstance(layer, (nn.Linear, nn.Conv2d)):
             nn.init.xavier_uniform_(layer.weight)
-            nn.init.zeros_(layer.bias)
+            if layer.bias is not None:
+                nn.init.zeros_(layer.bias)
     return model
 
 
@@ -89,9 +119,9 @@ def evaluate(model, x, y, batch_size):
     return right / len(y)
 
 
-def sample_run(train, val, batch_size, loader, batches_timed, warmup):
+def sample_run(train, val, batch_size, loader, batches_timed, warmup, make_model):
     """Times batches in windows and extrapolates the median window, as the browser benchmark does."""
-    model = create_model()
+    model = make_model()
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
     per_epoch = -(-len(train[1]) // batch_size)
     window = max(1, min(batches_timed, per_epoch - warmup) // WINDOWS)
@@ -121,8 +151,8 @@ def sample_run(train, val, batch_size, loader, batches_timed, warmup):
     }
 
 
-def full_run(train, val, test, batch_size, loader, epochs):
-    model = create_model()
+def full_run(train, val, test, batch_size, loader, epochs, make_model):
+    model = make_model()
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
     history = []
     for epoch in range(epochs):
@@ -154,7 +184,13 @@ def main():
     parser.add_argument("--batches", type=int, default=600, help="batches timed per run without --full")
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--data", default=DATA_DIR)
+    parser.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
+    parser.add_argument("--cnn-layout", default="{}", help="the CNN's layers as JSON (CNN_LAYOUT)")
     args = parser.parse_args()
+    layout = json.loads(args.cnn_layout)
+
+    def make_model():
+        return create_model(args.model, layout)
 
     torch.set_num_threads(THREADS)
     torch.manual_seed(0)
@@ -167,11 +203,12 @@ def main():
     for loader in args.loaders.split(","):
         for batch_size in (int(b) for b in args.batch_sizes.split(",")):
             if args.full:
-                runs.append(full_run(train, val, test, batch_size, loader, args.epochs))
+                runs.append(full_run(train, val, test, batch_size, loader, args.epochs, make_model))
             else:
-                runs.append(sample_run(train, val, batch_size, loader, args.batches, args.warmup))
+                runs.append(sample_run(train, val, batch_size, loader, args.batches, args.warmup, make_model))
     print(json.dumps({
         "framework": "pytorch",
+        "model": args.model,
         "version": torch.__version__,
         "threads": torch.get_num_threads(),
         "mode": "full" if args.full else "sample",

@@ -2,10 +2,13 @@
 // it crosses the page boundary through playwright's evaluate.
 
 import type { BackendName } from '../../src/shared/backendPolicy';
+import type { ModelPreset } from '../../src/shared/settings';
 
 export type BenchBackend = BackendName;
 
 export interface BenchOptions {
+  /** The model preset trained, as the panel builds it. */
+  model: ModelPreset;
   backend: BenchBackend;
   batchSize: number;
   /** Batches timed after the warm-up, extrapolated to an epoch; absent: `epochs` full epochs. */
@@ -55,6 +58,7 @@ export interface EpochTiming {
 }
 
 export interface BenchResult {
+  preset: ModelPreset;
   backend: BenchBackend;
   batchSize: number;
   tfjsVersion: string;
@@ -108,4 +112,41 @@ export interface ColdLatency {
   firstPredictionMs: number;
   /** The sum of the four. */
   totalMs: number;
+}
+
+/** `--webgl-counters`: a few epochs on WebGL with its work counted per epoch. */
+export interface GlCounterOptions {
+  model: ModelPreset;
+  batchSize: number;
+  epochs: number;
+  trainImages: number;
+  validationImages: number;
+  dataUrl: string;
+  wasmUrl: string;
+}
+
+export interface GlEpochCounts {
+  epoch: number;
+  batches: number;
+  /** GPU→CPU reads during the epoch, validation included. */
+  readbacks: number;
+  /** What the report policy reads: one per reported batch, the epoch's means, the validation. */
+  readbacksByPolicy: number;
+  programsLinked: number;
+  textureUploads: number;
+  uploadsPerBatch: number;
+  /** tf.memory() at the epoch's end. */
+  numTensors: number;
+  numBytesInGPU: number;
+}
+
+export interface GlCounterResult {
+  model: ModelPreset;
+  batchSize: number;
+  glRenderer: string | null;
+  /** The WebGL flags in force (set on purpose by the extension; see src/shared/ml/webglFlags.ts). */
+  flags: Record<string, unknown>;
+  trainImages: number;
+  validationImages: number;
+  epochs: GlEpochCounts[];
 }
