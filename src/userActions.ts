@@ -18,7 +18,8 @@ export async function runUserAction(action: UserAction): Promise<void> {
       showLog();
       break;
     case 'retryDataset':
-      // Only the classifier panel can retry; it handles this before it gets here.
+    case 'trainOnWasm':
+      // Only the classifier panel can do these; from a notification, it opens with its button.
       await vscode.commands.executeCommand('fashionClassifier.train');
       break;
   }

@@ -17,7 +17,8 @@ import { assertNever, HostToWebview, WebviewToHost } from '../src/shared/protoco
 import type { SavedRun } from '../src/shared/savedRun';
 import type { TrainingSettings } from '../src/shared/settings';
 import type { HostConnection } from './hostChannel';
-import { activateBackend, ActiveBackend } from './ml/backend';
+import type { ActiveBackend } from './ml/backend';
+import { BackendChooser, type CalibrationReport } from './ml/backendChooser';
 import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from './ml/datasetCache';
 import { TestSetInspector } from './ml/testSetInspector';
@@ -40,20 +41,25 @@ export class PanelController {
   private settings: TrainingSettings | undefined;
   private backend: Promise<ActiveBackend | undefined> | undefined;
   private backendChoice: TrainingSettings['backend'] | undefined;
+  private readonly backends: BackendChooser;
   private dataset: LoadedDataset | undefined;
   private datasetSource = '';
   private run: TrainingRun | undefined;
   /** The model whose evaluation the panel shows: the run just trained, or the saved run's once loaded. */
   private model: Promise<tf.LayersModel> | undefined;
-  private readonly act = (action: UserAction) => this.host.act(action);
+  /** Actions the page carries out itself; the rest go to the host. */
+  private readonly act = (action: UserAction) =>
+    action.kind === 'trainOnWasm' ? void this.startTraining('wasm') : this.host.act(action);
   private readonly datasetCache = new DatasetCache();
 
   constructor(
     private readonly views: PanelViews,
-    private readonly wasmFolderUrl: string,
+    wasmFolderUrl: string,
     private readonly host: HostConnection<WebviewToHost>,
   ) {
+    this.backends = new BackendChooser(wasmFolderUrl, (report) => this.showCalibration(report));
     views.training.setState('loading');
+    views.training.onMeasureAgain(() => void this.trainingBackend(true));
     views.training.onStart(() => void this.startTraining());
     views.training.onStop(() => this.stopTraining());
     views.model.onPresetChange((model) => this.host.post({ type: 'updateSetting', key: 'model', value: model }));
@@ -67,6 +73,7 @@ export class PanelController {
     switch (message.type) {
       case 'init':
         markStartup('init');
+        this.backends.remember(message.calibrations);
         await this.applySettings(message.settings);
         if (message.savedRun) {
           await this.showSavedRun(message.savedRun, message.savedModelUrl);
@@ -116,6 +123,43 @@ export class PanelController {
     void this.backend.then((backend) => backend && this.showModel(settings));
     this.showDataSummary();
     this.refreshTrainingState();
+    this.prepareTrainingBackend();
+  }
+
+  /**
+   * With "auto", times the backends for the settings as soon as training images are here, so
+   * that Start trains at once. Not while a run trains: it switches TF.js' backend.
+   */
+  private prepareTrainingBackend(): void {
+    if (this.dataset && this.settings?.backend === 'auto' && !this.run && this.plan()?.plan) {
+      void this.trainingBackend();
+    }
+  }
+
+  /** The backend the next run trains on (for "auto": measured, or known from an earlier measurement). */
+  private async trainingBackend(measureAgain = false): Promise<ActiveBackend | undefined> {
+    const initial = await this.backend;
+    if (!initial || !this.settings || !this.dataset) {
+      return initial;
+    }
+    try {
+      return await this.backends.forTraining(this.settings, this.dataset.train, measureAgain);
+    } catch (error) {
+      // The backend that started stays; the run trains on it.
+      this.host.log('warn', `Timing the backends failed; training stays on ${initial.name}`, error);
+      return initial;
+    }
+  }
+
+  private showCalibration(report: CalibrationReport): void {
+    markStartup('backends-timed');
+    const backend = report.calibration.choice;
+    this.views.training.showBackend({
+      name: backend,
+      renderer: backend === 'webgl' ? (report.glRenderer ?? undefined) : undefined,
+      calibration: report,
+    });
+    this.host.post({ type: 'backendCalibrated', ...report });
   }
 
   /** The model summary for `settings`, unless newer settings came meanwhile. TF.js needs its backend for it. */
@@ -131,7 +175,7 @@ export class PanelController {
   /** The backend for `choice`, or undefined (the training section then says why) when none starts. */
   private async chooseBackend(choice: TrainingSettings['backend']): Promise<ActiveBackend | undefined> {
     try {
-      const backend = await activateBackend(choice, this.wasmFolderUrl);
+      const backend = await this.backends.activate(choice);
       markStartup('backend-ready');
       this.views.training.showBackend({
         name: backend.name,
@@ -190,6 +234,7 @@ export class PanelController {
         })),
       );
       this.refreshTrainingState();
+      this.prepareTrainingBackend();
       if (!this.run) {
         this.views.status.show('Ready to train: choose "Start training".', 'info');
       }
@@ -286,13 +331,14 @@ export class PanelController {
     );
   }
 
-  private async startTraining(): Promise<void> {
+  /** Trains with the settings, or on `backend` for this run (after the GPU was lost). */
+  private async startTraining(backend?: 'wasm'): Promise<void> {
     const outcome = this.plan();
     if (this.run || !this.dataset || !this.settings || !this.backend || !outcome?.plan) {
       return;
     }
     markStartup('start-clicked');
-    const settings = this.settings;
+    const settings = backend ? { ...this.settings, backend } : this.settings;
     this.views.training.setState('running');
     this.views.model.setPresetEnabled(false);
     this.views.model.hyperparameters.setEnabled(false);
@@ -303,7 +349,7 @@ export class PanelController {
     this.releaseModel();
     const run = new TrainingRun(this.dataset, settings, outcome.plan, this.views, this.host);
     this.run = run;
-    const ended = await run.run(this.backend);
+    const ended = await run.run(backend ? this.backends.activate(backend) : this.trainingBackend());
     const trained = run.takeModel();
     this.model = trained && Promise.resolve(trained);
     this.run = undefined;

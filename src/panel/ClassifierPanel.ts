@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { keepCalibration, keptCalibrations } from '../calibrationStore';
 import { CONFIG_SECTION, onTrainingSettingsChanged, readTrainingSettings } from '../config';
+import { describeCalibration } from '../shared/backendCalibration';
 import { log, logError } from '../log';
 import { RUNS_FOLDER, type ModelStore, type WeightSpec } from '../model/modelStore';
 import { DATASET_FOLDER } from '../shared/datasetFiles';
@@ -78,6 +80,7 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
       savedRun: saved?.run,
       savedModelUrl:
         saved && this.panel.webview.asWebviewUri(vscode.Uri.file(join(saved.folder, 'model.json'))).toString(),
+      calibrations: keptCalibrations(this.context),
     });
     const noRuns: RunsMessage = { type: 'runs', runs: [], usageBytes: 0, limit: runHistoryLimit() };
     send(await this.runsMessage().catch(() => noRuns));
@@ -117,6 +120,19 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
           `Backend: ${message.backend} (${message.reason})${message.glRenderer ? `; WebGL renderer: ${message.glRenderer}` : ''}.`,
         );
         break;
+      case 'backendCalibrated': {
+        const { calibration, measuredMs } = message;
+        const when =
+          measuredMs === undefined ? `kept from ${calibration.measuredAt}` : `measured in ${Math.round(measuredMs)} ms`;
+        log().info(
+          `Backend for ${message.model} at batch size ${message.batchSize} chosen by timing (${when}): ` +
+            `${describeCalibration(calibration, message.glRenderer)}.`,
+        );
+        if (measuredMs !== undefined) {
+          return keepCalibration(this.context, message.key, calibration);
+        }
+        break;
+      }
       case 'trainingStarted':
         log().info(
           `Training started on ${message.backend}: ${message.trainCount} training and ${message.validationCount} ` +

@@ -2,13 +2,14 @@
 // whatever it sends (a bug, a damaged state, a page someone injected into) must not reach a
 // notification, the disk or the log unchecked. Types, ranges and sizes, as a real panel sends
 // them; anything else gives `undefined`. Pure, so every rule is unit-tested in Node.
+import { parseCalibration } from './backendCalibration';
 import { BACKEND_NAMES, type BackendName } from './backendPolicy';
 import { parseHistory } from './ml/history';
 import type { CommonWebviewMessage, LogLevel, Problem, UserAction } from './panelMessages';
 import type { WebviewToHost } from './protocol';
 import type { ClassificationSummary, ResultsWebviewToHost } from './resultsProtocol';
 import { parseSavedRun } from './savedRun';
-import { DEFAULT_SETTINGS, normalizeSettings } from './settings';
+import { DEFAULT_SETTINGS, MODEL_PRESETS, normalizeSettings, SETTING_RANGES } from './settings';
 
 /** Caps on what a panel may send. */
 export const MESSAGE_LIMITS = {
@@ -52,6 +53,7 @@ function checkAction(v: unknown): UserAction | undefined {
         : undefined;
     case 'retryDataset':
     case 'trainNow':
+    case 'trainOnWasm':
     case 'showLog':
       return { kind: v.kind };
     default:
@@ -146,6 +148,25 @@ export function checkClassifierMessage(raw: unknown): WebviewToHost | undefined 
         isText(raw.reason, 500)
         ? { type: 'backendChosen', backend: raw.backend, glRenderer: raw.glRenderer, reason: raw.reason }
         : undefined;
+    case 'backendCalibrated': {
+      const calibration = parseCalibration(raw.calibration);
+      return calibration &&
+        isText(raw.key, 1000) &&
+        (MODEL_PRESETS as readonly unknown[]).includes(raw.model) &&
+        isInteger(raw.batchSize, SETTING_RANGES.batchSize.min, SETTING_RANGES.batchSize.max) &&
+        (raw.glRenderer === null || isText(raw.glRenderer, 500)) &&
+        (raw.measuredMs === undefined || (typeof raw.measuredMs === 'number' && raw.measuredMs >= 0))
+        ? {
+            type: 'backendCalibrated',
+            key: raw.key,
+            model: raw.model as (typeof MODEL_PRESETS)[number],
+            batchSize: raw.batchSize,
+            glRenderer: raw.glRenderer,
+            calibration,
+            measuredMs: raw.measuredMs as number | undefined,
+          }
+        : undefined;
+    }
     case 'trainingStarted':
       return isBackend(raw.backend) &&
         isObject(raw.settings) &&

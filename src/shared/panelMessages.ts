@@ -12,7 +12,9 @@ export type UserAction =
   /** Opens the classifier panel to train a model. */
   | { kind: 'trainNow' }
   /** Shows the extension's log, where every error has its details. */
-  | { kind: 'showLog' };
+  | { kind: 'showLog' }
+  /** Trains again on WebAssembly, after the GPU was lost mid-run. */
+  | { kind: 'trainOnWasm' };
 
 /** A failure as a person reads it: whole sentences (what happened, why, what to do) and buttons. */
 export interface Problem {
@@ -31,6 +33,8 @@ export function actionLabel(action: UserAction): string {
       return 'Train now';
     case 'showLog':
       return 'Show Log';
+    case 'trainOnWasm':
+      return 'Continue on WebAssembly';
   }
 }
 

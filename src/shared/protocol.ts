@@ -2,6 +2,7 @@
 // Pure types: imported by `src/` (host) and `webview/` (panel). Messages travel as JSON, except
 // ArrayBuffers, which VS Code transfers as binary. Messages every panel sends (ready, log,
 // userAction) are in panelMessages.ts.
+import type { Calibration } from './backendCalibration';
 import type { BackendName } from './backendPolicy';
 import type { DatasetRole } from './datasetFiles';
 import type { EpochMetrics } from './ml/history';
@@ -18,6 +19,19 @@ export interface BackendChosenMessage {
   /** The WebGL renderer, or null without WebGL. */
   glRenderer: string | null;
   reason: string;
+}
+
+/** "auto" chose the backend by timing them (now, or earlier: `measuredMs` is then absent). */
+export interface BackendCalibratedMessage {
+  type: 'backendCalibrated';
+  /** calibrationKey(glRenderer, model, batchSize): the host keeps it with the extension's version. */
+  key: string;
+  model: TrainingSettings['model'];
+  batchSize: number;
+  glRenderer: string | null;
+  calibration: Calibration;
+  /** How long timing them took, when they were timed now. */
+  measuredMs?: number;
 }
 
 /** A training run began with these settings. */
@@ -96,6 +110,7 @@ export interface SaveModelRequest {
 export type WebviewToHost =
   | CommonWebviewMessage
   | BackendChosenMessage
+  | BackendCalibratedMessage
   | TrainingStartedMessage
   | TrainingProgressMessage
   | EpochEndedMessage
@@ -115,6 +130,8 @@ export interface InitMessage {
   savedRun?: SavedRun;
   /** model.json of the saved run, for looking inside its evaluation. */
   savedModelUrl?: string;
+  /** Backend timings this editor made earlier with this version, by calibrationKey. */
+  calibrations: Record<string, Calibration>;
 }
 
 /** The settings changed while the panel was open. */

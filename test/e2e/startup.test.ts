@@ -39,12 +39,15 @@ async function measure(session: EditorSession, label: string): Promise<void> {
   await panel.locator('#start-training:not([disabled])').click({ timeout: 120_000 });
   await panel.locator('#training-progress[data-active="true"]').waitFor({ timeout: 60_000 });
   const marks = await pageMarks(session);
+  // "auto" times the backends once per editor; the second editor keeps the first one's figures.
+  const calibration = await panel.locator('#backend').getAttribute('data-calibration');
   await panel.locator('#stop-training:not([disabled])').click();
   const since = (mark: string) => `${((marks[mark] - command) / 1000).toFixed(2)} s`;
   assert.ok(marks.firstBatch > command, 'the first batch came after the command');
   console.log(
     `      ${label}: command → page ${since('page')}, backend ready ${since('backendReady')}, ` +
       `data set loaded ${since('datasetLoaded')}, Start enabled ${since('startEnabled')}, ` +
+      `backends timed ${since('backendsTimed')} (${calibration}), ` +
       `clicked ${since('startClicked')}, first batch ${since('firstBatch')}`,
   );
 }

@@ -157,9 +157,14 @@ export class TrainingRun {
       if (this.contextLost) {
         throw new ExplainedFailure({
           message:
-            'The GPU context was lost (WebGL), so training stopped; the model saved before (if any) is unchanged. ' +
-            'Set fashionClassifier.backend to "wasm" and train again.',
-          actions: [{ kind: 'openSetting', setting: 'fashionClassifier.backend' }, { kind: 'showLog' }],
+            'The GPU stopped answering (WebGL lost its context), so training stopped and this run was lost; the model ' +
+            'saved before (if any) is unchanged. Continue on WebAssembly to train again with the same settings on ' +
+            'the CPU, or set fashionClassifier.backend to "wasm" to train there from now on.',
+          actions: [
+            { kind: 'trainOnWasm' },
+            { kind: 'openSetting', setting: 'fashionClassifier.backend' },
+            { kind: 'showLog' },
+          ],
         });
       }
       if (result.stoppedEarly) {

@@ -7,9 +7,15 @@
 //                                   (see problemView.ts) with its buttons; empty otherwise
 //   #start-training, #stop-training buttons (disabled attribute when unavailable)
 //   #backend[data-backend]          e.g. "webgl"; text "Backend: webgl · GPU: … · why"
+//   #backend[data-calibration]      "measured" (timed just now) | "kept" (an earlier timing) when
+//                                   "auto" chose by timing; #backend-timings lists the figures:
+//     li[data-backend][data-ms-per-batch][data-complete] one per backend timed
+//   #measure-backends               "Measure again" (shown after a timing; disabled during a run)
 //   #training-progress …            see trainingProgress.ts
 //   #history-chart …                see historyChart.ts
 import type { BackendName } from '../../src/shared/backendPolicy';
+import { backendLabel, describeCalibration } from '../../src/shared/backendCalibration';
+import type { CalibrationReport } from '../ml/backendChooser';
 import type { Problem, UserAction } from '../../src/shared/panelMessages';
 import { createButton, setDisabled } from '../ui/toolkit';
 import { createSection, h } from './dom';
@@ -29,6 +35,8 @@ export interface BackendInfo {
   renderer?: string;
   /** Why this backend, e.g. "the setting says auto and WebGL runs on a GPU". */
   reason?: string;
+  /** When "auto" chose by timing the backends. */
+  calibration?: CalibrationReport;
 }
 
 /**
@@ -41,6 +49,8 @@ export interface TrainingView {
   readonly element: HTMLElement;
   onStart(listener: () => void): void;
   onStop(listener: () => void): void;
+  /** "Measure again": time the backends anew for "auto". */
+  onMeasureAgain(listener: () => void): void;
   /** Enables the buttons that make sense in `state`. */
   setState(state: TrainingState): void;
   /** Shows why training cannot start or why it failed; undefined clears it. */
@@ -60,6 +70,15 @@ export interface TrainingView {
   ): Promise<void>;
 }
 
+/** Why "auto" chose this backend: the figures, and when they were measured. */
+function calibrationNote(report: CalibrationReport): string {
+  const when =
+    report.measuredMs === undefined
+      ? `timed on ${new Date(report.calibration.measuredAt).toLocaleString()}`
+      : `timed just now in ${Math.round(report.measuredMs)} ms`;
+  return `chosen by timing (${when}): ${describeCalibration(report.calibration, report.glRenderer)}`;
+}
+
 export function createTrainingView(): TrainingView {
   const { section, body } = createSection(
     'training-section',
@@ -68,20 +87,38 @@ export function createTrainingView(): TrainingView {
   );
   const startListeners: (() => void)[] = [];
   const stopListeners: (() => void)[] = [];
+  const measureListeners: (() => void)[] = [];
   const start = createButton('Start training', () => startListeners.forEach((listener) => listener()));
   const stop = createButton('Stop', () => stopListeners.forEach((listener) => listener()), 'secondary');
   start.id = 'start-training';
   stop.id = 'stop-training';
   const backend = h('p', { id: 'backend', class: 'backend' }, 'Backend: not chosen yet.');
+  const timings = h('ul', { id: 'backend-timings', class: 'backend-timings' });
+  const measureAgain = createButton(
+    'Measure again',
+    () => measureListeners.forEach((listener) => listener()),
+    'secondary',
+  );
+  measureAgain.id = 'measure-backends';
+  measureAgain.hidden = true;
+  measureAgain.setAttribute('aria-label', 'Time the backends again and train on the faster');
   const problemArea = h('div', { id: 'training-problem' });
   const progress = createTrainingProgress();
   const chart = createHistoryChart();
-  body.append(h('div', { class: 'button-row' }, start, stop), problemArea, backend, progress.element, chart.element);
+  body.append(
+    h('div', { class: 'button-row' }, start, stop),
+    problemArea,
+    h('div', { class: 'backend-row' }, backend, measureAgain),
+    timings,
+    progress.element,
+    chart.element,
+  );
 
   function setState(state: TrainingState): void {
     section.dataset.state = state;
     setDisabled(start, state !== 'ready');
     setDisabled(stop, state !== 'running');
+    setDisabled(measureAgain, state === 'running' || state === 'stopping');
   }
   setState('loading');
 
@@ -89,20 +126,38 @@ export function createTrainingView(): TrainingView {
     element: section,
     onStart: (listener) => void startListeners.push(listener),
     onStop: (listener) => void stopListeners.push(listener),
+    onMeasureAgain: (listener) => void measureListeners.push(listener),
     setState,
     showProblem(problem, onAction = () => {}, kind = 'training') {
       problemArea.replaceChildren(...(problem ? [createProblemElement(problem, onAction, kind)] : []));
     },
-    showBackend({ name, renderer, reason }) {
+    showBackend({ name, renderer, reason, calibration }) {
       backend.dataset.backend = name;
       const parts = [`Backend: ${name}`];
       if (renderer) {
         parts.push(`GPU: ${renderer}`);
       }
-      if (reason) {
+      if (calibration) {
+        parts.push(calibrationNote(calibration));
+      } else if (reason) {
         parts.push(reason);
       }
       backend.textContent = parts.join(' · ');
+      backend.dataset.calibration = calibration ? (calibration.measuredMs === undefined ? 'kept' : 'measured') : '';
+      measureAgain.hidden = !calibration;
+      timings.replaceChildren(
+        ...(calibration?.calibration.timings ?? []).map((t) =>
+          h(
+            'li',
+            {
+              'data-backend': t.backend,
+              'data-ms-per-batch': t.msPerBatch.toFixed(2),
+              'data-complete': String(t.complete),
+            },
+            `${backendLabel(t.backend, calibration!.glRenderer)}: ${t.complete ? '' : 'over '}${t.msPerBatch.toFixed(1)} ms per batch of ${calibration!.batchSize}`,
+          ),
+        ),
+      );
     },
     showProgress(value, idleMessage) {
       if (value) {

@@ -1,0 +1,114 @@
+// Which backend the next run trains on. A backend named in the setting is used as it is; "auto"
+// starts on the planned backend at once (the model summary needs one) and, once training images
+// are loaded, times the candidates for the model and batch size in the settings, unless this
+// editor already measured them (the host keeps the figures per GL renderer, model, batch size
+// and extension version).
+import type { BackendName } from '../../src/shared/backendPolicy';
+import { calibrationKey, describeCalibration, type Calibration } from '../../src/shared/backendCalibration';
+import type { ExampleBytes } from '../../src/shared/ml';
+import type { BackendCalibratedMessage } from '../../src/shared/protocol';
+import type { TrainingSettings } from '../../src/shared/settings';
+import { activateBackend, type ActiveBackend } from './backend';
+import { calibrateBackends } from './calibrateBackends';
+
+/** What a calibration found, for the panel, the log and the host's store. */
+export type CalibrationReport = Omit<BackendCalibratedMessage, 'type'>;
+
+export class BackendChooser {
+  private activation: Promise<ActiveBackend> | undefined;
+  private choice: TrainingSettings['backend'] | undefined;
+  private readonly known = new Map<string, Calibration>();
+  /** The calibration being made or used, by key. */
+  private calibrating: { key: string; backend: Promise<ActiveBackend> } | undefined;
+  /** Calibrations switch TF.js' global backend, so they run one after the other. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly wasmFolderUrl: string,
+    private readonly onCalibrated: (report: CalibrationReport) => void,
+  ) {}
+
+  /** Calibrations this editor made earlier (from the host). */
+  remember(calibrations: Record<string, Calibration>): void {
+    for (const [key, calibration] of Object.entries(calibrations)) {
+      this.known.set(key, calibration);
+    }
+  }
+
+  /** Starts TF.js on the backend the setting plans; again only when the setting changes. */
+  activate(choice: TrainingSettings['backend']): Promise<ActiveBackend> {
+    if (choice !== this.choice || !this.activation) {
+      this.choice = choice;
+      this.calibrating = undefined;
+      this.activation = activateBackend(choice, this.wasmFolderUrl);
+    }
+    return this.activation;
+  }
+
+  /**
+   * The backend to train `settings` on. For "auto", times the candidates unless a calibration for
+   * this renderer, model and batch size is known (or `measureAgain`).
+   */
+  async forTraining(settings: TrainingSettings, training: ExampleBytes, measureAgain = false): Promise<ActiveBackend> {
+    const active = await this.activate(settings.backend);
+    if (settings.backend !== 'auto') {
+      return active;
+    }
+    const key = calibrationKey(active.glRenderer, settings.model, settings.batchSize);
+    if (this.calibrating?.key !== key || measureAgain) {
+      const backend = this.queue.then(() => this.calibrate(key, active, settings, training, measureAgain));
+      this.queue = backend.catch(() => undefined);
+      this.calibrating = { key, backend };
+      // A failed calibration is not kept: the next call tries again.
+      backend.catch(() => {
+        if (this.calibrating?.backend === backend) {
+          this.calibrating = undefined;
+        }
+      });
+    }
+    return this.calibrating!.backend;
+  }
+
+  private async calibrate(
+    key: string,
+    active: ActiveBackend,
+    settings: TrainingSettings,
+    training: ExampleBytes,
+    measureAgain: boolean,
+  ): Promise<ActiveBackend> {
+    const { glRenderer } = active;
+    const stored = measureAgain ? undefined : this.known.get(key);
+    let report: CalibrationReport;
+    if (stored && (await activateBackend(stored.choice, this.wasmFolderUrl)).name === stored.choice) {
+      report = { key, model: settings.model, batchSize: settings.batchSize, calibration: stored, glRenderer };
+    } else {
+      // WASM first: its figure comes in a fraction of its share, and WebGL's first batch
+      // (compiling its shaders) cannot be cut short. WebGL is timed even in software: the
+      // figures show why it loses there.
+      const candidates: BackendName[] = glRenderer === null ? ['wasm'] : ['wasm', 'webgl'];
+      const { calibration, elapsedMs } = await calibrateBackends(candidates, settings, training).catch(() =>
+        // Neither started: the CPU backend is all there is, nothing to compare.
+        activateBackend('cpu', this.wasmFolderUrl).then(() => ({
+          calibration: { timings: [], choice: 'cpu' as const, measuredAt: new Date().toISOString() },
+          elapsedMs: 0,
+        })),
+      );
+      this.known.set(key, calibration);
+      report = {
+        key,
+        model: settings.model,
+        batchSize: settings.batchSize,
+        calibration,
+        glRenderer,
+        measuredMs: elapsedMs,
+      };
+    }
+    this.onCalibrated(report);
+    return {
+      name: report.calibration.choice,
+      glRenderer,
+      reason: `auto, by timing: ${describeCalibration(report.calibration, glRenderer)}`,
+      slowKernels: active.slowKernels,
+    };
+  }
+}

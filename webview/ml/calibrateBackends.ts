@@ -1,0 +1,117 @@
+// Times real training steps of the model about to train on each backend that starts, for "auto"
+// (see src/shared/backendCalibration.ts for the choice). Each candidate trains a fresh model on
+// the first few hundred training images: one warm-up batch (shader compilation, XNNPACK's weight
+// packing), then timed batches until its share of the time is used up.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../../src/shared/backendPolicy';
+import {
+  CALIBRATION_BUDGET_MS,
+  calibrationImageCount,
+  fastestBackend,
+  type BackendTiming,
+  type Calibration,
+} from '../../src/shared/backendCalibration';
+import {
+  createModel,
+  disposeModel,
+  firstExamples,
+  sliceExamples,
+  toTensors,
+  type ExampleBytes,
+} from '../../src/shared/ml';
+import { createTrainingStep } from '../../src/shared/ml/trainingStep';
+import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
+import type { TrainingSettings } from '../../src/shared/settings';
+
+/** At most this many timed batches per candidate: enough for a steady figure. */
+const MAX_TIMED_BATCHES = 8;
+
+/** Starts `backend` (its first start loads WebGL or the WASM binary); false when it cannot. */
+async function start(backend: BackendName): Promise<boolean> {
+  try {
+    if (!(await tf.setBackend(backend))) {
+      return false;
+    }
+    await tf.ready();
+    installWasmTrainingKernels();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Trains on `examples` on the active backend for at most `budgetMs`, and times it. */
+async function timeTraining(
+  backend: BackendName,
+  settings: TrainingSettings,
+  examples: ExampleBytes,
+  budgetMs: number,
+): Promise<BackendTiming> {
+  const started = performance.now();
+  const batchSize = settings.batchSize;
+  const batchCount = Math.floor(examples.labels.length / batchSize);
+  const model = createModel(settings);
+  const step = createTrainingStep(model);
+  // Reads the loss back, which waits for the GPU to finish everything queued (a no-op on WASM).
+  const trainOn = async (index: number, waitForResult: boolean) => {
+    const batch = toTensors(sliceExamples(examples, index * batchSize, (index + 1) * batchSize));
+    const { loss, accuracy } = step(batch.xs, batch.ys);
+    tf.dispose([batch.xs, batch.ys, accuracy]);
+    if (waitForResult) {
+      await loss.data();
+    }
+    loss.dispose();
+  };
+  try {
+    await trainOn(0, true);
+    const warmUpMs = performance.now() - started;
+    const left = budgetMs - warmUpMs;
+    // The warm-up batch (compilation included) bounds a batch's time from above, so this many fit.
+    const timed = Math.min(MAX_TIMED_BATCHES, batchCount - 1, Math.floor(left / warmUpMs));
+    if (timed < 1) {
+      return { backend, msPerBatch: warmUpMs, batches: 0, complete: false };
+    }
+    const timedFrom = performance.now();
+    for (let i = 1; i <= timed; i++) {
+      await trainOn(i, i === timed);
+    }
+    return { backend, msPerBatch: (performance.now() - timedFrom) / timed, batches: timed, complete: true };
+  } finally {
+    disposeModel(model);
+  }
+}
+
+export interface CalibrationOutcome {
+  calibration: Calibration;
+  /** Milliseconds the whole calibration took, start-ups included. */
+  elapsedMs: number;
+}
+
+/**
+ * Times each candidate in turn (each gets an equal share of what is left of the budget) and
+ * leaves TF.js on the fastest. Candidates that do not start are left out; throws when none does.
+ */
+export async function calibrateBackends(
+  candidates: readonly BackendName[],
+  settings: TrainingSettings,
+  training: ExampleBytes,
+): Promise<CalibrationOutcome> {
+  const started = performance.now();
+  const examples = firstExamples(training, calibrationImageCount(settings.batchSize));
+  const timings: BackendTiming[] = [];
+  for (const [i, backend] of candidates.entries()) {
+    if (!(await start(backend))) {
+      continue;
+    }
+    const left = CALIBRATION_BUDGET_MS - (performance.now() - started);
+    timings.push(await timeTraining(backend, settings, examples, left / (candidates.length - i)));
+  }
+  const choice = fastestBackend(timings);
+  if (!(await start(choice))) {
+    throw new Error(`${choice} stopped working after its calibration.`);
+  }
+  return {
+    calibration: { timings, choice, measuredAt: new Date().toISOString() },
+    elapsedMs: performance.now() - started,
+  };
+}
