@@ -23,9 +23,11 @@ import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from './ml/datasetCache';
 import { TestSetInspector } from './ml/testSetInspector';
 import { occlusionSaliency } from '../src/shared/ml/saliency';
+import { insideModel } from './ml/insideModel';
 import { DatasetUrls, FileOrigin, LoadedDataset, loadDataset } from './ml/loadDataset';
 import { earlyStopMarks, TrainingRun } from './ml/trainingRun';
 import { markStartup } from './startupTimings';
+import type { CardPicture } from './views/insideView';
 import type { PanelViews } from './views/layout';
 
 const ORIGIN_NAMES: Record<FileOrigin, string> = {
@@ -310,18 +312,27 @@ export class PanelController {
     const when = new Date(run.finishedAt).toLocaleString();
     this.views.status.show(`Showing the saved model's run of ${when}. Start training to replace it.`, 'info');
     this.releaseModel();
-    // Loaded only if the learner looks inside the evaluation or asks why.
+    // Loaded only if the learner looks inside the evaluation or the network, or asks why.
     const model = modelUrl ? () => (this.model ??= tf.loadLayersModel(modelUrl)) : undefined;
     const inspector = model && new TestSetInspector(model, () => this.testImagesOf(run));
     const explain = model && (async (pixels: Uint8Array) => occlusionSaliency(await model(), pixels));
+    const showInside = model && ((picture: CardPicture) => this.views.inside.lookAt(picture));
+    if (model) {
+      this.views.inside.show(
+        insideModel(model, () => this.testImagesOf(run), run.testCount),
+        false,
+      );
+    } else {
+      this.views.inside.clear();
+    }
     this.views.evaluation.show(
       run.evaluation,
       run.history.at(-1)?.accuracy,
-      inspector && { loadCell: (...cell) => inspector.cellPage(...cell), explain },
+      inspector && { loadCell: (...cell) => inspector.cellPage(...cell), explain, showInside },
     );
     this.views.predictions.show(
       run.predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })),
-      explain,
+      { explain, showInside },
     );
     await this.views.training.showHistory(
       run.history,
@@ -346,6 +357,7 @@ export class PanelController {
     this.views.training.showProblem(undefined);
     this.views.evaluation.clear();
     this.views.predictions.clear();
+    this.views.inside.training();
     this.releaseModel();
     const run = new TrainingRun(this.dataset, settings, outcome.plan, this.views, this.host);
     this.run = run;

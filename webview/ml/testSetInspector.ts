@@ -57,6 +57,7 @@ export class TestSetInspector {
         trueLabel: s.trueLabel,
         predictedClass: s.predictedClass,
         probabilities: s.probabilities,
+        testIndex: s.index,
       })),
     };
   }

@@ -25,9 +25,12 @@ import type * as tf from '@tensorflow/tfjs';
 import { BatchCurve } from '../../src/shared/ml/batchCurve';
 import type { EarlyStop } from '../../src/shared/ml/train';
 import type { CurveMark } from '../views/curveChart';
+import type { CardActions } from '../views/predictionCard';
 import type { PanelViews } from '../views/layout';
 import { ActiveBackend, watchContextLoss } from './backend';
 import type { LoadedDataset } from './loadDataset';
+import { insideModel } from './insideModel';
+import { LiveWeights } from './liveWeights';
 import { saveTrainedModel } from './saveTrainedModel';
 import { TestSetInspector } from './testSetInspector';
 import { occlusionSaliency } from '../../src/shared/ml/saliency';
@@ -137,6 +140,9 @@ export class TrainingRun {
       views.status.show(`Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}…`, 'busy');
       await views.training.showHistory([], settings.epochs);
       const history = this.history;
+      const report = this.progressReporter();
+      const live = new LiveWeights(model, views.inside);
+      await live.showStart();
       const result = await trainModel(
         model,
         { train, validation },
@@ -144,7 +150,10 @@ export class TrainingRun {
           epochs: settings.epochs,
           batchSize: settings.batchSize,
           earlyStoppingPatience: settings.earlyStoppingPatience,
-          onBatchEnd: this.progressReporter(),
+          onBatchEnd: async (progress) => {
+            report(progress);
+            await live.afterBatch(progress);
+          },
           reportEveryBatches: batchesPerReport(backend),
           onEpochEnd: async (metrics) => {
             history.push(metrics);
@@ -191,9 +200,21 @@ export class TrainingRun {
         () => Promise.resolve(model),
         () => test,
       );
+      views.inside.show(
+        insideModel(
+          () => Promise.resolve(model),
+          () => test,
+          test.labels.length,
+        ),
+        true,
+      );
+      const cardActions: CardActions = {
+        explain: (pixels) => occlusionSaliency(model, pixels),
+        showInside: (picture) => views.inside.lookAt(picture),
+      };
       views.evaluation.show(evaluation, history.at(-1)?.accuracy, {
         loadCell: (...cell) => inspector.cellPage(...cell),
-        explain: (pixels) => occlusionSaliency(model, pixels),
+        ...cardActions,
       });
       const sampleCount = Math.min(PREDICTED_SAMPLES, test.labels.length);
       const samples = await predictSamples(
@@ -207,10 +228,9 @@ export class TrainingRun {
         predictedClass: s.predictedClass,
         probabilities: s.probabilities,
       }));
-      const explain = (pixels: Uint8Array) => occlusionSaliency(model, pixels);
       views.predictions.show(
-        predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })),
-        explain,
+        predictions.map((p, i) => ({ ...p, pixels: Uint8Array.from(p.pixels), testIndex: samples[i].index })),
+        cardActions,
       );
 
       views.status.show('Saving the model…', 'busy');

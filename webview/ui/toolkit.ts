@@ -62,6 +62,11 @@ export function createCheckbox(label: string, onChange: (checked: boolean) => vo
   return checkbox;
 }
 
+/** Ticks or clears a checkbox created here, without calling its change handler. */
+export function setChecked(checkbox: HTMLElement, checked: boolean): void {
+  (checkbox as CheckboxElement).checked = checked;
+}
+
 /** Whether a checkbox created here is ticked. */
 export function isChecked(checkbox: HTMLElement): boolean {
   return (checkbox as CheckboxElement).checked === true;

@@ -10,7 +10,7 @@
 import { CLASS_NAMES } from '../../src/shared/classNames';
 import { createConfusionTable, createPerClassAccuracy } from './confusionMatrix';
 import { CellPageLoader, createMistakesView } from './mistakesView';
-import type { Explain } from './saliencyOverlay';
+import type { CardActions } from './predictionCard';
 import { worstConfusion } from './confusionStats';
 import { createSection, h, placeholder } from './dom';
 import { formatCount, formatMetric, formatPercent } from './format';
@@ -32,7 +32,7 @@ export interface EvaluationView {
   /**
    * `trainAccuracy` (the last epoch's) adds the overfitting remark the tutorial makes when
    * test accuracy comes out below training accuracy. With `inside`, a click on a confusion-matrix
-   * cell shows the test images behind it, each with its "Why?" (the model and test set are the caller's).
+   * cell shows the test images behind it, each with its "Why?" and "Inside" (the model and test set are the caller's).
    */
   show(result: EvaluationResult, trainAccuracy?: number, inside?: LookInside): void;
   /** Back to the "not evaluated yet" state, e.g. when a new run starts. */
@@ -63,10 +63,9 @@ function remarks(result: EvaluationResult, trainAccuracy: number | undefined): s
   return lines;
 }
 
-/** How to look inside the evaluation: the images of a confusion cell, and why the model answered. */
-export interface LookInside {
+/** How to look inside the evaluation: the images of a confusion cell, why the model answered, and how. */
+export interface LookInside extends CardActions {
   loadCell: CellPageLoader;
-  explain?: Explain;
 }
 
 export function createEvaluationView(): EvaluationView {
@@ -83,7 +82,7 @@ export function createEvaluationView(): EvaluationView {
     clear,
     show(result, trainAccuracy, inside) {
       const count = result.confusionMatrix.flat().reduce((a, b) => a + b, 0);
-      const mistakes = inside && createMistakesView(inside.loadCell, inside.explain);
+      const mistakes = inside && createMistakesView(inside.loadCell, inside);
       const select = mistakes && ((trueLabel: number, predicted: number) => void mistakes.show(trueLabel, predicted));
       const headline = h(
         'p',

@@ -4,6 +4,7 @@
 import { createDataView, DataView } from './dataView';
 import { h } from './dom';
 import { createEvaluationView, EvaluationView } from './evaluationView';
+import { createInsideView, InsideView } from './insideView';
 import { createModelView, ModelView } from './modelView';
 import { createPredictionsView, PredictionsView } from './predictionsView';
 import { createRunsView, RunsView } from './runsView';
@@ -17,6 +18,7 @@ export interface PanelViews {
   training: TrainingView;
   evaluation: EvaluationView;
   predictions: PredictionsView;
+  inside: InsideView;
   runs: RunsView;
 }
 
@@ -29,6 +31,7 @@ export function createPanelLayout(app: HTMLElement): PanelViews {
     training: createTrainingView(),
     evaluation: createEvaluationView(),
     predictions: createPredictionsView(),
+    inside: createInsideView(),
     runs: createRunsView(),
   };
   app.classList.add('panel');
@@ -49,6 +52,7 @@ export function createPanelLayout(app: HTMLElement): PanelViews {
     views.training.element,
     views.evaluation.element,
     views.predictions.element,
+    views.inside.element,
     views.runs.element,
   );
   return views;

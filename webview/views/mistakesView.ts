@@ -4,14 +4,13 @@
 // DOM for tests:
 //   #confusion-images[data-true][data-predicted][data-count][data-start]   the shown cell and page
 //   #confusion-images-summary               e.g. "Shirt taken for T-shirt/top: 112 test images (1–12)"
-//   #confusion-images .prediction           one card per image, with its "Why?" (see predictionCard.ts)
+//   #confusion-images .prediction           one card per image, with its "Why?" and "Inside" (see predictionCard.ts)
 //   #confusion-images-previous, #confusion-images-next   paging buttons (disabled at the ends)
 import { CLASS_NAMES } from '../../src/shared/classNames';
 import { createButton, setDisabled } from '../ui/toolkit';
 import { h, placeholder } from './dom';
 import { formatCount } from './format';
-import { createPredictionCard, PredictedImage } from './predictionCard';
-import type { Explain } from './saliencyOverlay';
+import { CardActions, createPredictionCard, PredictedImage } from './predictionCard';
 
 /** Images shown at once. */
 export const PAGE_SIZE = 12;
@@ -29,7 +28,7 @@ export interface MistakesView {
   show(trueLabel: number, predicted: number): Promise<void>;
 }
 
-export function createMistakesView(load: CellPageLoader, explain?: Explain): MistakesView {
+export function createMistakesView(load: CellPageLoader, actions?: CardActions): MistakesView {
   const summary = h('p', { id: 'confusion-images-summary', class: 'confusion-images-summary', 'aria-live': 'polite' });
   const grid = h('div', { class: 'prediction-grid image-grid' });
   const previous = createButton('Previous', () => void showPage(start - PAGE_SIZE), 'secondary');
@@ -68,7 +67,7 @@ export function createMistakesView(load: CellPageLoader, explain?: Explain): Mis
         : `${CLASS_NAMES[trueLabel]} taken for ${CLASS_NAMES[predicted]}`;
     const range = total ? ` (${start + 1}–${Math.min(total, start + PAGE_SIZE)})` : '';
     summary.textContent = `${what}: ${formatCount(total)} test image(s)${range}.`;
-    grid.replaceChildren(...page.images.map((image) => createPredictionCard(image, explain)));
+    grid.replaceChildren(...page.images.map((image) => createPredictionCard(image, actions)));
     setDisabled(previous, start === 0);
     setDisabled(next, start + PAGE_SIZE >= total);
     element.replaceChildren(summary, grid, h('div', { class: 'button-row' }, previous, next));

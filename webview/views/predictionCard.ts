@@ -2,10 +2,16 @@
 // the image, "predicted confidence% (true class)", and ten bars of probability. Right and wrong
 // differ in colour and in a ✓/✗ mark, so the difference does not rest on colour alone; the true
 // class's bar is also marked under the bars. Given a way to explain the answer, the card also
-// has a "Why?" toggle that shows which pixels the answer rests on (see saliencyOverlay.ts).
+// has a "Why?" toggle that shows which pixels the answer rests on (see saliencyOverlay.ts); given
+// a way to show it, an "Inside" button that shows the picture's way through the network.
+//
+// DOM for tests:
+//   .prediction .why-button[aria-pressed], .prediction .saliency   see saliencyOverlay.ts
+//   .prediction .inside-button      "Inside": the picture in "Look inside the network"
 import { CLASS_NAMES } from '../../src/shared/classNames';
 import { h } from './dom';
 import { formatPercent } from './format';
+import { createButton } from '../ui/toolkit';
 import { createPixelCanvas } from './pixelImage';
 import { createSaliencyToggle, type Explain } from './saliencyOverlay';
 
@@ -18,6 +24,8 @@ export interface PredictedImage {
   predictedClass: number;
   /** Softmax output, one per class, summing to 1. */
   probabilities: readonly number[];
+  /** Its number in the run's test set, when known: "Inside" then shows that test image. */
+  testIndex?: number;
 }
 
 const className = (label: number) => CLASS_NAMES[label] ?? `class ${label}`;
@@ -43,8 +51,19 @@ function probabilityBars({ trueLabel, predictedClass: predicted, probabilities }
   return h('div', { class: 'probability-bars', role: 'img', 'aria-label': `Probabilities: ${summary}` }, ...bars);
 }
 
-/** The card for `prediction`; with `explain`, also its "Why?" toggle and explanation. */
-export function createPredictionCard(prediction: PredictedImage, explain?: Explain): HTMLElement {
+/** What a card can do besides showing the answer. */
+export interface CardActions {
+  /** "Why?": the saliency map of the card's picture. */
+  explain?: Explain;
+  /** "Inside": the card's picture in "Look inside the network". */
+  showInside?: (prediction: PredictedImage) => void;
+}
+
+/** The card for `prediction`, with a "Why?" toggle and an "Inside" button when `actions` has them. */
+export function createPredictionCard(
+  prediction: PredictedImage,
+  { explain, showInside }: CardActions = {},
+): HTMLElement {
   const { trueLabel, predictedClass: predicted, probabilities } = prediction;
   const correct = predicted === trueLabel;
   const confidence = probabilities[predicted] ?? 0;
@@ -70,9 +89,18 @@ export function createPredictionCard(prediction: PredictedImage, explain?: Expla
     ),
     probabilityBars(prediction),
   );
-  if (explain) {
-    const why = createSaliencyToggle(prediction.pixels, explain);
-    card.append(why.button, why.panel);
+  const why = explain && createSaliencyToggle(prediction.pixels, explain);
+  if (showInside) {
+    const inside = createButton('Inside', () => showInside(prediction), 'secondary');
+    inside.classList.add('inside-button');
+    inside.title = "Show this picture's way through the network, layer by layer";
+    inside.setAttribute('aria-label', `Look inside the network for this ${className(trueLabel)}`);
+    card.append(h('div', { class: 'card-buttons' }, ...(why ? [why.button] : []), inside));
+  } else if (why) {
+    card.append(why.button);
+  }
+  if (why) {
+    card.append(why.panel);
   }
   return card;
 }

@@ -7,6 +7,7 @@
 //   #predictions .prediction[data-correct="true|false"][data-predicted][data-true][data-confidence]
 //   #predictions .probability[data-class][data-predicted][data-true]   ten bars per card
 //   #predictions .prediction .why-button[aria-pressed]   "Why?", when show() was given `explain`
+//   #predictions .prediction .inside-button   "Inside", when show() was given `showInside`
 //   #predictions .prediction .saliency[data-ready="true"][data-ms]   its explanation; see
 //                                   saliencyOverlay.ts
 //   #only-misclassified             the checkbox
@@ -14,18 +15,17 @@
 import { createCheckbox, isChecked } from '../ui/toolkit';
 import { createSection, h, placeholder } from './dom';
 import { formatCount, formatPercent } from './format';
-import { createPredictionCard, PredictedImage } from './predictionCard';
-import type { Explain } from './saliencyOverlay';
+import { CardActions, createPredictionCard, PredictedImage } from './predictionCard';
 
 export type { PredictedImage } from './predictionCard';
 
 export interface PredictionsView {
   readonly element: HTMLElement;
   /**
-   * Keeps all `predictions` and shows the first ones that pass the filter. `explain`, when the
-   * model that made them is at hand, gives each card a "Why?" toggle.
+   * Keeps all `predictions` and shows the first ones that pass the filter. `actions`, when the
+   * model that made them is at hand, give each card its "Why?" and "Inside".
    */
-  show(predictions: readonly PredictedImage[], explain?: Explain): void;
+  show(predictions: readonly PredictedImage[], actions?: CardActions): void;
   clear(): void;
 }
 
@@ -36,11 +36,11 @@ export function createPredictionsView(maxShown = 15): PredictionsView {
     'For each test image the model outputs ten probabilities, one per class; its answer is the most probable class. The bars show all ten; the true class is underlined. “Why?” shows which pixels the answer rests on.',
   );
   let all: readonly PredictedImage[] = [];
-  let explainAnswer: Explain | undefined;
+  let cardActions: CardActions = {};
   // Cards live as long as their predictions, so an explanation stays open across filter changes.
   const cards = new Map<PredictedImage, HTMLElement>();
   const cardFor = (prediction: PredictedImage) => {
-    const card = cards.get(prediction) ?? createPredictionCard(prediction, explainAnswer);
+    const card = cards.get(prediction) ?? createPredictionCard(prediction, cardActions);
     cards.set(prediction, card);
     return card;
   };
@@ -75,9 +75,9 @@ export function createPredictionsView(maxShown = 15): PredictionsView {
   return {
     element: section,
     clear,
-    show(predictions, explain) {
+    show(predictions, actions = {}) {
       all = [...predictions];
-      explainAnswer = explain;
+      cardActions = actions;
       cards.clear();
       body.replaceChildren(controls, grid);
       render();

@@ -1,4 +1,4 @@
-// Section 6, "Compare runs": every kept run with its settings and test accuracy; tick two or
+// Section 7, "Compare runs": every kept run with its settings and test accuracy; tick two or
 // more to see their curves on one chart and their settings and results side by side, the
 // differences marked; choose which run's model "Classify image" uses; delete runs.
 //
@@ -34,7 +34,7 @@ function megabytes(bytes: number): string {
 export function createRunsView(): RunsView {
   const { section, body } = createSection(
     'runs-section',
-    '6. Compare runs',
+    '7. Compare runs',
     'Every completed run is kept with its model. Tick two or more to compare their curves and settings; choose which model "Classify image" uses.',
   );
   const usage = h('p', { id: 'runs-usage', class: 'runs-usage' });
