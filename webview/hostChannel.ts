@@ -60,9 +60,14 @@ export function connectToHost<ToHost, FromHost extends object>(
       });
   });
   // Errors nothing caught still reach the log, instead of only the webview's developer tools.
-  window.addEventListener('error', (event) =>
-    log('error', 'Uncaught error in the panel', event.error ?? event.message),
-  );
+  window.addEventListener('error', (event) => {
+    // The browser reports a layout that settled a frame late as an "error" with no error object
+    // (the charts resize with the panel); nothing failed, so it is not one for the log.
+    if (!event.error && /^ResizeObserver loop/.test(event.message)) {
+      return;
+    }
+    log('error', 'Uncaught error in the panel', event.error ?? event.message);
+  });
   window.addEventListener('unhandledrejection', (event) =>
     log('error', 'Unhandled rejection in the panel', event.reason),
   );
