@@ -15,6 +15,11 @@ export interface TrainingSettings {
   hiddenUnits: number;
   dropout: number;
   learningRate: number;
+  /**
+   * After each epoch the learning rate is multiplied by this, so late epochs refine instead of
+   * jumping around the minimum; 1 (the tutorial's way) keeps it constant.
+   */
+  learningRateDecay: number;
   validationSplit: number;
   /** 0 means the whole training set. */
   trainSubsetSize: number;
@@ -36,6 +41,7 @@ export const DEFAULT_SETTINGS: Readonly<TrainingSettings> = {
   hiddenUnits: 256,
   dropout: 0.2,
   learningRate: 0.001,
+  learningRateDecay: 1,
   validationSplit: 0.2,
   trainSubsetSize: 0,
   testSubsetSize: 0,
@@ -51,13 +57,20 @@ export interface SettingRange {
 
 export type NumericSetting = Exclude<keyof TrainingSettings, 'backend' | 'model'>;
 
+/** The settings each model preset has its own default for. */
+export type PresetSetting = 'epochs' | 'batchSize' | 'learningRateDecay';
+
 /**
  * What each preset trains with when the person has not set it: the MLP keeps the tutorial's 5
- * epochs of 32; the CNN has its own (see createCnn in ml/model.ts for why).
+ * epochs of 32 at a constant learning rate; the CNN has its own (see createCnn in ml/model.ts for why).
  */
-export const PRESET_DEFAULTS: Record<ModelPreset, Pick<TrainingSettings, 'epochs' | 'batchSize'>> = {
-  mlp: { epochs: DEFAULT_SETTINGS.epochs, batchSize: DEFAULT_SETTINGS.batchSize },
-  cnn: { epochs: 8, batchSize: 64 },
+export const PRESET_DEFAULTS: Record<ModelPreset, Pick<TrainingSettings, PresetSetting>> = {
+  mlp: {
+    epochs: DEFAULT_SETTINGS.epochs,
+    batchSize: DEFAULT_SETTINGS.batchSize,
+    learningRateDecay: DEFAULT_SETTINGS.learningRateDecay,
+  },
+  cnn: { epochs: 8, batchSize: 64, learningRateDecay: 0.85 },
 };
 
 /** The defaults for `model`: the tutorial's values with the preset's epochs and batch size. */
@@ -72,6 +85,7 @@ export const SETTING_RANGES: Record<NumericSetting, SettingRange> = {
   hiddenUnits: { min: 1, max: 4096, integer: true },
   dropout: { min: 0, max: 0.9, integer: false },
   learningRate: { min: 1e-6, max: 1, integer: false },
+  learningRateDecay: { min: 0.5, max: 1, integer: false },
   validationSplit: { min: 0, max: 0.9, integer: false },
   trainSubsetSize: { min: 0, max: 60000, integer: true },
   testSubsetSize: { min: 0, max: 10000, integer: true },
@@ -81,7 +95,7 @@ export const SETTING_RANGES: Record<NumericSetting, SettingRange> = {
 /**
  * Turns whatever the user wrote in settings.json into usable settings: a value of the wrong type
  * falls back to its default, and a number out of range is clamped, because settings.json is
- * edited by hand and a typo must not break training. An absent epochs or batch size takes the
+ * edited by hand and a typo must not break training. An absent epochs, batch size or learning rate decay takes the
  * model preset's own.
  */
 export function normalizeSettings(raw: Partial<Record<keyof TrainingSettings, unknown>>): TrainingSettings {

@@ -221,6 +221,7 @@ async function trainFullEpochs(
     {
       epochs: options.epochs,
       batchSize: options.batchSize,
+      learningRateDecay: defaultsFor(options.model).learningRateDecay,
       reportEveryBatches: batchesPerReport(options.backend),
       onBatchEnd: () => peaks.sample(),
     },

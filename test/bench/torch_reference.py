@@ -151,13 +151,16 @@ def sample_run(train, val, batch_size, loader, batches_timed, warmup, make_model
     }
 
 
-def full_run(train, val, test, batch_size, loader, epochs, make_model):
+def full_run(train, val, test, batch_size, loader, epochs, make_model, lr_decay):
     model = make_model()
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    # Epoch e at 1e-3 * lr_decay^(e-1), as the extension's learningRateDecay setting.
+    schedule = torch.optim.lr_scheduler.ExponentialLR(optimiser, gamma=lr_decay)
     history = []
     for epoch in range(epochs):
         start = time.perf_counter()
         count = train_batches(model, optimiser, batches(*train, batch_size, loader), None)
+        schedule.step()
         train_seconds = time.perf_counter() - start
         val_accuracy = evaluate(model, *val, batch_size)
         seconds = time.perf_counter() - start
@@ -179,6 +182,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="train full epochs and report test accuracy")
     parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--lr-decay", type=float, default=1.0, help="learning rate factor per epoch")
     parser.add_argument("--batch-sizes", default="32,128")
     parser.add_argument("--loaders", default="tensor,dataloader")
     parser.add_argument("--batches", type=int, default=600, help="batches timed per run without --full")
@@ -203,7 +207,7 @@ def main():
     for loader in args.loaders.split(","):
         for batch_size in (int(b) for b in args.batch_sizes.split(",")):
             if args.full:
-                runs.append(full_run(train, val, test, batch_size, loader, args.epochs, make_model))
+                runs.append(full_run(train, val, test, batch_size, loader, args.epochs, make_model, args.lr_decay))
             else:
                 runs.append(sample_run(train, val, batch_size, loader, args.batches, args.warmup, make_model))
     print(json.dumps({

@@ -12,6 +12,7 @@ import {
   type TrainingData,
   type TrainResult,
 } from '../../src/shared/ml/train';
+import { adjustableLearningRate } from '../../src/shared/ml/tfInternals';
 import { createTrainingStep } from '../../src/shared/ml/trainingStep';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { syntheticExamples, useCpuBackend } from './mlFixtures';
@@ -260,6 +261,33 @@ describe('ML training', () => {
       assert.deepEqual(result.history, []);
       assert.equal(result.stoppedEarly, true);
     });
+  });
+
+  it('trains epoch e at the compiled learning rate × decay^(e−1), then gives the model its own rate back', async () => {
+    const model = createModel({ ...DEFAULT_SETTINGS, ...SMALL });
+    try {
+      const rate = adjustableLearningRate(model.optimizer)!;
+      const seen = new Map<number, Set<number>>();
+      await trainModel(model, smallData(), {
+        epochs: 3,
+        batchSize: BATCH,
+        learningRateDecay: 0.5,
+        onBatchEnd: ({ epoch }) => {
+          seen.set(epoch, (seen.get(epoch) ?? new Set()).add(rate.learningRate));
+        },
+      });
+      assert.deepEqual(
+        [...seen].map(([epoch, rates]) => [epoch, [...rates]]),
+        [
+          [1, [0.01]],
+          [2, [0.005]],
+          [3, [0.0025]],
+        ],
+      );
+      assert.equal(rate.learningRate, 0.01);
+    } finally {
+      disposeModel(model);
+    }
   });
 
   it('yields on a macrotask by default, which lets timers run', async () => {

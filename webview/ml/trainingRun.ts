@@ -150,6 +150,7 @@ export class TrainingRun {
           epochs: settings.epochs,
           batchSize: settings.batchSize,
           earlyStoppingPatience: settings.earlyStoppingPatience,
+          learningRateDecay: settings.learningRateDecay,
           onBatchEnd: async (progress) => {
             report(progress);
             await live.afterBatch(progress);

@@ -47,6 +47,8 @@ interface NumberField {
   step: number;
   /** What 0 means, when it means something else than 0. */
   zero?: string;
+  /** What 1 means, for a factor. */
+  one?: string;
   /** Shown only for these presets (all when absent). */
   presets?: TrainingSettings['model'][];
 }
@@ -55,6 +57,7 @@ const FIELDS: readonly NumberField[] = [
   { key: 'epochs', label: 'Epochs', step: 1 },
   { key: 'batchSize', label: 'Batch size', step: 1 },
   { key: 'learningRate', label: 'Learning rate', step: 0.0001 },
+  { key: 'learningRateDecay', label: 'Learning rate decay per epoch', step: 0.05, one: 'constant' },
   { key: 'hiddenUnits', label: 'Hidden units', step: 1, presets: ['mlp'] },
   { key: 'dropout', label: 'Dropout', step: 0.05, presets: ['mlp'] },
   { key: 'validationSplit', label: 'Validation split', step: 0.05 },
@@ -73,7 +76,8 @@ const BACKEND_LABELS: Record<TrainingSettings['backend'], string> = {
 function rangeText(field: NumberField): string {
   const { min, max } = SETTING_RANGES[field.key];
   const format = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 6 });
-  return `${format(min)}–${format(max)}${field.zero ? `; 0 = ${field.zero}` : ''}`;
+  const meaning = field.zero ? `; 0 = ${field.zero}` : field.one ? `; 1 = ${field.one}` : '';
+  return `${format(min)}–${format(max)}${meaning}`;
 }
 
 /** The value typed into a field if the settings would keep it as typed, else the reason they would not. */

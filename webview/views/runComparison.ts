@@ -31,6 +31,8 @@ const ROWS: [key: string, label: string, value: (r: RunSummary['run']) => string
   ['epochsTrained', 'Epochs trained', (r) => String(r.history.length)],
   ['batchSize', 'Batch size', (r) => String(r.settings.batchSize)],
   ['learningRate', 'Learning rate', (r) => String(r.settings.learningRate)],
+  // Runs saved before the setting existed trained at a constant rate.
+  ['learningRateDecay', 'Learning rate decay per epoch', (r) => String(r.settings.learningRateDecay ?? 1)],
   ['hiddenUnits', 'Hidden units', (r) => (r.settings.model === 'mlp' ? String(r.settings.hiddenUnits) : '–')],
   ['dropout', 'Dropout', (r) => (r.settings.model === 'mlp' ? String(r.settings.dropout) : '–')],
   ['validationSplit', 'Validation split', (r) => String(r.settings.validationSplit)],

@@ -101,6 +101,15 @@ export function adamState(optimizer: tf.AdamOptimizer): AdamState | undefined {
     : undefined;
 }
 
+/**
+ * The optimizer's learning rate, which TF.js' optimizers read at every step but keep protected;
+ * undefined for an optimizer without one.
+ */
+export function adjustableLearningRate(optimizer: tf.Optimizer): { learningRate: number } | undefined {
+  const candidate = optimizer as unknown as { learningRate?: unknown };
+  return typeof candidate.learningRate === 'number' ? (candidate as { learningRate: number }) : undefined;
+}
+
 // ---- the WebGL backend ----
 
 /** The canvas of the active WebGL backend's context (its context-loss events), undefined elsewhere. */

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, TrainingHistory } from './history';
 import { gatherExamples, type ExampleBytes } from './tensors';
+import { adjustableLearningRate } from './tfInternals';
 import { createTrainingStep, lossAndAccuracy, type TrainingStep } from './trainingStep';
 
 /** Progress within an epoch, for a progress bar and a live loss curve. */
@@ -54,6 +55,11 @@ export interface TrainOptions {
    * back. Needs validation data; absent or 0 trains every epoch.
    */
   earlyStoppingPatience?: number;
+  /**
+   * Epoch e trains at the compiled learning rate × decay^(e−1), as Keras' LearningRateScheduler
+   * with an exponential schedule; absent or 1 keeps it constant.
+   */
+  learningRateDecay?: number;
   /**
    * How often training hands control back to the event loop so the page can repaint and
    * receive messages (the stop request among them). TF.js' fit yields every 125 ms too.
@@ -217,8 +223,13 @@ export async function trainModel(
   const watch =
     data.validation && options.earlyStoppingPatience ? new BestWeights(options.earlyStoppingPatience) : undefined;
   let earlyStop: EarlyStop | undefined;
+  const rate = adjustableLearningRate(model.optimizer);
+  const initialRate = rate?.learningRate;
   try {
     for (let epoch = 1; epoch <= options.epochs && !options.stopSignal?.stopRequested; epoch++) {
+      if (rate && initialRate !== undefined && options.learningRateDecay !== undefined) {
+        rate.learningRate = initialRate * options.learningRateDecay ** (epoch - 1);
+      }
       const epochStart = performance.now();
       const trained = await trainOneEpoch({ epoch, step, train: data.train, options, pacer });
       if (!trained) {
@@ -247,6 +258,10 @@ export async function trainModel(
     }
   } finally {
     watch?.dispose();
+    // The model may train again (another call, the same compiled optimizer): from its own rate.
+    if (rate && initialRate !== undefined) {
+      rate.learningRate = initialRate;
+    }
   }
   const stoppedEarly = history.length < options.epochs && !earlyStop;
   return { history, stoppedEarly, earlyStop, seconds: (performance.now() - start) / 1000 };
