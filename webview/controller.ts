@@ -275,7 +275,7 @@ export class PanelController {
     }
     const outcome = this.plan();
     if (!outcome) {
-      this.views.training.showProblem(undefined);
+      this.views.training.clearStartProblem();
       this.views.training.setState('loading');
       return;
     }
@@ -287,7 +287,7 @@ export class PanelController {
       this.views.training.setState('blocked');
       return;
     }
-    this.views.training.showProblem(undefined);
+    this.views.training.clearStartProblem();
     this.views.training.setState('ready');
     markStartup('start-enabled');
   }

@@ -27,7 +27,8 @@ import type { EarlyStop } from '../../src/shared/ml/train';
 import type { CurveMark } from '../views/curveChart';
 import type { CardActions } from '../views/predictionCard';
 import type { PanelViews } from '../views/layout';
-import { ActiveBackend, watchContextLoss } from './backend';
+import type { ActiveBackend } from './backend';
+import { ContextLossGuard } from './contextLossGuard';
 import type { LoadedDataset } from './loadDataset';
 import { insideModel } from './insideModel';
 import { LiveWeights } from './liveWeights';
@@ -63,7 +64,6 @@ class ExplainedFailure extends Error {
 
 export class TrainingRun {
   private readonly stopSignal = new StopSignal();
-  private contextLost = false;
   private readonly history: TrainingHistory = [];
   private readonly curve = new BatchCurve();
   /** The model of a completed run, handed to the caller (who disposes it) by `takeModel`. */
@@ -121,10 +121,10 @@ export class TrainingRun {
   private async train(backend: BackendName): Promise<RunEnd> {
     const { settings, views, plan } = this;
     const model = createModel(settings);
-    const unwatch = watchContextLoss(() => {
-      this.contextLost = true;
-      this.stopSignal.stop();
-    });
+    const gpu = new ContextLossGuard(
+      () => this.stopSignal.stop(),
+      () => contextLostFailure(),
+    );
     try {
       const training = firstExamples(this.dataset.train, settings.trainSubsetSize);
       const { train, validation } = splitExamples(training, settings.validationSplit);
@@ -143,39 +143,31 @@ export class TrainingRun {
       const report = this.progressReporter();
       const live = new LiveWeights(model, views.inside);
       await live.showStart();
-      const result = await trainModel(
-        model,
-        { train, validation },
-        {
-          epochs: settings.epochs,
-          batchSize: settings.batchSize,
-          earlyStoppingPatience: settings.earlyStoppingPatience,
-          learningRateDecay: settings.learningRateDecay,
-          onBatchEnd: async (progress) => {
-            report(progress);
-            await live.afterBatch(progress);
+      const result = await gpu.race(
+        trainModel(
+          model,
+          { train, validation },
+          {
+            epochs: settings.epochs,
+            batchSize: settings.batchSize,
+            earlyStoppingPatience: settings.earlyStoppingPatience,
+            learningRateDecay: settings.learningRateDecay,
+            onBatchEnd: async (progress) => {
+              report(progress);
+              await live.afterBatch(progress);
+            },
+            reportEveryBatches: batchesPerReport(backend),
+            onEpochEnd: async (metrics) => {
+              history.push(metrics);
+              this.host.post({ type: 'epochEnded', metrics, epochs: settings.epochs });
+              await views.training.showHistory(history, settings.epochs, this.curve.points);
+            },
+            stopSignal: this.stopSignal,
           },
-          reportEveryBatches: batchesPerReport(backend),
-          onEpochEnd: async (metrics) => {
-            history.push(metrics);
-            this.host.post({ type: 'epochEnded', metrics, epochs: settings.epochs });
-            await views.training.showHistory(history, settings.epochs, this.curve.points);
-          },
-          stopSignal: this.stopSignal,
-        },
+        ),
       );
-      if (this.contextLost) {
-        throw new ExplainedFailure({
-          message:
-            'The GPU stopped answering (WebGL lost its context), so training stopped and this run was lost; the model ' +
-            'saved before (if any) is unchanged. Continue on WebAssembly to train again with the same settings on ' +
-            'the CPU, or set fashionClassifier.backend to "wasm" to train there from now on.',
-          actions: [
-            { kind: 'trainOnWasm' },
-            { kind: 'openSetting', setting: 'fashionClassifier.backend' },
-            { kind: 'showLog' },
-          ],
-        });
+      if (gpu.contextLost) {
+        throw contextLostFailure();
       }
       if (result.stoppedEarly) {
         views.training.showProgress(null, `Stopped after ${history.length} of ${settings.epochs} epochs.`);
@@ -196,7 +188,7 @@ export class TrainingRun {
         views.training.showProgress(null, `Finished ${settings.epochs} epochs in ${Math.round(result.seconds)} s.`);
       }
       views.status.show('Evaluating on the test set…', 'busy');
-      const evaluation = await evaluateModel(model, test, 512);
+      const evaluation = await gpu.race(evaluateModel(model, test, 512));
       const inspector = new TestSetInspector(
         () => Promise.resolve(model),
         () => test,
@@ -218,10 +210,12 @@ export class TrainingRun {
         ...cardActions,
       });
       const sampleCount = Math.min(PREDICTED_SAMPLES, test.labels.length);
-      const samples = await predictSamples(
-        model,
-        test,
-        Array.from({ length: sampleCount }, (_, i) => i),
+      const samples = await gpu.race(
+        predictSamples(
+          model,
+          test,
+          Array.from({ length: sampleCount }, (_, i) => i),
+        ),
       );
       const predictions: SavedPrediction[] = samples.map((s) => ({
         pixels: Array.from(test.pixels.subarray(s.index * PIXELS_PER_IMAGE, (s.index + 1) * PIXELS_PER_IMAGE)),
@@ -260,7 +254,7 @@ export class TrainingRun {
       this.trained = model;
       return { outcome: 'completed', testAccuracy: evaluation.accuracy };
     } finally {
-      unwatch();
+      gpu.dispose();
       if (this.trained !== model) {
         disposeModel(model);
       }
@@ -317,4 +311,18 @@ export class TrainingRun {
       }
     };
   }
+}
+
+function contextLostFailure(): ExplainedFailure {
+  return new ExplainedFailure({
+    message:
+      'The GPU stopped answering (WebGL lost its context), so training stopped and this run was lost; the model ' +
+      'saved before (if any) is unchanged. Continue on WebAssembly to train again with the same settings on ' +
+      'the CPU, or set fashionClassifier.backend to "wasm" to train there from now on.',
+    actions: [
+      { kind: 'trainOnWasm' },
+      { kind: 'openSetting', setting: 'fashionClassifier.backend' },
+      { kind: 'showLog' },
+    ],
+  });
 }

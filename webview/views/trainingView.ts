@@ -55,6 +55,11 @@ export interface TrainingView {
   setState(state: TrainingState): void;
   /** Shows why training cannot start or why it failed; undefined clears it. */
   showProblem(problem: Problem | undefined, onAction?: (action: UserAction) => void, kind?: string): void;
+  /**
+   * Clears a problem about whether training can start; why the last run failed stays until the
+   * next run starts, however often the settings are checked meanwhile.
+   */
+  clearStartProblem(): void;
   showBackend(info: BackendInfo): void;
   /** Progress within the epoch; `null` returns to idle with an optional closing line. */
   showProgress(progress: BatchProgress | null, idleMessage?: string): void;
@@ -130,6 +135,11 @@ export function createTrainingView(): TrainingView {
     setState,
     showProblem(problem, onAction = () => {}, kind = 'training') {
       problemArea.replaceChildren(...(problem ? [createProblemElement(problem, onAction, kind)] : []));
+    },
+    clearStartProblem() {
+      if (problemArea.querySelector('.problem')?.getAttribute('data-problem') !== 'training') {
+        problemArea.replaceChildren();
+      }
     },
     showBackend({ name, renderer, reason, calibration }) {
       backend.dataset.backend = name;
