@@ -5,22 +5,29 @@
 //
 // A lock is stale when its process is gone (same host, and `kill(pid, 0)` says there is no such
 // process) or when it is older than STALE_AFTER_MS, whoever holds it (a holder on another host
-// sharing the folder, a pid reused after a crash). A stale lock is broken by renaming it to a
-// name of one's own: when two processes break the same lock, one rename wins and the other finds
-// no lock and tries to take it again. If the file renamed turns out to be a newer lock than the
-// one judged stale (broken and taken by a third process in between), it is linked back at once.
-// The one race left needs yet another process to take the lock within those few microseconds.
+// sharing the folder, a pid reused after a crash). Breaking one never moves a lock: the breaker
+// first takes the mark <lock>.breaking (created exclusively, so one breaker at a time), reads the
+// lock again and removes it only if it is still the one judged stale. With the mark held no other
+// breaker acts, and nobody can take a lock while one exists, so a stale lock cannot be swapped
+// for a live one between that check and the removal. (An earlier way, renaming the lock aside
+// and linking it back when it proved live, could hide a live lock from its own holder's release
+// for an instant and leave it behind for good.) A mark older than ABANDONED_MARK_MS is a crashed
+// breaker's and is removed. The one race left needs a holder hung past STALE_AFTER_MS to wake and
+// release within the microseconds between the check and the removal, and a third process to take
+// the lock in between.
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
 import { isMissing } from './durableFiles';
 
 /** Far longer than any holder keeps the lock, so that only a hung or vanished holder reaches it. */
 const STALE_AFTER_MS = 2 * 60_000;
+/** What earlier versions renamed a broken lock to, for a moment; removeLeftovers clears any left. */
 const BROKEN_PREFIX = '.lock.broken-';
-/** A broken lock's copy lives for microseconds; one a minute old is a crashed breaker's. */
 const ABANDONED_COPY_MS = 60_000;
+const BREAKING_SUFFIX = '.breaking';
+/** Breaking a lock takes microseconds; a mark this old is a crashed breaker's. */
+const ABANDONED_MARK_MS = 10_000;
 
 interface LockHolder {
   pid: number;
@@ -66,8 +73,7 @@ async function acquire(lockPath: string, timeoutMs: number): Promise<string> {
     if (found === undefined) {
       continue;
     }
-    if (isStale(found)) {
-      await breakLock(lockPath, found);
+    if (isStale(found) && (await breakLock(lockPath, found))) {
       continue;
     }
     if (Date.now() - started >= timeoutMs) {
@@ -149,36 +155,50 @@ function isSameLock(a: LockFile, b: LockFile): boolean {
   return a.mtimeMs === b.mtimeMs && a.holder?.token === b.holder?.token;
 }
 
-async function breakLock(lockPath: string, judged: LockFile): Promise<void> {
-  const copy = join(dirname(lockPath), `${BROKEN_PREFIX}${Date.now()}-${randomBytes(6).toString('hex')}`);
+/** Removes the lock judged stale; false when another process is breaking it now. */
+async function breakLock(lockPath: string, judged: LockFile): Promise<boolean> {
+  const mark = `${lockPath}${BREAKING_SUFFIX}`;
   try {
-    await rename(lockPath, copy);
+    await (await open(mark, 'wx')).close();
   } catch (error) {
-    if (isMissing(error)) {
-      return; // Broken (or released) by another process first.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw error;
     }
-    throw error;
+    // Another process is breaking it, unless that one crashed.
+    await removeIfOlder(mark, ABANDONED_MARK_MS);
+    return false;
   }
   try {
-    const moved = await readLockFile(copy);
-    if (moved && !isSameLock(moved, judged)) {
-      // A live lock, taken since it was judged: give it back. Failing that (a newer lock is
-      // already there), there is nothing better to do than leave that one in place.
-      await link(copy, lockPath).catch(() => undefined);
+    const current = await readLockFile(lockPath);
+    if (current && isSameLock(current, judged)) {
+      await unlink(lockPath).catch(ignoreMissing);
     }
+    return true;
   } finally {
-    await unlink(copy).catch(() => undefined);
+    await unlink(mark).catch(ignoreMissing);
+  }
+}
+
+async function removeIfOlder(path: string, ageMs: number): Promise<void> {
+  try {
+    if (Date.now() - (await stat(path)).mtimeMs > ageMs) {
+      await unlink(path);
+    }
+  } catch (error) {
+    ignoreMissing(error);
+  }
+}
+
+function ignoreMissing(error: unknown): void {
+  if (!isMissing(error)) {
+    throw error;
   }
 }
 
 async function release(lockPath: string, token: string): Promise<void> {
   // A lock broken as stale while held is someone else's now: only one's own file goes.
   if ((await readLockFile(lockPath))?.holder?.token === token) {
-    await unlink(lockPath).catch((error: unknown) => {
-      if (!isMissing(error)) {
-        throw error;
-      }
-    });
+    await unlink(lockPath).catch(ignoreMissing);
   }
 }
 

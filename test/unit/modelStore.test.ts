@@ -491,6 +491,23 @@ describe('model store', () => {
       });
     }
 
+    it('leaves a stale lock to the process breaking it, and clears the mark of a breaker that crashed', async () => {
+      const store = await ModelStore.open(dir, { lockTimeoutMs: 300 });
+      await store.save(model(1, 0.1));
+      writeLock(runsDir, { pid: deadPid(), hostname: hostname(), time: new Date().toISOString() });
+      const mark = join(runsDir, '.lock.breaking');
+      writeFileSync(mark, '');
+      // Another process is breaking it: this one waits for that one rather than break it too.
+      await assert.rejects(store.save(model(2, 0.2)), /locked by process/);
+      setAge(mark, MINUTE);
+      await store.save(model(2, 0.2));
+      assert.equal((await store.list()).length, 2);
+      assert.deepEqual(
+        readdirSync(runsDir).filter((name) => name.startsWith('.')),
+        [],
+      );
+    });
+
     it('waits for a lock file still being written, and breaks one a crash left empty long ago', async () => {
       const store = await ModelStore.open(dir, { lockTimeoutMs: 300 });
       await store.save(model(1, 0.1));
