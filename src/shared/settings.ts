@@ -58,19 +58,20 @@ export interface SettingRange {
 export type NumericSetting = Exclude<keyof TrainingSettings, 'backend' | 'model'>;
 
 /** The settings each model preset has its own default for. */
-export type PresetSetting = 'epochs' | 'batchSize' | 'learningRateDecay';
+export type PresetSetting = 'epochs' | 'batchSize' | 'learningRate' | 'learningRateDecay';
 
 /**
  * What each preset trains with when the person has not set it: the MLP keeps the tutorial's 5
- * epochs of 32 at a constant learning rate; the CNN has its own (see createCnn in ml/model.ts for why).
+ * epochs of 32 at a constant learning rate of 0.001; the CNN has its own (see createCnn in ml/model.ts for why).
  */
 export const PRESET_DEFAULTS: Record<ModelPreset, Pick<TrainingSettings, PresetSetting>> = {
   mlp: {
     epochs: DEFAULT_SETTINGS.epochs,
     batchSize: DEFAULT_SETTINGS.batchSize,
+    learningRate: DEFAULT_SETTINGS.learningRate,
     learningRateDecay: DEFAULT_SETTINGS.learningRateDecay,
   },
-  cnn: { epochs: 8, batchSize: 64, learningRateDecay: 0.85 },
+  cnn: { epochs: 12, batchSize: 64, learningRate: 0.002, learningRateDecay: 0.8 },
 };
 
 /** The defaults for `model`: the tutorial's values with the preset's epochs and batch size. */
@@ -95,7 +96,7 @@ export const SETTING_RANGES: Record<NumericSetting, SettingRange> = {
 /**
  * Turns whatever the user wrote in settings.json into usable settings: a value of the wrong type
  * falls back to its default, and a number out of range is clamped, because settings.json is
- * edited by hand and a typo must not break training. An absent epochs, batch size or learning rate decay takes the
+ * edited by hand and a typo must not break training. An absent epochs, batch size, learning rate or decay takes the
  * model preset's own.
  */
 export function normalizeSettings(raw: Partial<Record<keyof TrainingSettings, unknown>>): TrainingSettings {

@@ -266,6 +266,8 @@ async function runTorch(): Promise<TorchReport | { skipped: string }> {
     batchSizes.join(','),
     '--epochs',
     String(epochs),
+    '--lr',
+    String(presetDefaults.learningRate),
     '--lr-decay',
     String(presetDefaults.learningRateDecay),
     ...(full ? ['--full'] : []),

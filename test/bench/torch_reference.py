@@ -3,7 +3,7 @@
 Same models, split and optimiser as the extension. --model mlp (the seed model): Flatten, Linear
 784-256, ReLU, Dropout 0.2, Linear 256-10. --model cnn: the convolutional preset, its layers given
 by --cnn-layout as the extension defines them (CNN_LAYOUT in src/shared/ml/model.ts). Cross-entropy
-on the logits (softmax plus cross-entropy, as Keras computes it), Adam with learning rate 1e-3,
+on the logits (softmax plus cross-entropy, as Keras computes it), Adam at the preset's learning rate (--lr, decayed per epoch by --lr-decay),
 Keras' initialisers, the last 20% of the training set for validation, shuffled every epoch,
 validated after every epoch at the training batch size.
 
@@ -151,10 +151,10 @@ def sample_run(train, val, batch_size, loader, batches_timed, warmup, make_model
     }
 
 
-def full_run(train, val, test, batch_size, loader, epochs, make_model, lr_decay):
+def full_run(train, val, test, batch_size, loader, epochs, make_model, lr, lr_decay):
     model = make_model()
-    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
-    # Epoch e at 1e-3 * lr_decay^(e-1), as the extension's learningRateDecay setting.
+    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+    # Epoch e at lr * lr_decay^(e-1), as the extension's learningRateDecay setting.
     schedule = torch.optim.lr_scheduler.ExponentialLR(optimiser, gamma=lr_decay)
     history = []
     for epoch in range(epochs):
@@ -182,6 +182,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="train full epochs and report test accuracy")
     parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate")
     parser.add_argument("--lr-decay", type=float, default=1.0, help="learning rate factor per epoch")
     parser.add_argument("--batch-sizes", default="32,128")
     parser.add_argument("--loaders", default="tensor,dataloader")
@@ -207,7 +208,7 @@ def main():
     for loader in args.loaders.split(","):
         for batch_size in (int(b) for b in args.batch_sizes.split(",")):
             if args.full:
-                runs.append(full_run(train, val, test, batch_size, loader, args.epochs, make_model, args.lr_decay))
+                runs.append(full_run(train, val, test, batch_size, loader, args.epochs, make_model, args.lr, args.lr_decay))
             else:
                 runs.append(sample_run(train, val, batch_size, loader, args.batches, args.warmup, make_model))
     print(json.dumps({
