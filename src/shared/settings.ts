@@ -71,7 +71,7 @@ export const PRESET_DEFAULTS: Record<ModelPreset, Pick<TrainingSettings, PresetS
     learningRate: DEFAULT_SETTINGS.learningRate,
     learningRateDecay: DEFAULT_SETTINGS.learningRateDecay,
   },
-  cnn: { epochs: 12, batchSize: 64, learningRate: 0.002, learningRateDecay: 0.8 },
+  cnn: { epochs: 10, batchSize: 64, learningRate: 0.002, learningRateDecay: 0.8 },
 };
 
 /** The defaults for `model`: the tutorial's values with the preset's epochs and batch size. */
