@@ -59,7 +59,11 @@ export class PanelController {
     wasmFolderUrl: string,
     private readonly host: HostConnection<WebviewToHost>,
   ) {
-    this.backends = new BackendChooser(wasmFolderUrl, (report) => this.showCalibration(report));
+    this.backends = new BackendChooser(
+      wasmFolderUrl,
+      (report) => this.showCalibration(report),
+      (error) => this.host.log('error', 'Timing the backends failed', error),
+    );
     views.training.setState('loading');
     views.training.onMeasureAgain(() => void this.trainingBackend(true));
     views.training.onStart(() => void this.startTraining());

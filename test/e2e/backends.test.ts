@@ -163,6 +163,13 @@ describe('Backends', () => {
     await retryUntil(async () => /Training started on wasm: .*"backend":"wasm"/.test(session.extensionLog()));
     await panel.locator('#stop-training').click();
     await panel.locator('#training-section[data-state="ready"]').waitFor({ timeout: 60_000 });
+    // The setting still names WebGL, whose context is gone: Start trains on what comes next.
+    const started = (session.extensionLog().match(/Training started on wasm/g) ?? []).length;
+    await panel.locator('#start-training:not([disabled])').click();
+    await panel.locator('#training-section[data-state="running"]').waitFor({ timeout: 30_000 });
+    await retryUntil(async () => (session.extensionLog().match(/Training started on wasm/g) ?? []).length > started);
+    await panel.locator('#stop-training').click();
+    await panel.locator('#training-section[data-state="ready"]').waitFor({ timeout: 60_000 });
   });
 });
 

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BackendName, planBackends } from '../../src/shared/backendPolicy';
-import { webglCanvas } from '../../src/shared/ml/tfInternals';
+import { webglCanvas, webglContext } from '../../src/shared/ml/tfInternals';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import { applyWebglFlags } from '../../src/shared/ml/webglFlags';
 import type { BackendChoice } from '../../src/shared/settings';
@@ -31,6 +31,25 @@ export function webglRenderer(): string | null {
 }
 
 let backendsConfigured = false;
+/** Set for good once this panel's WebGL context is lost: TF.js' WebGL backend cannot recover. */
+let webglLost = false;
+let webglWatched: object | undefined;
+
+/** Whether WebGL lost its GPU context in this panel; it is not used again until the panel reopens. */
+export function isWebglLost(): boolean {
+  return webglLost || webglContext()?.isContextLost() === true;
+}
+
+/** Remembers a loss of the WebGL backend's context, whenever it happens. */
+function watchWebglForGood(): void {
+  const canvas = webglCanvas();
+  if (canvas && canvas !== webglWatched) {
+    webglWatched = canvas;
+    canvas.addEventListener('webglcontextlost', () => {
+      webglLost = true;
+    });
+  }
+}
 
 /** Tries the planned backends in order and keeps the first that initialises. */
 export async function activateBackend(choice: BackendChoice, wasmFolderUrl: string): Promise<ActiveBackend> {
@@ -43,11 +62,20 @@ export async function activateBackend(choice: BackendChoice, wasmFolderUrl: stri
   const glRenderer = webglRenderer();
   const plan = planBackends(choice, glRenderer);
   const failures: string[] = [];
-  for (const name of plan.order) {
+  if (isWebglLost() && plan.order.includes('webgl')) {
+    // TF.js would hand back the same dead backend, and its first readback would never return.
+    failures.push('webgl lost its GPU context in this panel (close and reopen the panel to use it again)');
+  }
+  // WebAssembly takes a lost WebGL's place: the next fastest, where the plan might fall to the CPU.
+  const order = [...new Set(plan.order.map((name) => (name === 'webgl' && isWebglLost() ? 'wasm' : name)))];
+  for (const name of order) {
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
         const slowKernels = installWasmTrainingKernels();
+        if (name === 'webgl') {
+          watchWebglForGood();
+        }
         const reason = name === plan.order[0] ? plan.reason : `${plan.order[0]} failed (${failures.join('; ')})`;
         return { name, glRenderer, reason, slowKernels };
       }

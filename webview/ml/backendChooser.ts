@@ -8,7 +8,7 @@ import { calibrationKey, describeCalibration, type Calibration } from '../../src
 import type { ExampleBytes } from '../../src/shared/ml';
 import type { BackendCalibratedMessage } from '../../src/shared/protocol';
 import type { TrainingSettings } from '../../src/shared/settings';
-import { activateBackend, type ActiveBackend } from './backend';
+import { activateBackend, isWebglLost, type ActiveBackend } from './backend';
 import { calibrateBackends } from './calibrateBackends';
 
 /** What a calibration found, for the panel, the log and the host's store. */
@@ -16,6 +16,8 @@ export type CalibrationReport = Omit<BackendCalibratedMessage, 'type'>;
 
 export class BackendChooser {
   private activation: Promise<ActiveBackend> | undefined;
+  /** The backend `activation` started, once it has. */
+  private activeName: BackendName | undefined;
   private choice: TrainingSettings['backend'] | undefined;
   private readonly known = new Map<string, Calibration>();
   /** The calibration being made or used, by key. */
@@ -26,6 +28,7 @@ export class BackendChooser {
   constructor(
     private readonly wasmFolderUrl: string,
     private readonly onCalibrated: (report: CalibrationReport) => void,
+    private readonly onFailure: (error: unknown) => void,
   ) {}
 
   /** Calibrations this editor made earlier (from the host). */
@@ -37,10 +40,21 @@ export class BackendChooser {
 
   /** Starts TF.js on the backend the setting plans; again only when the setting changes. */
   activate(choice: TrainingSettings['backend']): Promise<ActiveBackend> {
-    if (choice !== this.choice || !this.activation) {
+    // A lost WebGL backend is not kept: activating again moves to the next one in the plan.
+    if (choice !== this.choice || !this.activation || (this.activeName === 'webgl' && isWebglLost())) {
       this.choice = choice;
       this.calibrating = undefined;
-      this.activation = activateBackend(choice, this.wasmFolderUrl);
+      this.activeName = undefined;
+      const activation = activateBackend(choice, this.wasmFolderUrl);
+      this.activation = activation;
+      void activation.then(
+        (active) => {
+          if (this.activation === activation) {
+            this.activeName = active.name;
+          }
+        },
+        () => undefined,
+      );
     }
     return this.activation;
   }
@@ -85,22 +99,25 @@ export class BackendChooser {
       // WASM first: its figure comes in a fraction of its share, and WebGL's first batch
       // (compiling its shaders) cannot be cut short. WebGL is timed even in software: the
       // figures show why it loses there.
-      const candidates: BackendName[] = glRenderer === null ? ['wasm'] : ['wasm', 'webgl'];
-      const { calibration, elapsedMs } = await calibrateBackends(candidates, settings, training).catch(() =>
-        // Neither started: the CPU backend is all there is, nothing to compare.
-        activateBackend('cpu', this.wasmFolderUrl).then(() => ({
-          calibration: { timings: [], choice: 'cpu' as const, measuredAt: new Date().toISOString() },
-          elapsedMs: 0,
-        })),
-      );
-      this.known.set(key, calibration);
+      const candidates: BackendName[] = glRenderer === null || isWebglLost() ? ['wasm'] : ['wasm', 'webgl'];
+      const measured = await calibrateBackends(candidates, settings, training).catch((error: unknown) => {
+        this.onFailure(error);
+        return undefined;
+      });
+      if (!measured) {
+        // Nothing to compare: train where the setting's plan starts, and keep nothing, so that
+        // the next run times again.
+        const planned = await activateBackend(settings.backend, this.wasmFolderUrl);
+        return { ...planned, reason: `auto, not timed (timing failed; the log says why): ${planned.reason}` };
+      }
+      this.known.set(key, measured.calibration);
       report = {
         key,
         model: settings.model,
         batchSize: settings.batchSize,
-        calibration,
+        calibration: measured.calibration,
         glRenderer,
-        measuredMs: elapsedMs,
+        measuredMs: measured.elapsedMs,
       };
     }
     this.onCalibrated(report);

@@ -1,7 +1,10 @@
 // Work on the WebGL backend that ends the moment the GPU context is lost. After a loss TF.js'
 // readbacks wait on fences that never signal, so a training step awaiting one would hang the run
 // forever; racing it against the loss lets the run fail at once, with its explanation.
-import { watchContextLoss } from './backend';
+import * as tf from '@tensorflow/tfjs';
+import { isWebglLost, watchContextLoss } from './backend';
+
+const onWebgl = () => tf.getBackend() === 'webgl';
 
 export class ContextLossGuard {
   private happened = false;
@@ -16,11 +19,16 @@ export class ContextLossGuard {
     });
     // Seen through race() only; a loss while nothing races is not an unhandled rejection.
     this.lost.catch(() => {});
-    this.unwatch = watchContextLoss(() => {
+    const lose = () => {
       this.happened = true;
       onLost();
       this.rejectLoss(failure());
-    });
+    };
+    this.unwatch = watchContextLoss(lose);
+    // The event fires once: a context lost before this guard existed fails the work at once.
+    if (onWebgl() && isWebglLost()) {
+      lose();
+    }
   }
 
   get contextLost(): boolean {

@@ -138,5 +138,6 @@ export interface HTMLCanvasElementLike {
 export interface WebGLContextLike {
   getExtension(name: string): { UNMASKED_RENDERER_WEBGL: number } | null;
   getParameter(name: number): unknown;
+  isContextLost(): boolean;
   RENDERER: number;
 }
