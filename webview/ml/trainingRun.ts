@@ -246,7 +246,11 @@ export class TrainingRun {
         },
         predictions,
       };
-      await this.save(model, run);
+      // Saving reads the weights back, which a lost context would leave waiting for ever.
+      await gpu.race(this.save(model, run));
+      if (gpu.contextLost) {
+        throw contextLostFailure();
+      }
       views.status.show(
         `Done: test accuracy ${evaluation.accuracy.toFixed(4)}. The model is saved; right-click an image and choose "Classify image".`,
         'success',
