@@ -67,7 +67,9 @@ async function timeTraining(
     const warmUpMs = performance.now() - started;
     const left = budgetMs - warmUpMs;
     // The warm-up batch (compilation included) bounds a batch's time from above, so this many fit.
-    const timed = Math.min(MAX_TIMED_BATCHES, batchCount - 1, Math.floor(left / warmUpMs));
+    // At least one while time is left: on a GPU the warm-up is mostly compiling shaders, and a
+    // compiled batch takes a fraction of it, so judging WebGL by its warm-up would be unfair.
+    const timed = left > 0 ? Math.min(MAX_TIMED_BATCHES, batchCount - 1, Math.max(1, Math.floor(left / warmUpMs))) : 0;
     if (timed < 1) {
       return { backend, msPerBatch: warmUpMs, batches: 0, complete: false };
     }
