@@ -8,7 +8,8 @@
 //
 // The photos are made once in Chromium (noise over a gradient, JPEG at quality 0.85, about 2 MB
 // each, like a phone's) and kept in test-output/bench/photos; a model is seeded into the editor's
-// storage, so nothing is trained. Figures go to test-output/bench/classify-memory.json.
+// storage, so nothing is trained. Editors and browsers already running are left out of the
+// samples. Figures go to test-output/bench/classify-memory.json.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -130,10 +131,25 @@ function processesWith(marker: string): ProcessSample[] {
   return found;
 }
 
-/** The extension host of the one editor this script runs. */
-const extensionHost = () => processesWith('--type=extensionHost');
-/** Chromium's renderers: the workbench and its webviews, however the browser groups them. */
-const renderers = () => processesWith('--type=renderer');
+/** Processes that ran before this script's editor started: another editor's or browser's. */
+const existing = new Set<number>();
+
+function ours(marker: string): ProcessSample[] {
+  return processesWith(marker).filter((p) => !existing.has(p.pid));
+}
+
+/** The extension host of the editor this script starts. */
+const extensionHost = () => ours('--type=extensionHost');
+/** Its browser's renderers: the workbench and its webviews, however the browser groups them. */
+const renderers = () => ours('--type=renderer');
+
+/** The largest resident size among `samples`, refusing to measure nothing. */
+function largest(samples: ProcessSample[], what: string): number {
+  if (samples.length === 0) {
+    throw new Error(`No ${what} process found to measure.`);
+  }
+  return Math.max(...samples.map((p) => p.rssMb));
+}
 
 class Peaks {
   host = 0;
@@ -166,6 +182,9 @@ async function main(): Promise<void> {
   log(`Making ${DISTINCT} distinct ${WIDTH} × ${HEIGHT} JPEGs (once; kept in ${photoDir})…`);
   const distinct = await makePhotos();
   let folderBytes = 0;
+  for (const marker of ['--type=extensionHost', '--type=renderer']) {
+    processesWith(marker).forEach((p) => existing.add(p.pid));
+  }
   const session = await startEditorSession('classify-memory', {
     prepareWorkspace: (workspace) => {
       const folder = join(workspace, FOLDER);
@@ -184,8 +203,8 @@ async function main(): Promise<void> {
     // panel stays closed, as for a person who only classifies.
     await workbench.page.locator('.explorer-folders-view').waitFor({ timeout: 120_000 });
     await new Promise((resolve) => setTimeout(resolve, 10_000));
-    const hostBefore = Math.max(...extensionHost().map((p) => p.rssMb));
-    const rendererBefore = Math.max(...renderers().map((p) => p.rssMb));
+    const hostBefore = largest(extensionHost(), 'extension host');
+    const rendererBefore = largest(renderers(), 'renderer');
     log(
       `Classifying ${photoCount} photos (${(folderBytes / 1e6).toFixed(0)} MB); before: host ${hostBefore.toFixed(0)} MB, largest renderer ${rendererBefore.toFixed(0)} MB…`,
     );

@@ -75,7 +75,9 @@ describe('Looking inside the network', () => {
   async function train(): Promise<void> {
     await panel().locator('#start-training:not([disabled])').click();
     await panel().locator('#training-section[data-state="running"]').waitFor({ timeout: 30_000 });
-    await panel().locator('#status[data-kind="success"]').waitFor({ timeout: 600_000 });
+    // Ready again only once the run is evaluated and saved (the status may still show the last run's success).
+    await panel().locator('#training-section[data-state="ready"]').waitFor({ timeout: 600_000 });
+    await panel().locator('#status[data-kind="success"]').waitFor({ timeout: 60_000 });
     // The inside view draws the trained model's weights and test image 0 on its own.
     await panel().locator('#inside-weights[data-ready="true"][data-live="false"]').waitFor({ timeout: 60_000 });
     await panel().locator('#inside-trace[data-ready="true"]').waitFor({ timeout: 60_000 });
