@@ -12,9 +12,10 @@
 // for a live one between that check and the removal. (An earlier way, renaming the lock aside
 // and linking it back when it proved live, could hide a live lock from its own holder's release
 // for an instant and leave it behind for good.) A mark older than ABANDONED_MARK_MS is a crashed
-// breaker's and is removed. The one race left needs a holder hung past STALE_AFTER_MS to wake and
-// release within the microseconds between the check and the removal, and a third process to take
-// the lock in between.
+// breaker's and is removed. Two races are left, each needing a process frozen far longer than the
+// work takes: a holder hung past STALE_AFTER_MS that wakes and releases within the microseconds
+// between the check and the removal while a third process takes the lock; and a breaker frozen
+// past ABANDONED_MARK_MS whose mark another removes, so that two break at once.
 import { randomBytes } from 'node:crypto';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';

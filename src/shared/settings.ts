@@ -74,7 +74,7 @@ export const PRESET_DEFAULTS: Record<ModelPreset, Pick<TrainingSettings, PresetS
   cnn: { epochs: 10, batchSize: 64, learningRate: 0.002, learningRateDecay: 0.8 },
 };
 
-/** The defaults for `model`: the tutorial's values with the preset's epochs and batch size. */
+/** The defaults for `model`: the tutorial's values with the preset's own (PRESET_DEFAULTS). */
 export function defaultsFor(model: ModelPreset): TrainingSettings {
   return { ...DEFAULT_SETTINGS, model, ...PRESET_DEFAULTS[model] };
 }

@@ -15,8 +15,9 @@ export const WEBGL_FLAGS = {
   // No forced flush after each op (TF.js forces one on mobile devices): queued work runs best in
   // long streams, and the report every tenth batch (batchesPerReport) syncs anyway.
   WEBGL_FLUSH_THRESHOLD: -1,
-  // Tensors of at most this many values go to shaders as uniforms, not textures: the optimizer's
-  // scalars (learning rate, betas) then cost no texture upload per batch.
+  // Tensors of at most this many values go to unpacked shaders as uniforms, not textures (TF.js'
+  // default). Packed programs (WEBGL_PACK) still take textures, which is why Adam keeps its
+  // scalars on the GPU itself (adam.ts).
   WEBGL_SIZE_UPLOAD_UNIFORM: 4,
   // Ops whose inputs all live on the CPU and are this small run there instead of on the GPU:
   // shape bookkeeping and scalars, never a batch. TF.js' default; an upload for each would cost

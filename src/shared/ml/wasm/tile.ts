@@ -1,7 +1,9 @@
 // Tile on TF.js' WASM backend by copying whole blocks. Batch normalisation's gradient tiles the
 // per-channel scale over every pixel of the batch ([1,1,1,16] to [64,28,28,16]); TF.js' own WASM
-// kernel computes the source index of each output element, 36 ms there, a third of the CNN's
-// training step. Copying blocks, each repeated by doubling, takes well under a millisecond.
+// kernel computes the source index of each output element: 36 ms there, a quarter of the step of
+// a CNN with batch normalisation (which the preset left out for its cost on this backend; a
+// learner's own layers may have it). Copying blocks, each repeated by doubling, takes well under
+// a millisecond.
 import type * as tf from '@tensorflow/tfjs';
 import { replaceWasmKernel, typedArgs } from '../tfInternals';
 
