@@ -12,7 +12,7 @@ import {
   wasmBackendMemory,
   type WasmHeapBackend,
 } from '../../src/shared/ml/tfInternals';
-import { webAssembly } from '../../src/shared/ml/wasm/adamSimd';
+import { webAssembly } from '../../src/shared/ml/wasm/wasmModule';
 
 /** The methods of WasmHeapBackend: a missing one would fail the kernels at run time. */
 const WASM_HEAP_METHODS: (keyof WasmHeapBackend)[] = ['makeOutput', 'typedArrayFromHeap', 'disposeData', 'incRef'];

@@ -9,7 +9,7 @@ import { LOSS_NAME } from '../../src/shared/ml/loss';
 import { disposeTensors, toTensors } from '../../src/shared/ml/tensors';
 import { createTrainingStep } from '../../src/shared/ml/trainingStep';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
-import { webAssembly } from '../../src/shared/ml/wasm/adamSimd';
+import { webAssembly } from '../../src/shared/ml/wasm/wasmModule';
 import { instantiateAddRunsSimd } from '../../src/shared/ml/wasm/addRunsSimd';
 import { instantiateMaxPoolGradSimd } from '../../src/shared/ml/wasm/maxPoolGradSimd';
 import { instantiateSumRowsSimd } from '../../src/shared/ml/wasm/sumRowsSimd';

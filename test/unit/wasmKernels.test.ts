@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { FusedAdamOptimizer, RESIDENT_CONSTANT_BACKENDS } from '../../src/shared/ml/adam';
 import { installWasmTrainingKernels, ADAM_STEP_KERNEL } from '../../src/shared/ml/wasm';
-import { instantiateAdamSimd, webAssembly } from '../../src/shared/ml/wasm/adamSimd';
+import { instantiateAdamSimd } from '../../src/shared/ml/wasm/adamSimd';
+import { webAssembly } from '../../src/shared/ml/wasm/wasmModule';
 import { planProduct } from '../../src/shared/ml/wasm/matMul';
 import { seededRandom } from './mlFixtures';
 

@@ -5,7 +5,7 @@
 // test/unit/tfInternals.test.ts checks every one on the installed version, so an upgrade that
 // drops one fails that test instead of silently falling back to the slow path.
 import * as tf from '@tensorflow/tfjs';
-import { webAssembly } from './wasm/adamSimd';
+import { webAssembly } from './wasm/wasmModule';
 
 // ---- the WASM backend ----
 

@@ -1,24 +1,11 @@
 // Adam's element-wise update as a tiny WebAssembly module with 128-bit SIMD, run on the heap
 // of TF.js' WASM backend itself (it imports that memory, so nothing is copied). The bytes are
 // assembled here, instruction by instruction, from the WebAssembly specification's encoding;
-// the unit tests compare the results with TF.js' own Adam.
+// the unit tests compare the results with TF.js' own Adam. The module around it is wasmModule.ts'.
 
-/**
- * The WebAssembly API, which browsers and Node both have; declared here because the shared
- * code is type-checked without the DOM's declarations.
- */
-export interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => { buffer: ArrayBuffer };
-}
+import { I32, instantiate, moduleBytes, V128 } from './wasmModule';
 
-export const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-
-const I32 = 0x7f;
 const F32 = 0x7d;
-const V128 = 0x7b;
 
 const op = {
   block: 0x02,
@@ -49,33 +36,6 @@ const simd = {
 
 /** Memory access immediates: alignment hint 2^0 (any address), offset 0. */
 const MEMARG = [0x00, 0x00];
-
-function leb128(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) {
-      byte |= 0x80;
-    }
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...leb128(bytes.length), ...bytes];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...leb128(content.length), ...content];
-}
-
-/** A vector in the binary format: its length, then its items. */
-function vector(items: number[][]): number[] {
-  return [...leb128(items.length), ...items.flat()];
-}
 
 // Parameters of adam(...), in order; the first eight are byte addresses on the heap except `count`.
 const PARAMS = {
@@ -112,7 +72,7 @@ const LOCAL = {
   secondScale: 25,
   stepScale: 26,
 } as const;
-const LOCAL_GROUPS = [
+const LOCAL_GROUPS: [number, number][] = [
   [2, I32],
   [10, V128],
 ];
@@ -214,33 +174,9 @@ const BODY = [
   0,
   op.end,
   op.end,
-  op.end,
 ];
 
-const MODULE = new Uint8Array([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00,
-  ...section(1, vector([[0x60, ...vector(PARAM_TYPES.map((t) => [t])), 0x00]])),
-  // (import "env" "memory" (memory 1)): the backend's heap, whatever its size.
-  ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-  ...section(3, vector([[0x00]])),
-  ...section(7, vector([[...name('adam'), 0x00, 0x00]])),
-  ...section(
-    10,
-    vector([
-      (() => {
-        const code = [...vector(LOCAL_GROUPS.map(([count, type]) => [...leb128(count), type])), ...BODY];
-        return [...leb128(code.length), ...code];
-      })(),
-    ]),
-  ),
-]);
+const MODULE = moduleBytes({ name: 'adam', params: PARAM_TYPES, locals: LOCAL_GROUPS, body: BODY });
 
 export type AdamSimd = (
   count: number,
@@ -266,13 +202,5 @@ export type AdamSimd = (
  * declare.
  */
 export function instantiateAdamSimd(memory: object): AdamSimd | undefined {
-  if (!webAssembly.validate(MODULE)) {
-    return undefined;
-  }
-  try {
-    const instance = new webAssembly.Instance(new webAssembly.Module(MODULE), { env: { memory } });
-    return instance.exports.adam as AdamSimd;
-  } catch {
-    return undefined;
-  }
+  return instantiate<AdamSimd>(MODULE, 'adam', memory);
 }

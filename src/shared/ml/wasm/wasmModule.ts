@@ -1,7 +1,19 @@
 // A WebAssembly module of one function that works on the heap of TF.js' WASM backend (it
 // imports that memory, so nothing is copied), encoded here from the WebAssembly specification's
-// binary format. (adamSimd.ts encodes its module the same way, with its own copy of these.)
-import { webAssembly } from './adamSimd';
+// binary format. adamSimd.ts, maxPoolGradSimd.ts, sumRowsSimd.ts and addRunsSimd.ts build theirs here.
+
+/**
+ * The WebAssembly API, which browsers and Node both have; declared here because the shared
+ * code is type-checked without the DOM's declarations.
+ */
+export interface WebAssemblyApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => { buffer: ArrayBuffer };
+}
+
+export const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 export const I32 = 0x7f;
 export const V128 = 0x7b;
