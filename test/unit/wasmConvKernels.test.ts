@@ -13,32 +13,14 @@ import { webAssembly } from '../../src/shared/ml/wasm/wasmModule';
 import { instantiateAddRunsSimd } from '../../src/shared/ml/wasm/addRunsSimd';
 import { instantiateMaxPoolGradSimd } from '../../src/shared/ml/wasm/maxPoolGradSimd';
 import { instantiateSumRowsSimd } from '../../src/shared/ml/wasm/sumRowsSimd';
-import { seededRandom, syntheticExamples } from './mlFixtures';
+import { syntheticExamples } from './mlFixtures';
+import { onBothBackends, randomValues, wasmAllocations } from './wasmFixtures';
 
 type Shape4 = [number, number, number, number];
 type Padding = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
-function randomValues(count: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
-  return Float32Array.from({ length: count }, () => random() * 2 - 1);
-}
-
 function randomTensor(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(randomValues(tf.util.sizeFromShape(shape), seed), shape);
-}
-
-/** Runs `compute` on the WASM backend and on the CPU backend and returns both results' values. */
-async function onBothBackends(compute: () => tf.Tensor): Promise<{ wasm: Float32Array; cpu: Float32Array }> {
-  await tf.setBackend('wasm');
-  const onWasm = compute();
-  const wasm = (await onWasm.data()) as Float32Array;
-  onWasm.dispose();
-  await tf.setBackend('cpu');
-  const onCpu = compute();
-  const cpu = (await onCpu.data()) as Float32Array;
-  onCpu.dispose();
-  await tf.setBackend('wasm');
-  return { wasm, cpu };
 }
 
 /** Every element within `relative` of the largest expected magnitude (float sums differ in order). */
@@ -52,11 +34,6 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel
   for (let i = 0; i < actual.length; i++) {
     assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}, element ${i}: ${actual[i]} vs ${expected[i]}`);
   }
-}
-
-/** Tensors and heap buffers alive on the WASM backend, to show a kernel frees its temporaries. */
-function wasmAllocations(): { tensors: number; buffers: number } {
-  return { tensors: tf.memory().numTensors, buffers: tf.engine().backend.numDataIds() };
 }
 
 /** Compares `compute` on both backends and checks that the WASM run left nothing behind. */

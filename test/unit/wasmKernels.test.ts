@@ -6,37 +6,13 @@ import { installWasmTrainingKernels, ADAM_STEP_KERNEL } from '../../src/shared/m
 import { instantiateAdamSimd } from '../../src/shared/ml/wasm/adamSimd';
 import { webAssembly } from '../../src/shared/ml/wasm/wasmModule';
 import { planProduct } from '../../src/shared/ml/wasm/matMul';
-import { seededRandom } from './mlFixtures';
-
-function randomValues(count: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
-  return Float32Array.from({ length: count }, () => random() * 2 - 1);
-}
-
-/** Runs `compute` on the WASM backend and on the CPU backend and returns both results' values. */
-async function onBothBackends(compute: () => tf.Tensor): Promise<{ wasm: Float32Array; cpu: Float32Array }> {
-  await tf.setBackend('wasm');
-  const onWasm = compute();
-  const wasm = (await onWasm.data()) as Float32Array;
-  onWasm.dispose();
-  await tf.setBackend('cpu');
-  const onCpu = compute();
-  const cpu = (await onCpu.data()) as Float32Array;
-  onCpu.dispose();
-  await tf.setBackend('wasm');
-  return { wasm, cpu };
-}
+import { onBothBackends, randomValues, wasmAllocations } from './wasmFixtures';
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < actual.length; i++) {
     assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance, `${what}, element ${i}: ${actual[i]} vs ${expected[i]}`);
   }
-}
-
-/** Tensors and heap buffers alive on the WASM backend, to show a kernel frees its temporaries. */
-function wasmAllocations(): { tensors: number; buffers: number } {
-  return { tensors: tf.memory().numTensors, buffers: tf.engine().backend.numDataIds() };
 }
 
 describe('WASM training kernels', () => {
