@@ -26,6 +26,33 @@ interface ResidentConstants {
  */
 export const RESIDENT_CONSTANT_BACKENDS = new Set(['webgl']);
 
+/**
+ * Calls `update` for each weight that has a gradient, with its moments, which are made (zero)
+ * on first use under the names TF.js' Adam gives them.
+ */
+function eachWeight(
+  variableGradients: VariableGradients,
+  state: AdamState,
+  update: (value: tf.Variable, first: tf.Variable, second: tf.Variable, gradient: tf.Tensor) => void,
+): void {
+  const names = Array.isArray(variableGradients)
+    ? variableGradients.map((v) => v.name)
+    : Object.keys(variableGradients);
+  names.forEach((name, i) => {
+    const value = registeredVariable(name);
+    const moment = (suffix: string) => ({
+      originalName: `${name}/${suffix}`,
+      variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+    });
+    const first = (state.accumulatedFirstMoment[i] ??= moment('m')).variable;
+    const second = (state.accumulatedSecondMoment[i] ??= moment('v')).variable;
+    const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
+    if (gradient != null) {
+      update(value, first, second, gradient);
+    }
+  });
+}
+
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   private constants: ResidentConstants | undefined;
 
@@ -39,9 +66,6 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       super.applyGradients(variableGradients);
       return;
     }
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((v) => v.name)
-      : Object.keys(variableGradients);
     tf.tidy(() => {
       const attrs: AdamStepAttrs = {
         learningRate: this.learningRate,
@@ -51,18 +75,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         firstCorrection: 1 - state.accBeta1.dataSync()[0],
         secondCorrection: 1 - state.accBeta2.dataSync()[0],
       };
-      names.forEach((name, i) => {
-        const value = registeredVariable(name);
-        const moment = (suffix: string) => ({
-          originalName: `${name}/${suffix}`,
-          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-        });
-        const first = (state.accumulatedFirstMoment[i] ??= moment('m')).variable;
-        const second = (state.accumulatedSecondMoment[i] ??= moment('v')).variable;
-        const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
-        if (gradient == null) {
-          return;
-        }
+      eachWeight(variableGradients, state, (value, first, second, gradient) => {
         const inputs: AdamStepInputs = { value, firstMoment: first, secondMoment: second, gradient };
         const [newValue, newFirst, newSecond] = tf.engine().runKernel(ADAM_STEP_KERNEL, inputs, attrs) as tf.Tensor[];
         first.assign(newFirst);
@@ -82,24 +95,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
    */
   private applyWithResidentConstants(variableGradients: VariableGradients, state: AdamState): void {
     const c = this.residentConstants();
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((v) => v.name)
-      : Object.keys(variableGradients);
     tf.tidy(() => {
       const oneMinusAccBeta1 = tf.sub(c.one, state.accBeta1);
       const oneMinusAccBeta2 = tf.sub(c.one, state.accBeta2);
-      names.forEach((name, i) => {
-        const value = registeredVariable(name);
-        const moment = (suffix: string) => ({
-          originalName: `${name}/${suffix}`,
-          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-        });
-        const first = (state.accumulatedFirstMoment[i] ??= moment('m')).variable;
-        const second = (state.accumulatedSecondMoment[i] ??= moment('v')).variable;
-        const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
-        if (gradient == null) {
-          return;
-        }
+      eachWeight(variableGradients, state, (value, first, second, gradient) => {
         const newFirst = tf.add(tf.mul(first, c.beta1), tf.mul(gradient, c.oneMinusBeta1));
         const newSecond = tf.add(tf.mul(second, c.beta2), tf.mul(tf.square(gradient), c.oneMinusBeta2));
         const correctedFirst = tf.div(newFirst, oneMinusAccBeta1);
