@@ -2,6 +2,7 @@
 // the figures for later runs; a GPU lost mid-run stops the run and offers WebAssembly.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
+import { setInPanel } from './hyperparameters';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 import { hashFolder } from './hashFolder';
 import { runsFolder } from './savedRuns';
@@ -140,10 +141,7 @@ describe('Backends', () => {
     const saved = hashFolder(runsFolder(session.server.globalStorage));
     const panel = await workbench.webviewWith('#backend-choice', 60_000);
     // Enough epochs that the run is still going when the GPU goes, on any machine.
-    const epochs = panel.locator('#hyperparameters input[name="epochs"]');
-    await epochs.fill('100');
-    await epochs.press('Tab');
-    await panel.locator('#hyperparameters dd[data-key="epochs"][data-value="100"]').waitFor({ timeout: 30_000 });
+    await setInPanel(panel, 'epochs', '100');
     await panel.locator('#backend-choice').click();
     await panel.locator('#backend-choice vscode-option', { hasText: 'WebGL (GPU)' }).click();
     await panel.locator('#backend[data-backend="webgl"]').waitFor({ timeout: 60_000 });

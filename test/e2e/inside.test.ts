@@ -9,6 +9,7 @@
 import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { loadSystemTestSet } from '../harness/fashionSamples';
+import { setInPanel } from './hyperparameters';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 import { readSavedModel, referenceForward, weightOf, type SavedModel } from './referenceNetwork';
 import { selectedRun } from './savedRuns';
@@ -64,13 +65,6 @@ describe('Looking inside the network', () => {
   after(async () => {
     await session?.stop();
   });
-
-  async function setInPanel(key: string, value: string): Promise<void> {
-    const input = panel().locator(`#hyperparameters input[name="${key}"]`);
-    await input.fill(value);
-    await input.press('Tab');
-    await panel().locator(`#hyperparameters dd[data-key="${key}"][data-value="${value}"]`).waitFor({ timeout: 30_000 });
-  }
 
   async function train(): Promise<void> {
     await panel().locator('#start-training:not([disabled])').click();
@@ -234,7 +228,7 @@ describe('Looking inside the network', () => {
     await preset.click();
     await preset.locator('vscode-option', { hasText: 'convolutional' }).click();
     await panel().locator('#model-section[data-model="cnn"]').waitFor({ timeout: 30_000 });
-    await setInPanel('epochs', '1');
+    await setInPanel(panel(), 'epochs', '1');
     await train();
     await lookAtTestImage(12);
     const model = await savedModel();
@@ -285,8 +279,8 @@ describe('Looking inside the network', () => {
     // turns without and with redrawing, two epochs each: neighbouring runs compare, so the
     // machine's drift over minutes matters less. Switching between runs, not between epochs of
     // one run, keeps every epoch wholly on or off however fast the epochs go.
-    await setInPanel('trainSubsetSize', '0');
-    await setInPanel('epochs', '2');
+    await setInPanel(panel(), 'trainSubsetSize', '0');
+    await setInPanel(panel(), 'epochs', '2');
     const live = panel().locator('#inside-live-weights');
     const weights = panel().locator('#inside-weights');
     const setLive = async (on: boolean) => {
@@ -333,7 +327,7 @@ describe('Looking inside the network', () => {
     );
     assert.ok(redraws > 0, 'the weights were redrawn while training');
     await setLive(true);
-    await setInPanel('trainSubsetSize', '3000');
-    await setInPanel('epochs', '2');
+    await setInPanel(panel(), 'trainSubsetSize', '3000');
+    await setInPanel(panel(), 'epochs', '2');
   });
 });

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { FrameLocator } from 'playwright-core';
+import { setInPanel } from './hyperparameters';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 
 /** Quick runs; the panel's controls change the rest. */
@@ -38,13 +39,6 @@ describe("The learner's lab", () => {
   const userSettings = () => JSON.parse(readFileSync(session.server.userSettingsFile, 'utf8'));
 
   /** Types `value` into a hyperparameter's field as a person does, then leaves the field. */
-  async function setInPanel(key: string, value: string): Promise<void> {
-    const input = panel().locator(`#hyperparameters input[name="${key}"]`);
-    await input.fill(value);
-    await input.press('Tab');
-    await panel().locator(`#hyperparameters dd[data-key="${key}"][data-value="${value}"]`).waitFor({ timeout: 30_000 });
-  }
-
   async function train(): Promise<void> {
     const before = await panel().locator('#runs-table tr.run').count();
     await panel().locator('#start-training:not([disabled])').click();
@@ -53,8 +47,8 @@ describe("The learner's lab", () => {
   }
 
   it('writes the hyperparameters changed in the panel to the settings, and shows each range', async () => {
-    await setInPanel('epochs', '3');
-    await setInPanel('learningRate', '0.003');
+    await setInPanel(panel(), 'epochs', '3');
+    await setInPanel(panel(), 'learningRate', '0.003');
     assert.equal(userSettings()['fashionClassifier.epochs'], 3);
     assert.equal(userSettings()['fashionClassifier.learningRate'], 0.003);
     assert.equal(await panel().locator('#hyperparameters dd[data-key="epochs"] [data-range]').innerText(), '1–100');
@@ -78,7 +72,7 @@ describe("The learner's lab", () => {
 
   it('draws the batch curve during the first epoch, on an axis of whole epochs', async () => {
     // The whole training set, so that an epoch lasts a few seconds.
-    await setInPanel('trainSubsetSize', '0');
+    await setInPanel(panel(), 'trainSubsetSize', '0');
     await panel().locator('#start-training:not([disabled])').click();
     await panel().locator('#history-chart[data-epochs="0"][data-drawn="true"]').waitFor({ timeout: 60_000 });
     assert.ok(Number(await panel().locator('#history-chart').getAttribute('data-batch-points')) > 0);
@@ -91,13 +85,13 @@ describe("The learner's lab", () => {
       .locator('#loss-chart svg [aria-label^="X-axis"] .role-axis-label text')
       .allTextContents();
     assert.ok(ticks.length > 1 && ticks.every((tick) => /^\d+$/.test(tick)), ticks.join(' '));
-    await setInPanel('trainSubsetSize', '3000');
+    await setInPanel(panel(), 'trainSubsetSize', '3000');
   });
 
   it('keeps every run, compares two with their differences marked, and shows the storage used', async () => {
-    await setInPanel('learningRate', '0.0003');
+    await setInPanel(panel(), 'learningRate', '0.0003');
     await train();
-    await setInPanel('learningRate', '0.01');
+    await setInPanel(panel(), 'learningRate', '0.01');
     await train();
     const runs = panel().locator('#runs-table tr.run');
     assert.equal(await runs.count(), 3);
@@ -173,8 +167,8 @@ describe("The learner's lab", () => {
   });
 
   it('ends a run by early stopping before its epochs, says why and marks it on the curves', async () => {
-    await setInPanel('earlyStoppingPatience', '1');
-    await setInPanel('epochs', '40');
+    await setInPanel(panel(), 'earlyStoppingPatience', '1');
+    await setInPanel(panel(), 'epochs', '40');
     await panel().locator('#start-training:not([disabled])').click();
     await panel().locator('#status[data-kind="success"]').waitFor({ timeout: 300_000 });
     const text = await panel().locator('#training-progress-text').innerText();
