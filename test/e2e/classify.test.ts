@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { DATASET_IMAGE_COUNT, datasetImageName, writeClassifyFixtures, writeLinkFixtures } from './classifyFixtures';
+import {
+  assertDatasetCardsMatch,
+  DATASET_IMAGE_COUNT,
+  datasetImageName,
+  writeClassifyFixtures,
+  writeLinkFixtures,
+} from './classifyFixtures';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 import { selectedRun } from './savedRuns';
 
@@ -56,14 +62,7 @@ describe('Classify image from the explorer', () => {
     console.log(
       `      folder of ${DATASET_IMAGE_COUNT + 4} files: ${Date.now() - started} ms from click to results (model loaded from cold)`,
     );
-    for (let i = 0; i < DATASET_IMAGE_COUNT; i++) {
-      const card = results.locator(`#results .result[data-name="${FOLDER}/${datasetImageName(i)}"]`);
-      assert.equal(
-        await card.getAttribute('data-predicted'),
-        String(run.predictions[i].predictedClass),
-        datasetImageName(i),
-      );
-    }
+    await assertDatasetCardsMatch(results, FOLDER, run);
     const photo = results.locator(`#results .result[data-name="${FOLDER}/product-photo.png"]`);
     assert.equal(await photo.getAttribute('data-predicted'), TROUSER);
     assert.match(

@@ -1,12 +1,30 @@
 // Pictures for "Classify image", made at test time from the installed data set.
+import * as assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSystemTestSet } from '../harness/fashionSamples';
 import { encodeGrayPng, encodeRgbPng } from '../harness/png';
+import type { FrameLocator } from 'playwright-core';
+import type { SavedRun } from '../../src/shared/savedRun';
 
 /** Test images 0..count-1 of Fashion-MNIST, as 28x28 grayscale PNGs named test-00.png, ... */
 export const DATASET_IMAGE_COUNT = 8;
 export const datasetImageName = (index: number) => `test-${String(index).padStart(2, '0')}.png`;
+
+/**
+ * Checks that the results show, for each data-set picture in `folder`, the class the saved run
+ * predicted for the same test image when it was evaluated.
+ */
+export async function assertDatasetCardsMatch(results: FrameLocator, folder: string, run: SavedRun): Promise<void> {
+  for (let i = 0; i < DATASET_IMAGE_COUNT; i++) {
+    const card = results.locator(`#results .result[data-name="${folder}/${datasetImageName(i)}"]`);
+    assert.equal(
+      await card.getAttribute('data-predicted'),
+      String(run.predictions[i].predictedClass),
+      datasetImageName(i),
+    );
+  }
+}
 
 const TROUSER = 1;
 

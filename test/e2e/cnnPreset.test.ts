@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_IMAGE_COUNT, datasetImageName, writeClassifyFixtures } from './classifyFixtures';
+import { assertDatasetCardsMatch, datasetImageName, writeClassifyFixtures } from './classifyFixtures';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 import { selectedRun } from './savedRuns';
 
@@ -101,14 +101,7 @@ describe('The convolutional preset', () => {
       120_000,
     );
     await results.locator('#results-status', { hasText: 'classified in' }).waitFor({ timeout: 60_000 });
-    for (let i = 0; i < DATASET_IMAGE_COUNT; i++) {
-      const card = results.locator(`#results .result[data-name="${FOLDER}/${datasetImageName(i)}"]`);
-      assert.equal(
-        await card.getAttribute('data-predicted'),
-        String(run.predictions[i].predictedClass),
-        datasetImageName(i),
-      );
-    }
+    await assertDatasetCardsMatch(results, FOLDER, run);
   });
 
   it('comes back after a window reload with the CNN, its summary and its results', async () => {
