@@ -17,17 +17,25 @@ export interface ActiveBackend {
   slowKernels: string[];
 }
 
-/** The WebGL renderer as the browser reports it (e.g. "ANGLE (..., SwiftShader driver)"). */
+let rendererSeen: string | null | undefined;
+
+/**
+ * The WebGL renderer as the browser reports it (e.g. "ANGLE (..., SwiftShader driver)"). Read
+ * once per page from a throwaway context: it does not change, and every backend activation asks.
+ */
 export function webglRenderer(): string | null {
-  const canvas = document.createElement('canvas');
-  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
-  if (!gl) {
-    return null;
+  if (rendererSeen === undefined) {
+    const canvas = document.createElement('canvas');
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+    if (gl) {
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      rendererSeen = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+    } else {
+      rendererSeen = null;
+    }
   }
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-  gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return renderer;
+  return rendererSeen;
 }
 
 let backendsConfigured = false;
