@@ -1,0 +1,125 @@
+// Full training runs in the editor's own panel, as a person makes them: a fresh code-server and
+// Chromium per run, "Train Fashion Classifier", Start, and the run's defaults for the chosen model
+// on the whole data set. Each saved model is then evaluated on the 10,000 test images by
+// evaluate_saved.py (NumPy on the saved files, without TF.js or this extension's code).
+//
+//   npm run --silent bench:panel                       three runs of the CNN preset
+//   npm run --silent bench:panel -- --model mlp --runs 1
+//
+// Prints one line per run and the medians; the figures and copies of the saved runs go to
+// test-output/bench/panel-runs.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startEditorSession } from '../e2e/editorSession';
+import { selectedRun } from '../e2e/savedRuns';
+import { outputRoot, repoRoot } from '../harness/paths';
+import { findTorchPython } from './torch';
+
+/** Longer than any default run here (the CNN's is about 4-5 minutes). */
+const RUN_TIMEOUT_MS = 20 * 60_000;
+
+const { values: args } = parseArgs({
+  options: { model: { type: 'string', default: 'cnn' }, runs: { type: 'string', default: '3' } },
+});
+const model = args.model;
+const runCount = Number(args.runs);
+if (model !== 'cnn' && model !== 'mlp') {
+  throw new Error(`--model is cnn or mlp, not ${model}`);
+}
+const benchDir = join(outputRoot, 'bench', 'panel-runs');
+
+interface PanelRun {
+  run: number;
+  backend: string;
+  epochs: number;
+  batchSize: number;
+  medianEpochSeconds: number;
+  /** From the click on Start to the panel's "success" status: loading, training, evaluation, saving. */
+  wholeRunSeconds: number;
+  panelAccuracy: number;
+  independentAccuracy: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function evaluateIndependently(python: string, folder: string): number {
+  const result = spawnSync(python, [join(repoRoot, 'test', 'bench', 'evaluate_saved.py'), folder], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (result.status !== 0) {
+    throw new Error(`evaluate_saved.py failed on ${folder} (exit ${result.status})`);
+  }
+  return (JSON.parse(result.stdout) as { accuracy: number }).accuracy;
+}
+
+async function trainOnce(index: number, python: string): Promise<PanelRun> {
+  const session = await startEditorSession(`panel-run-${index}`, { settings: { 'fashionClassifier.model': model } });
+  try {
+    await session.workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
+    const panel = await session.workbench.webviewWith(`#model-section[data-model="${model}"] #total-params`, 120_000);
+    const start = panel.locator('#start-training:not([disabled])');
+    await start.waitFor({ timeout: 120_000 });
+    const startedAt = Date.now();
+    await start.click();
+    await panel.locator('#status[data-kind="success"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    const wholeRunSeconds = (Date.now() - startedAt) / 1000;
+    const panelAccuracy = Number(await panel.locator('#test-accuracy').getAttribute('data-value'));
+    const { folder, run } = await selectedRun(session.server.globalStorage);
+    if (run.settings.model !== model || run.testCount !== 10_000) {
+      throw new Error(`run ${index} trained ${run.settings.model} on ${run.testCount} test images`);
+    }
+    const kept = join(benchDir, `run-${index}`);
+    rmSync(kept, { recursive: true, force: true });
+    cpSync(folder, kept, { recursive: true });
+    return {
+      run: index,
+      backend: run.backend,
+      epochs: run.history.length,
+      batchSize: run.settings.batchSize,
+      medianEpochSeconds: median(run.history.map((epoch) => epoch.seconds)),
+      wholeRunSeconds,
+      panelAccuracy,
+      independentAccuracy: evaluateIndependently(python, kept),
+    };
+  } finally {
+    await session.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const python = findTorchPython() ?? 'python3';
+  mkdirSync(benchDir, { recursive: true });
+  const runs: PanelRun[] = [];
+  for (let index = 1; index <= runCount; index++) {
+    log(`run ${index} of ${runCount}: ${model} with its defaults, full data, in the editor's panel…`);
+    const result = await trainOnce(index, python);
+    runs.push(result);
+    console.log(
+      `run ${result.run}: ${result.backend}, ${result.epochs} epochs of ${result.batchSize}, ` +
+        `${result.medianEpochSeconds.toFixed(1)} s per epoch (median), whole run ${result.wholeRunSeconds.toFixed(0)} s, ` +
+        `test accuracy ${result.panelAccuracy.toFixed(4)} in the panel, ${result.independentAccuracy.toFixed(4)} evaluated independently`,
+    );
+  }
+  console.log(
+    `median of ${runs.length}: test accuracy ${median(runs.map((r) => r.independentAccuracy)).toFixed(4)} (independent), ` +
+      `${median(runs.map((r) => r.medianEpochSeconds)).toFixed(1)} s per epoch, ` +
+      `whole run ${median(runs.map((r) => r.wholeRunSeconds)).toFixed(0)} s`,
+  );
+  writeFileSync(join(benchDir, `${model}.json`), JSON.stringify({ model, runs }, null, 2));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
