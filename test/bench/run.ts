@@ -5,7 +5,8 @@
 //   npm run --silent bench                         a sample of batches per run, extrapolated
 //   npm run --silent bench -- --full               5 full epochs on wasm at batch 32, test accuracy
 //   options: --model mlp|cnn  --backend webgl,wasm,cpu  --batch-sizes 32,128  --epochs 5  --batches N
-//            --no-torch  --rounds N  (every configuration, then PyTorch, N times over; figures are medians)
+//            --no-torch  --torch-threads N (PyTorch's threads, default 2)
+//            --rounds N  (every configuration, then PyTorch, N times over; figures are medians)
 //   npm run --silent bench -- --webgl-counters    WebGL's GPU work per epoch (readbacks, shader
 //            programs, uploads, tensors, GPU bytes) over --epochs (default 3) on a subset
 import * as esbuild from 'esbuild';
@@ -60,6 +61,7 @@ const { values: args } = parseArgs({
     epochs: { type: 'string' },
     batches: { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
+    'torch-threads': { type: 'string' },
     rounds: { type: 'string' },
     'webgl-counters': { type: 'boolean', default: false },
   },
@@ -271,6 +273,7 @@ async function runTorch(): Promise<TorchReport | { skipped: string }> {
     '--lr-decay',
     String(presetDefaults.learningRateDecay),
     ...(full ? ['--full'] : []),
+    ...(args['torch-threads'] ? ['--threads', args['torch-threads']] : []),
   ];
   return runTorchReference(python, repoRoot, torchArgs);
 }

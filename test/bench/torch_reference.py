@@ -27,6 +27,7 @@ from torch import nn
 
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
 VALIDATION_FRACTION = 0.2
+# PyTorch's own default here: one thread per core of the development machine.
 THREADS = 2
 # Timing windows per sampled run: a burst of other work on the machine spoils one window, not the figure.
 WINDOWS = 5
@@ -191,13 +192,14 @@ def main():
     parser.add_argument("--data", default=DATA_DIR)
     parser.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
     parser.add_argument("--cnn-layout", default="{}", help="the CNN's layers as JSON (CNN_LAYOUT)")
+    parser.add_argument("--threads", type=int, default=THREADS, help="PyTorch's intra-op threads")
     args = parser.parse_args()
     layout = json.loads(args.cnn_layout)
 
     def make_model():
         return create_model(args.model, layout)
 
-    torch.set_num_threads(THREADS)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     x, y = load_set(args.data, "train")
     split_at = int(len(y) * (1 - VALIDATION_FRACTION))
