@@ -2,7 +2,7 @@
 // is faster depends on the model and the machine: WASM beats a GPU on the tutorial's tiny MLP on
 // many machines, and loses to it on a CNN. Pure, so the choice is unit-tested with given timings.
 import { BACKEND_NAMES, type BackendName } from './backendPolicy';
-import type { ModelPreset } from './settings';
+import type { TrainingSettings } from './settings';
 
 /** The whole calibration, every candidate included, fits in this (part of the start-up target). */
 export const CALIBRATION_BUDGET_MS = 1500;
@@ -34,9 +34,16 @@ export interface Calibration {
   measuredAt: string;
 }
 
-/** Calibrations are kept per GL renderer, model preset and batch size (and extension version, by the host). */
-export function calibrationKey(glRenderer: string | null, model: ModelPreset, batchSize: number): string {
-  return JSON.stringify([glRenderer ?? 'no WebGL', model, batchSize]);
+/** What sets a training step's cost: the preset, its batch size and, for the MLP, its hidden units (the CNN's layers are fixed). */
+export type CalibratedShape = Pick<TrainingSettings, 'model' | 'batchSize' | 'hiddenUnits'>;
+
+/**
+ * Calibrations are kept per GL renderer and step shape (and extension version, by the host): an
+ * MLP of 4,096 hidden units does sixteen times the tutorial's work per image, and may well train
+ * faster on a GPU where the tutorial's does not.
+ */
+export function calibrationKey(glRenderer: string | null, { model, batchSize, hiddenUnits }: CalibratedShape): string {
+  return JSON.stringify([glRenderer ?? 'no WebGL', model, batchSize, ...(model === 'mlp' ? [hiddenUnits] : [])]);
 }
 
 /**

@@ -24,7 +24,7 @@ export interface BackendChosenMessage {
 /** "auto" chose the backend by timing them (now, or earlier: `measuredMs` is then absent). */
 export interface BackendCalibratedMessage {
   type: 'backendCalibrated';
-  /** calibrationKey(glRenderer, model, batchSize): the host keeps it with the extension's version. */
+  /** calibrationKey(glRenderer, settings): the host keeps it with the extension's version. */
   key: string;
   model: TrainingSettings['model'];
   batchSize: number;

@@ -56,16 +56,21 @@ describe('backend calibration', () => {
     );
   });
 
-  it('keeps a calibration per renderer, model and batch size', () => {
+  it('keeps a calibration per renderer, model, batch size and, for the MLP, hidden units', () => {
+    const mlp = (batchSize: number, hiddenUnits = 256) => ({ model: 'mlp' as const, batchSize, hiddenUnits });
+    const cnn = (batchSize: number, hiddenUnits = 256) => ({ model: 'cnn' as const, batchSize, hiddenUnits });
     const keys = new Set([
-      calibrationKey(NVIDIA, 'mlp', 32),
-      calibrationKey(NVIDIA, 'mlp', 64),
-      calibrationKey(NVIDIA, 'cnn', 32),
-      calibrationKey('SwiftShader', 'mlp', 32),
-      calibrationKey(null, 'mlp', 32),
+      calibrationKey(NVIDIA, mlp(32)),
+      calibrationKey(NVIDIA, mlp(64)),
+      calibrationKey(NVIDIA, mlp(32, 4096)),
+      calibrationKey(NVIDIA, cnn(32)),
+      calibrationKey('SwiftShader', mlp(32)),
+      calibrationKey(null, mlp(32)),
     ]);
-    assert.equal(keys.size, 5);
-    assert.equal(calibrationKey(NVIDIA, 'mlp', 32), calibrationKey(NVIDIA, 'mlp', 32));
+    assert.equal(keys.size, 6);
+    assert.equal(calibrationKey(NVIDIA, mlp(32)), calibrationKey(NVIDIA, mlp(32)));
+    // The CNN's layers do not depend on the hidden-units setting: one timing serves any value.
+    assert.equal(calibrationKey(NVIDIA, cnn(64, 256)), calibrationKey(NVIDIA, cnn(64, 4096)));
   });
 
   it('times a few hundred images, and at least three batches', () => {

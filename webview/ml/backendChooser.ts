@@ -1,8 +1,8 @@
 // Which backend the next run trains on. A backend named in the setting is used as it is; "auto"
 // starts on the planned backend at once (the model summary needs one) and, once training images
 // are loaded, times the candidates for the model and batch size in the settings, unless this
-// editor already measured them (the host keeps the figures per GL renderer, model, batch size
-// and extension version).
+// editor already measured them (the host keeps the figures per GL renderer, step shape (model,
+// batch size, hidden units) and extension version).
 import type { BackendName } from '../../src/shared/backendPolicy';
 import { calibrationKey, describeCalibration, type Calibration } from '../../src/shared/backendCalibration';
 import type { ExampleBytes } from '../../src/shared/ml';
@@ -61,14 +61,14 @@ export class BackendChooser {
 
   /**
    * The backend to train `settings` on. For "auto", times the candidates unless a calibration for
-   * this renderer, model and batch size is known (or `measureAgain`).
+   * this renderer and step shape is known (or `measureAgain`).
    */
   async forTraining(settings: TrainingSettings, training: ExampleBytes, measureAgain = false): Promise<ActiveBackend> {
     const active = await this.activate(settings.backend);
     if (settings.backend !== 'auto') {
       return active;
     }
-    const key = calibrationKey(active.glRenderer, settings.model, settings.batchSize);
+    const key = calibrationKey(active.glRenderer, settings);
     if (this.calibrating?.key !== key || measureAgain) {
       const backend = this.queue.then(() => this.calibrate(key, active, settings, training, measureAgain));
       this.queue = backend.catch(() => undefined);
