@@ -22,7 +22,7 @@ export class BackendChooser {
   private readonly known = new Map<string, Calibration>();
   /** The calibration being made or used, by key. */
   private calibrating: { key: string; backend: Promise<ActiveBackend> } | undefined;
-  /** Calibrations switch TF.js' global backend, so they run one after the other. */
+  /** Calibrations and activations switch TF.js' global backend, so they run one after the other. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -45,7 +45,10 @@ export class BackendChooser {
       this.choice = choice;
       this.calibrating = undefined;
       this.activeName = undefined;
-      const activation = activateBackend(choice, this.wasmFolderUrl);
+      // After any calibration in flight: switching TF.js' backend under it would time one
+      // backend's batches on another (a setting changed while "Measure again" runs, say).
+      const activation = this.queue.then(() => activateBackend(choice, this.wasmFolderUrl));
+      this.queue = activation.catch(() => undefined);
       this.activation = activation;
       void activation.then(
         (active) => {
