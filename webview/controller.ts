@@ -47,6 +47,8 @@ export class PanelController {
   private dataset: LoadedDataset | undefined;
   private datasetSource = '';
   private run: TrainingRun | undefined;
+  /** The settings the last run started with, for "Continue on WebAssembly". */
+  private lastRunSettings: TrainingSettings | undefined;
   /** The model whose evaluation the panel shows: the run just trained, or the saved run's once loaded. */
   private model: Promise<tf.LayersModel> | undefined;
   /** Actions the page carries out itself; the rest go to the host. */
@@ -262,11 +264,11 @@ export class PanelController {
   }
 
   /** The plan for the current settings on the loaded data set, or why there is none. */
-  private plan(): PlanOutcome | undefined {
-    if (!this.dataset || !this.settings) {
+  private plan(settings = this.settings): PlanOutcome | undefined {
+    if (!this.dataset || !settings) {
       return undefined;
     }
-    return planTraining(this.settings, {
+    return planTraining(settings, {
       train: this.dataset.train.labels.length,
       test: this.dataset.test.labels.length,
     });
@@ -346,14 +348,19 @@ export class PanelController {
     );
   }
 
-  /** Trains with the settings, or on `backend` for this run (after the GPU was lost). */
+  /**
+   * Trains with the settings, or, after the GPU was lost, the lost run's settings again on
+   * `backend` ("Continue on WebAssembly" says so, whatever was changed in between).
+   */
   private async startTraining(backend?: 'wasm'): Promise<void> {
-    const outcome = this.plan();
-    if (this.run || !this.dataset || !this.settings || !this.backend || !outcome?.plan) {
+    const base = backend ? (this.lastRunSettings ?? this.settings) : this.settings;
+    const outcome = base && this.plan(base);
+    if (this.run || !this.dataset || !base || !this.backend || !outcome?.plan) {
       return;
     }
     markStartup('start-clicked');
-    const settings = backend ? { ...this.settings, backend } : this.settings;
+    const settings = backend ? { ...base, backend } : base;
+    this.lastRunSettings = settings;
     this.views.training.setState('running');
     this.views.model.setPresetEnabled(false);
     this.views.model.hyperparameters.setEnabled(false);

@@ -154,11 +154,18 @@ describe('Backends', () => {
     assert.match(await problem.innerText(), /GPU stopped answering/);
     assert.deepEqual(hashFolder(runsFolder(session.server.globalStorage)), saved, 'the saved runs are untouched');
     await workbench.screenshot('backends-context-lost');
+    // A setting changed after the loss does not change what "Continue" trains: the lost run's settings.
+    await setInPanel(panel, 'epochs', '99');
     const continueOnWasm = problem.locator('.problem-action[data-action="trainOnWasm"]');
     assert.equal((await continueOnWasm.innerText()).trim(), 'Continue on WebAssembly');
     await continueOnWasm.click();
     await panel.locator('#training-section[data-state="running"]').waitFor({ timeout: 30_000 });
     await retryUntil(async () => /Training started on wasm: .*"backend":"wasm"/.test(session.extensionLog()));
+    const continued = session
+      .extensionLog()
+      .match(/Training started on wasm: .*/g)!
+      .at(-1)!;
+    assert.match(continued, /"epochs":100\b/);
     await panel.locator('#stop-training').click();
     await panel.locator('#training-section[data-state="ready"]').waitFor({ timeout: 60_000 });
     // The setting still names WebGL, whose context is gone: Start trains on what comes next.
