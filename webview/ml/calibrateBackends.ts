@@ -22,6 +22,7 @@ import {
 import { createTrainingStep } from '../../src/shared/ml/trainingStep';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import type { TrainingSettings } from '../../src/shared/settings';
+import { ContextLossGuard } from './contextLossGuard';
 
 /** At most this many timed batches per candidate: enough for a steady figure. */
 const MAX_TIMED_BATCHES = 8;
@@ -52,15 +53,27 @@ async function timeTraining(
   const batchCount = Math.floor(examples.labels.length / batchSize);
   const model = createModel(settings);
   const step = createTrainingStep(model);
+  // A readback after the GPU is lost never returns; the calibration (and the backend changes
+  // queued behind it) would wait for good. It fails instead, and "auto" trains on what is left.
+  const lossGuard =
+    backend === 'webgl'
+      ? new ContextLossGuard(
+          () => undefined,
+          () => new Error('The GPU stopped answering while it was being timed (WebGL lost its context).'),
+        )
+      : undefined;
   // Reads the loss back, which waits for the GPU to finish everything queued (a no-op on WASM).
   const trainOn = async (index: number, waitForResult: boolean) => {
     const batch = toTensors(sliceExamples(examples, index * batchSize, (index + 1) * batchSize));
     const { loss, accuracy } = step(batch.xs, batch.ys);
     tf.dispose([batch.xs, batch.ys, accuracy]);
-    if (waitForResult) {
-      await loss.data();
+    try {
+      if (waitForResult) {
+        await (lossGuard ? lossGuard.race(loss.data()) : loss.data());
+      }
+    } finally {
+      loss.dispose();
     }
-    loss.dispose();
   };
   try {
     await trainOn(0, true);
@@ -79,6 +92,7 @@ async function timeTraining(
     }
     return { backend, msPerBatch: (performance.now() - timedFrom) / timed, batches: timed, complete: true };
   } finally {
+    lossGuard?.dispose();
     disposeModel(model);
   }
 }
