@@ -28,6 +28,14 @@ const runCount = Number(args.runs);
 if (model !== 'cnn' && model !== 'mlp') {
   throw new Error(`--model is cnn or mlp, not ${model}`);
 }
+if (!Number.isInteger(runCount) || runCount < 1) {
+  throw new Error(`--runs is a whole number from 1, not ${args.runs}`);
+}
+/**
+ * The panel's and the independent evaluation may disagree on an image whose two best classes
+ * tie to float rounding (TF.js and NumPy sum in different orders); more than this is a bug.
+ */
+const MOST_IMAGES_APART = 2;
 const benchDir = join(outputRoot, 'bench', 'panel-runs');
 
 interface PanelRun {
@@ -72,8 +80,12 @@ async function trainOnce(index: number, python: string): Promise<PanelRun> {
     await start.waitFor({ timeout: 120_000 });
     const startedAt = Date.now();
     await start.click();
-    await panel.locator('#status[data-kind="success"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    const status = panel.locator('#status[data-kind="success"], #status[data-kind="error"]');
+    await status.waitFor({ timeout: RUN_TIMEOUT_MS });
     const wholeRunSeconds = (Date.now() - startedAt) / 1000;
+    if ((await status.getAttribute('data-kind')) === 'error') {
+      throw new Error(`run ${index} failed in the panel: ${await status.innerText()}`);
+    }
     const panelAccuracy = Number(await panel.locator('#test-accuracy').getAttribute('data-value'));
     const { folder, run } = await selectedRun(session.server.globalStorage);
     if (run.settings.model !== model || run.testCount !== 10_000) {
@@ -105,6 +117,8 @@ async function main(): Promise<void> {
     log(`run ${index} of ${runCount}: ${model} with its defaults, full data, in the editor's panel…`);
     const result = await trainOnce(index, python);
     runs.push(result);
+    // After every run, so a later failure loses none of the figures.
+    writeFileSync(join(benchDir, `${model}.json`), JSON.stringify({ model, runs }, null, 2));
     console.log(
       `run ${result.run}: ${result.backend}, ${result.epochs} epochs of ${result.batchSize}, ` +
         `${result.medianEpochSeconds.toFixed(1)} s per epoch (median), whole run ${result.wholeRunSeconds.toFixed(0)} s, ` +
@@ -116,7 +130,12 @@ async function main(): Promise<void> {
       `${median(runs.map((r) => r.medianEpochSeconds)).toFixed(1)} s per epoch, ` +
       `whole run ${median(runs.map((r) => r.wholeRunSeconds)).toFixed(0)} s`,
   );
-  writeFileSync(join(benchDir, `${model}.json`), JSON.stringify({ model, runs }, null, 2));
+  const apart = runs.filter((r) => Math.abs(r.panelAccuracy - r.independentAccuracy) * 10_000 > MOST_IMAGES_APART);
+  if (apart.length > 0) {
+    throw new Error(
+      `the panel's and the independent evaluation disagree on run(s) ${apart.map((r) => r.run).join(', ')}`,
+    );
+  }
 }
 
 main().catch((error) => {
