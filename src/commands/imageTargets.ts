@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { excludedPathTest } from '../shared/globPattern';
 import { IMAGE_EXTENSIONS, isImagePath } from '../shared/imageFiles';
 
 /** More images than this from one request are left out, so a click on a huge tree stays quick. */
@@ -24,10 +25,18 @@ function activeEditorImage(): vscode.Uri | undefined {
   return undefined;
 }
 
+/** Whether files.exclude, as it applies to `folder`, hides a path (relative to its workspace folder). */
+function excludedTest(folder: vscode.Uri): (uri: vscode.Uri) => boolean {
+  const test = excludedPathTest(vscode.workspace.getConfiguration('files', folder).get('exclude'));
+  return (uri) => test(vscode.workspace.asRelativePath(uri, false));
+}
+
 interface Walk {
   images: vscode.Uri[];
   folders: number;
   links: number;
+  /** Pictures hidden by files.exclude: the explorer does not show them, so they are not classified. */
+  excludedImages: number;
   tooDeep: number;
   unreadable: string[];
   truncated: boolean;
@@ -37,7 +46,8 @@ interface Walk {
 /**
  * The images under `folder`, depth first, through workspace.fs so remote and virtual workspaces
  * work too. Symbolic links are not followed (a link could lead out of the workspace, or round in
- * a loop); unreadable folders are skipped and reported; depth, folder and image counts are capped.
+ * a loop); what files.exclude hides from the explorer is left out; unreadable folders are skipped
+ * and reported; depth, folder and image counts are capped.
  */
 async function walkFolder(folder: vscode.Uri, depth: number, walk: Walk): Promise<void> {
   walk.folders++;
@@ -51,11 +61,17 @@ async function walkFolder(folder: vscode.Uri, depth: number, walk: Walk): Promis
     return;
   }
   entries.sort(([a], [b]) => a.localeCompare(b));
+  const isExcluded = excludedTest(folder);
   for (const [name, type] of entries) {
     if (walk.token?.isCancellationRequested || walk.truncated) {
       return;
     }
-    if (type & vscode.FileType.SymbolicLink) {
+    const entry = vscode.Uri.joinPath(folder, name);
+    if (isExcluded(entry)) {
+      // Left out as the explorer leaves them out; only pictures are worth a word (a hidden .git
+      // folder or .DS_Store is not news).
+      walk.excludedImages += isImagePath(name) && !(type & vscode.FileType.Directory) ? 1 : 0;
+    } else if (type & vscode.FileType.SymbolicLink) {
       walk.links++;
     } else if (type & vscode.FileType.Directory) {
       if (depth >= MAX_FOLDER_DEPTH) {
@@ -63,13 +79,13 @@ async function walkFolder(folder: vscode.Uri, depth: number, walk: Walk): Promis
       } else if (walk.folders >= MAX_FOLDERS) {
         walk.truncated = true;
       } else {
-        await walkFolder(vscode.Uri.joinPath(folder, name), depth + 1, walk);
+        await walkFolder(entry, depth + 1, walk);
       }
     } else if (isImagePath(name)) {
       if (walk.images.length >= MAX_IMAGES_PER_REQUEST) {
         walk.truncated = true;
       } else {
-        walk.images.push(vscode.Uri.joinPath(folder, name));
+        walk.images.push(entry);
       }
     }
   }
@@ -79,6 +95,9 @@ function leftOutSentences(walk: Walk): string[] {
   const sentences: string[] = [];
   if (walk.links) {
     sentences.push(`${walk.links} symbolic link(s) were not followed.`);
+  }
+  if (walk.excludedImages) {
+    sentences.push(`${walk.excludedImages} picture(s) hidden by the files.exclude setting were left out.`);
   }
   if (walk.tooDeep) {
     sentences.push(`${walk.tooDeep} folder(s) deeper than ${MAX_FOLDER_DEPTH} levels were not looked into.`);
@@ -96,7 +115,16 @@ function leftOutSentences(walk: Walk): string[] {
 
 /** The explorer selection expanded: image files as they are (a picked link too), folders to the images inside them. */
 async function expandSelection(uris: vscode.Uri[], token?: vscode.CancellationToken): Promise<ImageTargets> {
-  const walk: Walk = { images: [], folders: 0, links: 0, tooDeep: 0, unreadable: [], truncated: false, token };
+  const walk: Walk = {
+    images: [],
+    folders: 0,
+    links: 0,
+    excludedImages: 0,
+    tooDeep: 0,
+    unreadable: [],
+    truncated: false,
+    token,
+  };
   for (const uri of uris) {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) {

@@ -3,6 +3,7 @@ import {
   assertDatasetCardsMatch,
   DATASET_IMAGE_COUNT,
   datasetImageName,
+  EXCLUDE_SETTING,
   writeClassifyFixtures,
   writeLinkFixtures,
 } from './classifyFixtures';
@@ -22,6 +23,7 @@ describe('Classify image from the explorer', () => {
         'fashionClassifier.trainSubsetSize': 3000,
         'fashionClassifier.testSubsetSize': 500,
         'fashionClassifier.epochs': 3,
+        'files.exclude': EXCLUDE_SETTING,
       },
       prepareWorkspace: (dir) => {
         writeClassifyFixtures(dir, FOLDER);
@@ -98,7 +100,7 @@ describe('Classify image from the explorer', () => {
     assert.ok(await results.locator('#results .result').count(), 'a result is shown');
     await workbench.screenshot('classify-single');
   });
-  it('classifies a folder without following its symbolic links out of it or round in a loop', async () => {
+  it('classifies a folder without following its symbolic links out of it or round in a loop, or what files.exclude hides', async () => {
     const { workbench } = session;
     await workbench.clickContextMenuEntry(LINKS, 'Classify image');
     const results = await workbench.webviewWith(`#results .result[data-name="${LINKS}/inside.png"]`, 60_000);
@@ -111,6 +113,7 @@ describe('Classify image from the explorer', () => {
       .locator('.notification-toast', { hasText: '3 symbolic link(s) were not followed.' })
       .waitFor({ timeout: 30_000 });
     assert.match(session.extensionLog(), /Classify image: 3 symbolic link\(s\) were not followed\./);
+    assert.match(session.extensionLog(), /1 picture\(s\) hidden by the files\.exclude setting were left out\./);
   });
 
   it('brings both panels back after a window reload, and classifies again', async () => {

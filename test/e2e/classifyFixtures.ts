@@ -1,7 +1,7 @@
 // Pictures for "Classify image", made at test time from the installed data set.
 import * as assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadSystemTestSet } from '../harness/fashionSamples';
 import { encodeGrayPng, encodeRgbPng } from '../harness/png';
 import type { FrameLocator } from 'playwright-core';
@@ -88,4 +88,17 @@ export function writeLinkFixtures(workspace: string, folder: string): void {
   symlinkSync('.', join(dir, 'loop'));
   symlinkSync('..', join(dir, 'parent'));
   symlinkSync('/usr/share/pixmaps', join(dir, 'outside'));
+  for (const hidden of EXCLUDED_PICTURES) {
+    mkdirSync(join(dir, dirname(hidden)), { recursive: true });
+    writeFileSync(join(dir, hidden), encodeGrayPng(28, 28, testSet.pixelsOf(1)));
+  }
 }
+
+/**
+ * Pictures in the links folder that EXCLUDE_SETTING hides: one by its name (the walk reports it),
+ * one inside a hidden folder (not walked, as the explorer does not show it).
+ */
+const EXCLUDED_PICTURES = ['hidden.png', 'excluded/inside-excluded.png'];
+
+/** A files.exclude setting that hides EXCLUDED_PICTURES from the explorer. */
+export const EXCLUDE_SETTING = { '**/hidden.png': true, '**/excluded': true };
