@@ -25,10 +25,21 @@ function activeEditorImage(): vscode.Uri | undefined {
   return undefined;
 }
 
-/** Whether files.exclude, as it applies to `folder`, hides a path (relative to its workspace folder). */
-function excludedTest(folder: vscode.Uri): (uri: vscode.Uri) => boolean {
-  const test = excludedPathTest(vscode.workspace.getConfiguration('files', folder).get('exclude'));
-  return (uri) => test(vscode.workspace.asRelativePath(uri, false));
+type ExcludedTest = (uri: vscode.Uri) => boolean;
+
+/**
+ * Whether files.exclude, as it applies to `folder`, hides a path (relative to its workspace
+ * folder). The setting can differ per workspace folder, not below it: one test per workspace folder.
+ */
+function excludedTest(folder: vscode.Uri, known: Map<string, ExcludedTest>): ExcludedTest {
+  const scope = vscode.workspace.getWorkspaceFolder(folder)?.uri.toString() ?? '';
+  let test = known.get(scope);
+  if (!test) {
+    const isExcluded = excludedPathTest(vscode.workspace.getConfiguration('files', folder).get('exclude'));
+    test = (uri) => isExcluded(vscode.workspace.asRelativePath(uri, false));
+    known.set(scope, test);
+  }
+  return test;
 }
 
 interface Walk {
@@ -37,6 +48,8 @@ interface Walk {
   links: number;
   /** Pictures hidden by files.exclude: the explorer does not show them, so they are not classified. */
   excludedImages: number;
+  /** files.exclude's test per workspace folder (see excludedTest). */
+  excludedTests: Map<string, ExcludedTest>;
   tooDeep: number;
   unreadable: string[];
   truncated: boolean;
@@ -61,7 +74,7 @@ async function walkFolder(folder: vscode.Uri, depth: number, walk: Walk): Promis
     return;
   }
   entries.sort(([a], [b]) => a.localeCompare(b));
-  const isExcluded = excludedTest(folder);
+  const isExcluded = excludedTest(folder, walk.excludedTests);
   for (const [name, type] of entries) {
     if (walk.token?.isCancellationRequested || walk.truncated) {
       return;
@@ -120,6 +133,7 @@ async function expandSelection(uris: vscode.Uri[], token?: vscode.CancellationTo
     folders: 0,
     links: 0,
     excludedImages: 0,
+    excludedTests: new Map(),
     tooDeep: 0,
     unreadable: [],
     truncated: false,

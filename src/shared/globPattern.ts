@@ -4,24 +4,36 @@
 /** Characters with a meaning in a regular expression, written literally. */
 const REGEXP_SPECIAL = /[.+^$()|\\{}[\]]/;
 
+const MATCHES_NOTHING = /(?!)/;
+
 /**
  * `glob` as a regular expression over a '/'-separated path relative to the workspace folder,
- * matching the whole path: `**` any number of folders (none included), `*` any characters of one
- * name, `?` one character, `{a,b}` either alternative, `[abc]` / `[!abc]` a character class.
+ * matching the whole path: `**` as a whole segment any number of folders (none included), `*` any
+ * characters of one name, `?` one character, `{a,b}` either alternative, `[abc]` / `[!abc]` a
+ * character class. A pattern that makes no valid expression (a range like `[z-a]`) matches
+ * nothing, as in VS Code, rather than failing the walk it is used in.
  */
-export function globToRegExp(glob: string): RegExp {
+export function globToRegExp(pattern: string): RegExp {
+  // VS Code trims patterns, and `build/` hides the folder `build`.
+  const glob = pattern.trim().replace(/\/$/, '');
   let source = '';
   let openBraces = 0;
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
     if (c === '*' && glob[i + 1] === '*') {
-      const atStart = i === 0 || glob[i - 1] === '/';
+      const previous = glob[i - 1];
       const next = glob[i + 2];
-      if (atStart && next === '/') {
+      const segmentStart = i === 0 || previous === '/' || (openBraces > 0 && (previous === '{' || previous === ','));
+      const segmentEnd = next === undefined || next === '/' || (openBraces > 0 && (next === '}' || next === ','));
+      if (!segmentStart || !segmentEnd) {
+        // Inside a name, "**" is "*".
+        source += '[^/]*';
+        i += 1;
+      } else if (next === '/') {
         // "**/": zero or more whole folders.
         source += '(?:[^/]+/)*';
         i += 2;
-      } else if (atStart && next === undefined && i > 0) {
+      } else if (previous === '/') {
         // "folder/**": the folder's contents, and the folder itself.
         source = source.slice(0, -1) + '(?:/.*)?';
         i += 1;
@@ -57,11 +69,14 @@ export function globToRegExp(glob: string): RegExp {
       source += c;
     }
   }
-  // An unclosed brace would leave the expression invalid: such a pattern matches nothing.
   if (openBraces > 0) {
-    return /(?!)/;
+    return MATCHES_NOTHING;
   }
-  return new RegExp(`^${source}$`);
+  try {
+    return new RegExp(`^${source}$`);
+  } catch {
+    return MATCHES_NOTHING;
+  }
 }
 
 /**
@@ -71,6 +86,6 @@ export function globToRegExp(glob: string): RegExp {
 export function excludedPathTest(exclude: Record<string, unknown> | undefined): (relativePath: string) => boolean {
   const patterns = Object.entries(exclude ?? {})
     .filter(([, value]) => value === true)
-    .map(([pattern]) => globToRegExp(pattern.replace(/^\.\//, '')));
+    .map(([pattern]) => globToRegExp(pattern));
   return (relativePath) => patterns.some((pattern) => pattern.test(relativePath));
 }

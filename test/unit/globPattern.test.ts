@@ -42,9 +42,28 @@ describe('files.exclude patterns', () => {
     assert.ok(!matches('a.png', 'abpng'));
   });
 
+  it('treats each alternative as a start of its own, and "**" inside a name as "*"', () => {
+    assert.ok(matches('{**/*.png,**/*.jpg}', 'a.png'));
+    assert.ok(matches('{**/node_modules,**/.git}', 'node_modules'));
+    assert.ok(matches('{**/node_modules,**/.git}', 'web/.git'));
+    assert.ok(matches('{out/**,x}', 'out'));
+    assert.ok(matches('**.png', 'a.png'));
+    assert.ok(!matches('**.png', 'a/b.png'));
+  });
+
+  it('trims the pattern, and a trailing "/" names the folder', () => {
+    assert.ok(matches(' **/x ', 'a/x'));
+    assert.ok(matches('build/', 'build'));
+    assert.ok(matches('**/dist/', 'web/dist'));
+  });
+
   it('matches nothing for a pattern it cannot read, rather than failing', () => {
     assert.ok(!matches('{a,b', 'a'));
     assert.ok(!matches('{a,b', '{a,b'));
+    for (const unreadable of ['[z-a].png', '**/[9-0]', '[a-\\d]']) {
+      assert.doesNotThrow(() => globToRegExp(unreadable), unreadable);
+      assert.ok(!matches(unreadable, 'z.png'), unreadable);
+    }
   });
 
   it('applies the patterns set to true, not those turned off or with a when clause', () => {
@@ -53,11 +72,10 @@ describe('files.exclude patterns', () => {
       '**/hidden': true,
       '**/shown': false,
       '**/*.js': { when: '$(basename).ts' },
-      './build': true,
+      '[z-a]': true,
     });
     assert.ok(excluded('hidden'));
     assert.ok(excluded('pictures/hidden'));
-    assert.ok(excluded('build'));
     assert.ok(!excluded('pictures/shown'));
     assert.ok(!excluded('app.js'));
     assert.ok(!excluded('pictures/shirt.png'));
