@@ -129,10 +129,13 @@ describe("The learner's lab", () => {
     };
     const runs = panel().locator('#runs-table tr.run');
     const newest = await confidenceWith((await runs.nth(0).getAttribute('data-id'))!);
+    const oldestId = (await runs.nth(2).getAttribute('data-id'))!;
     await runs.nth(2).locator('.use-run').click();
-    await panel().locator('#runs-table tr.run[data-selected="true"]').nth(0).waitFor();
-    assert.equal(await runs.nth(2).getAttribute('data-selected'), 'true');
-    const oldest = await confidenceWith((await runs.nth(2).getAttribute('data-id'))!);
+    // The row asked for, not any selected row: until the store answers, the newest is still the selected one.
+    await panel()
+      .locator(`#runs-table tr.run[data-id="${oldestId}"][data-selected="true"]`)
+      .waitFor({ timeout: 30_000 });
+    const oldest = await confidenceWith(oldestId);
     assert.notEqual(oldest, newest);
   });
 
