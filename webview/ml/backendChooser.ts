@@ -71,6 +71,11 @@ export class BackendChooser {
     if (settings.backend !== 'auto') {
       return active;
     }
+    if (this.choice !== 'auto' && this.choice !== undefined) {
+      // The setting changed while this waited: its backend is activated (queued before anything
+      // this call would queue), and timing for "auto" after it would switch TF.js away from it.
+      return this.activate(this.choice);
+    }
     const key = calibrationKey(active.glRenderer, settings);
     if (this.calibrating?.key !== key || measureAgain) {
       const backend = this.queue.then(() => this.calibrate(key, active, settings, training, measureAgain));
