@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { startEditorSession } from '../e2e/editorSession';
 import { selectedRun } from '../e2e/savedRuns';
 import { outputRoot, repoRoot } from '../harness/paths';
+import { median } from './report';
 import { findTorchPython } from './torch';
 
 /** Longer than any default run here (the CNN's is about 4-5 minutes). */
@@ -48,12 +49,6 @@ interface PanelRun {
   wholeRunSeconds: number;
   panelAccuracy: number;
   independentAccuracy: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function log(message: string): void {
