@@ -3,13 +3,12 @@
 // pointer, runs/selected.json, to the run "Classify image" uses. Every editor window has its own
 // extension host on the same folder: reading needs no lock (a run folder appears whole, by one
 // rename, and never changes; the pointer is replaced whole), and every change to the set of runs
-// or to the pointer happens under one lock across processes (storeLock.ts). No `vscode` import:
-// the store is unit-tested in Node.
+// or to the pointer happens under one lock across processes (storeLock.ts). A save that fails for
+// a passing reason is tried again (retry.ts). No `vscode` import: the store is unit-tested in Node.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SavedRun } from '../shared/savedRun';
 import { exists } from './durableFiles';
-import { hasLegacyModel, importLegacyModel } from './legacyModel';
 import {
   checkWeightBytes,
   ModelFile,
@@ -21,7 +20,8 @@ import {
 } from './modelFiles';
 import { discardRun, isRunId, nextRunId, publishRun, removeLeftovers, runIds, writeStaging } from './runFolders';
 import { readSelectedId, writeSelectedId } from './selectionPointer';
-import { withLock } from './storeLock';
+import { retryTransient, SAVE_RETRY_DELAYS_MS } from './retry';
+import { DEFAULT_LOCK_WAIT_MS, withLock } from './storeLock';
 
 export { expectedWeightBytes, MODEL_FILES } from './modelFiles';
 export type { ModelFile, ModelToSave, WeightSpec } from './modelFiles';
@@ -45,8 +45,12 @@ export interface StoredRun {
 export interface ModelStoreOptions {
   /** How many runs are kept, the selected one always among them (default 20). */
   limit?: number;
-  /** How long a change waits for another window's lock before giving up (default 30 s). */
+  /** How long a change waits for another window's lock before giving up (default DEFAULT_LOCK_WAIT_MS). */
   lockTimeoutMs?: number;
+  /** Waits before trying a save again after a transient file error (default SAVE_RETRY_DELAYS_MS). */
+  saveRetryDelaysMs?: readonly number[];
+  /** Told of each transient failure before the save is tried again. */
+  onSaveRetry?: (error: unknown, attempt: number) => void;
 }
 
 export class RunNotFoundError extends Error {
@@ -61,22 +65,18 @@ export class ModelStore {
   private readonly limit: number;
   private readonly lockTimeoutMs: number;
 
-  /** The store in `storageDir`; an earlier version's single model is imported first, under the lock. */
+  /** The store in `storageDir`. Opening it reads and writes nothing. */
   static async open(storageDir: string, options: ModelStoreOptions = {}): Promise<ModelStore> {
-    const store = new ModelStore(storageDir, options);
-    if (await hasLegacyModel(storageDir)) {
-      await store.locked(() => importLegacyModel(storageDir, store.runsDir));
-    }
-    return store;
+    return new ModelStore(storageDir, options);
   }
 
   private constructor(
     readonly storageDir: string,
-    options: ModelStoreOptions,
+    private readonly options: ModelStoreOptions,
   ) {
     this.runsDir = join(storageDir, RUNS_FOLDER);
     this.limit = options.limit ?? 20;
-    this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_WAIT_MS;
     if (!Number.isInteger(this.limit) || this.limit < 1) {
       throw new RangeError(`A model store keeps at least one run; ${this.limit} is not a run count.`);
     }
@@ -85,10 +85,19 @@ export class ModelStore {
   /**
    * Saves a trained model as a new run and selects it; the oldest runs beyond the limit go. The
    * files are written and flushed in a staging folder without the lock, then published by one
-   * rename under it. A failed save leaves every run and the pointer as they were.
+   * rename under it. A failed save leaves every run and the pointer as they were; one that failed
+   * for a passing reason (a file held by another program) is tried again a few times first.
    */
   async save(model: ModelToSave): Promise<StoredRun> {
     checkWeightBytes(model);
+    return retryTransient(
+      () => this.saveOnce(model),
+      this.options.saveRetryDelaysMs ?? SAVE_RETRY_DELAYS_MS,
+      this.options.onSaveRetry,
+    );
+  }
+
+  private async saveOnce(model: ModelToSave): Promise<StoredRun> {
     await mkdir(this.runsDir, { recursive: true });
     const staging = await writeStaging(this.runsDir, (folder) => writeModelFiles(folder, model));
     try {

@@ -6,7 +6,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMissing, syncFolder } from './durableFiles';
 import { isPointerTemp } from './selectionPointer';
-import { isAbandonedLockCopy } from './storeLock';
+import { isAbandonedPendingLock } from './storeLock';
 
 /** ISO time with `-` for `:` and `.` (file-name safe on every OS), then a random suffix. */
 const RUN_ID = /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-[0-9a-f]{12}$/;
@@ -129,7 +129,7 @@ export async function removeLeftovers(runsDir: string): Promise<void> {
     const leftover =
       name.startsWith(REMOVED_PREFIX) ||
       isPointerTemp(name) ||
-      isAbandonedLockCopy(name, now) ||
+      isAbandonedPendingLock(name, now) ||
       (name.startsWith(STAGING_PREFIX) && (await isAbandoned(path, now)));
     if (leftover) {
       await rm(path, { recursive: true, force: true });

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -12,10 +11,13 @@ import {
   unlinkSync,
   utimesSync,
   writeFileSync,
+  symlinkSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ModelStore, ModelToSave, RunNotFoundError, RUNS_FOLDER } from '../../src/model/modelStore';
+import { DEFAULT_LOCK_WAIT_MS, STALE_AFTER_MS } from '../../src/model/storeLock';
+import { makeUnwritable } from './unwritableFolder';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import type { SavedRun } from '../../src/shared/savedRun';
 
@@ -61,20 +63,6 @@ function snapshot(dir: string): Record<string, string> {
   };
   walk(dir, '');
   return entries;
-}
-
-/** The single model folder of earlier versions, as their saveModel wrote it. */
-function writeLegacyModel(folder: string, fill: number, accuracy: number): void {
-  mkdirSync(folder, { recursive: true });
-  const modelJson = {
-    format: 'layers-model',
-    generatedBy: 'Fashion Classifier for VS Code',
-    modelTopology: { class_name: 'Sequential' },
-    weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'dense/kernel', shape: [2, 3], dtype: 'float32' }] }],
-  };
-  writeFileSync(join(folder, 'weights.bin'), new Uint8Array(24).fill(fill));
-  writeFileSync(join(folder, 'run.json'), JSON.stringify(run(accuracy)));
-  writeFileSync(join(folder, 'model.json'), JSON.stringify(modelJson));
 }
 
 function setAge(path: string, ageMs: number): void {
@@ -371,77 +359,18 @@ describe('model store', () => {
       setAge(abandoned, 11 * MINUTE);
       mkdirSync(join(runsDir, '.removed-cccccccccccc'));
       writeFileSync(join(runsDir, '.selected-dddddddddddd.tmp'), '{');
-      writeFileSync(join(runsDir, `.lock.broken-${Date.now() - 2 * MINUTE}-eeeeeeeeeeee`), '{}');
+      writeFileSync(join(runsDir, `.lock.pending-${Date.now() - 2 * MINUTE}-eeeeeeeeeeee`), '{}');
+      const youngPending = `.lock.pending-${Date.now()}-ffffffffffff`;
+      writeFileSync(join(runsDir, youngPending), '{}');
       const saved = await store.save(model(2, 0.2));
       assert.deepEqual(
         readdirSync(runsDir)
           .filter((name) => name.startsWith('.'))
           .sort(),
-        ['.staging-bbbbbbbbbbbb'],
+        [youngPending, '.staging-bbbbbbbbbbbb'],
+        'a young staging folder or lock being taken may belong to a live process',
       );
       assert.equal((await store.selected())?.id, saved.id);
-    });
-  });
-
-  describe('an earlier version’s model', () => {
-    const savedAt = new Date('2023-04-05T06:07:08.009Z');
-
-    it('becomes a run on first use, byte for byte, and the old folder goes', async () => {
-      const legacy = join(dir, 'model');
-      writeLegacyModel(legacy, 5, 0.85);
-      utimesSync(join(legacy, 'model.json'), savedAt, savedAt);
-      const legacyFiles = snapshot(legacy);
-
-      const store = await ModelStore.open(dir);
-      const [imported] = await store.list();
-      assert.ok(imported.id.startsWith('2023-04-05T06-07-08-009Z-'), imported.id);
-      assert.equal(imported.selected, true);
-      assert.equal(imported.run.evaluation.accuracy, 0.85);
-      assert.deepEqual(snapshot(imported.folder), legacyFiles);
-      assert.deepEqual(readdirSync(dir), [RUNS_FOLDER]);
-
-      const trained = await store.save(model(6, 0.9));
-      assert.deepEqual(
-        (await store.list()).map((r) => r.id),
-        [trained.id, imported.id],
-      );
-    });
-
-    it('is imported once even when a crash kept the old folder from being removed', async () => {
-      const legacy = join(dir, 'model');
-      writeLegacyModel(legacy, 5, 0.85);
-      utimesSync(join(legacy, 'model.json'), savedAt, savedAt);
-      cpSync(legacy, join(root, `legacy-copy-${n}`), { recursive: true, preserveTimestamps: true });
-      await ModelStore.open(dir);
-      cpSync(join(root, `legacy-copy-${n}`), legacy, { recursive: true, preserveTimestamps: true });
-      rmSync(join(root, `legacy-copy-${n}`), { recursive: true });
-
-      const store = await ModelStore.open(dir);
-      assert.equal((await store.list()).length, 1);
-      assert.deepEqual(readdirSync(dir), [RUNS_FOLDER]);
-    });
-
-    it('handles what interrupted saves of earlier versions left: the model put aside is restored as a run', async () => {
-      writeLegacyModel(join(dir, 'model.replaced-abc'), 5, 0.85);
-      writeLegacyModel(join(dir, 'model.staging-def'), 6, 0.9);
-      setAge(join(dir, 'model.replaced-abc'), 20 * MINUTE);
-      setAge(join(dir, 'model.staging-def'), 20 * MINUTE);
-      writeLegacyModel(join(dir, 'model.staging-young'), 7, 0.95);
-
-      const store = await ModelStore.open(dir);
-      assert.deepEqual(
-        (await store.list()).map((r) => r.run.evaluation.accuracy),
-        [0.85],
-      );
-      assert.deepEqual(readdirSync(dir).sort(), ['model.staging-young', RUNS_FOLDER], 'a save may still be writing it');
-    });
-
-    it('drops a damaged old model, which earlier versions could not load either', async () => {
-      writeLegacyModel(join(dir, 'model'), 5, 0.85);
-      unlinkSync(join(dir, 'model', 'run.json'));
-      const store = await ModelStore.open(dir);
-      assert.deepEqual(await store.list(), []);
-      assert.deepEqual(readdirSync(dir), [RUNS_FOLDER]);
     });
   });
 
@@ -474,8 +403,8 @@ describe('model store', () => {
     for (const [what, lock] of [
       ['of a process that is gone', () => ({ pid: deadPid(), hostname: hostname(), time: new Date().toISOString() })],
       [
-        'older than two minutes, on another host',
-        () => ({ pid: 1, hostname: 'elsewhere', time: new Date(Date.now() - 3 * MINUTE).toISOString() }),
+        'older than the stale limit, on another host',
+        () => ({ pid: 1, hostname: 'elsewhere', time: new Date(Date.now() - STALE_AFTER_MS - 1000).toISOString() }),
       ],
     ] as const) {
       it(`breaks a lock ${what}`, async () => {
@@ -518,12 +447,101 @@ describe('model store', () => {
       await store.save(model(2, 0.2));
       assert.equal((await store.list()).length, 2);
     });
+
+    it('breaks an empty lock a crash left a moment ago, well before the wait ends', async () => {
+      const store = await ModelStore.open(dir, { lockTimeoutMs: 10_000 });
+      mkdirSync(runsDir);
+      writeFileSync(join(runsDir, '.lock'), '');
+      const started = Date.now();
+      await store.save(model(1, 0.1));
+      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+    });
+
+    it('waits long enough by default to break a lock whose holder cannot be checked', async () => {
+      assert.ok(DEFAULT_LOCK_WAIT_MS >= STALE_AFTER_MS + 5000, 'a waiter meets the stale limit before its deadline');
+      const store = await ModelStore.open(dir);
+      await store.save(model(1, 0.1));
+      // On another host, so its pid says nothing here: it goes once older than the stale limit.
+      writeLock(runsDir, {
+        pid: 1,
+        hostname: 'elsewhere',
+        time: new Date(Date.now() - STALE_AFTER_MS + 800).toISOString(),
+      });
+      const started = Date.now();
+      await store.save(model(2, 0.2));
+      const waited = Date.now() - started;
+      assert.ok(waited >= 500 && waited < 5000, `waited ${waited} ms`);
+      assert.equal((await store.list()).length, 2);
+    });
+
+    it('removes a dangling link at the lock’s name at once, without spinning', async () => {
+      const store = await ModelStore.open(dir, { lockTimeoutMs: 10_000 });
+      await store.save(model(1, 0.1));
+      const lockPath = join(runsDir, '.lock');
+      symlinkSync(join(dir, 'nowhere', 'lock'), lockPath);
+      const cpuBefore = process.cpuUsage();
+      const started = Date.now();
+      await store.save(model(2, 0.2));
+      assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+      const cpu = process.cpuUsage(cpuBefore);
+      assert.ok(cpu.user + cpu.system < 1_000_000, 'no busy loop');
+      assert.equal(existsSync(lockPath), false);
+      assert.deepEqual(
+        readdirSync(runsDir).filter((name) => name.startsWith('.')),
+        [],
+      );
+    });
+
+    it('gives up by its deadline on a lock that is a folder, saying what to delete', async () => {
+      const store = await ModelStore.open(dir, { lockTimeoutMs: 300 });
+      await store.save(model(1, 0.1));
+      mkdirSync(join(runsDir, '.lock'));
+      await assert.rejects(store.save(model(2, 0.2)), /\.lock, is a folder; delete it/);
+    });
   });
 
-  it("reads an earlier version's model after importing it, leaving no old folder", async () => {
-    writeLegacyModel(join(dir, 'model'), 5, 0.85);
-    const store = await ModelStore.open(dir);
-    assert.equal((await store.selected())?.run.evaluation.accuracy, 0.85);
-    assert.equal(existsSync(join(dir, 'model')), false);
+  describe('a store that cannot be written', () => {
+    let restore: (() => void) | undefined;
+
+    afterEach(() => {
+      restore?.();
+      restore = undefined;
+    });
+
+    it('tries a save again and succeeds once the folder is writable again, losing nothing', async () => {
+      const retries: string[] = [];
+      const store = await ModelStore.open(dir, {
+        saveRetryDelaysMs: [300, 300, 300],
+        onSaveRetry: (error) => retries.push((error as NodeJS.ErrnoException).code ?? String(error)),
+      });
+      const first = await store.save(model(1, 0.1));
+      restore = makeUnwritable(runsDir);
+      const saving = store.save(model(2, 0.2));
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      restore();
+      restore = undefined;
+      const saved = await saving;
+      assert.ok(retries.length >= 1, 'it failed at first');
+      assert.match(retries[0], /^E(PERM|ACCES)$/);
+      assert.deepEqual(
+        (await store.list()).map((r) => r.id),
+        [saved.id, first.id],
+      );
+    });
+
+    it('gives up after its retries with the error and the path, and changes nothing', async () => {
+      const store = await ModelStore.open(dir, { saveRetryDelaysMs: [50, 50] });
+      await store.save(model(1, 0.1));
+      const before = snapshot(dir);
+      restore = makeUnwritable(runsDir);
+      await assert.rejects(store.save(model(2, 0.2)), (error: NodeJS.ErrnoException) => {
+        assert.match(error.code ?? '', /^E(PERM|ACCES)$/);
+        assert.ok(error.message.includes(runsDir), error.message);
+        return true;
+      });
+      restore();
+      restore = undefined;
+      assert.deepEqual(snapshot(dir), before);
+    });
   });
 });
