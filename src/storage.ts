@@ -19,9 +19,14 @@ export function openModelStore(context: vscode.ExtensionContext): Promise<ModelS
   return ModelStore.open(storagePath(context), { limit: runHistoryLimit() });
 }
 
-/** How many runs are kept: the `fashionClassifier.runHistoryLimit` setting, 20 unless set. */
+/**
+ * How many runs are kept: the `fashionClassifier.runHistoryLimit` setting, 20 unless set. The runs
+ * are kept once for all workspaces, so only the user's own value counts: a repository's
+ * `.vscode/settings.json` must not delete a person's other runs. (The setting's application
+ * scope makes VS Code ignore workspace values too; this holds whatever an editor does with it.)
+ */
 export function runHistoryLimit(): number {
-  const value = vscode.workspace.getConfiguration('fashionClassifier').get<unknown>('runHistoryLimit');
+  const value = vscode.workspace.getConfiguration('fashionClassifier').inspect<unknown>('runHistoryLimit')?.globalValue;
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 200 ? (value as number) : 20;
 }
 

@@ -1,7 +1,8 @@
 // The learner's lab: hyperparameters in the panel, curves within the epoch, run history and
 // comparison, the model Classify image uses, the images behind a confusion cell, early stopping.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { setInPanel } from './hyperparameters';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
@@ -16,7 +17,17 @@ describe("The learner's lab", () => {
   let session: EditorSession;
 
   before(async () => {
-    session = await startEditorSession('lab', { settings: LAB });
+    session = await startEditorSession('lab', {
+      settings: LAB,
+      // The runs are the person's, kept for every workspace: a repository cannot prune them.
+      prepareWorkspace: (workspace) => {
+        mkdirSync(join(workspace, '.vscode'), { recursive: true });
+        writeFileSync(
+          join(workspace, '.vscode', 'settings.json'),
+          JSON.stringify({ 'fashionClassifier.runHistoryLimit': 1 }),
+        );
+      },
+    });
     await session.workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
     await session.workbench.webview().locator('#start-training:not([disabled])').waitFor({ timeout: 120_000 });
     await findPanel();
@@ -88,7 +99,7 @@ describe("The learner's lab", () => {
     await setInPanel(panel(), 'trainSubsetSize', '3000');
   });
 
-  it('keeps every run, compares two with their differences marked, and shows the storage used', async () => {
+  it('keeps every run (a workspace limit of 1 changes nothing), compares two with their differences marked, and shows the storage used', async () => {
     await setInPanel(panel(), 'learningRate', '0.0003');
     await train();
     await setInPanel(panel(), 'learningRate', '0.01');

@@ -25,11 +25,21 @@ describe('package.json', () => {
     assert.match(readFileSync('.vscodeignore', 'utf8'), /^!CHANGELOG\.md$/m);
   });
 
-  it('runs in Restricted Mode without letting a workspace choose the data set folder', () => {
+  it('runs in Restricted Mode without letting a workspace choose the data set folder or prune the runs', () => {
     const { untrustedWorkspaces } = manifest.capabilities;
     assert.equal(untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations, ['fashionClassifier.datasetPath']);
-    assert.ok(manifest.contributes.configuration.properties[untrustedWorkspaces.restrictedConfigurations[0]]);
+    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations, [
+      'fashionClassifier.datasetPath',
+      'fashionClassifier.runHistoryLimit',
+    ]);
+    for (const key of untrustedWorkspaces.restrictedConfigurations) {
+      assert.ok(manifest.contributes.configuration.properties[key], key);
+    }
+  });
+
+  it('lets only the user set what deletes saved runs: they are kept once for every workspace', () => {
+    const limit = manifest.contributes.configuration.properties['fashionClassifier.runHistoryLimit'];
+    assert.equal(limit.scope, 'application');
   });
 
   it('declares virtual workspaces supported', () => {
