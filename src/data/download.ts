@@ -4,7 +4,7 @@
 // Every limit (the redirects and bytes here, the timeouts in httpExchange.ts) ends the download with
 // a DatasetError naming the address, so the caller can try the next one: the checksum guards the
 // content, the limits guard the time and the disk.
-import type { DatasetFileSpec } from '../shared/datasetFiles';
+import { FASHION_MNIST_DOWNLOAD_BASES, type DatasetFileSpec } from '../shared/datasetFiles';
 import { DatasetCancelledError, DatasetError } from './datasetError';
 import { Exchange, networkError, Transfer, TransferOptions } from './httpExchange';
 import { formatBytes, installVerified } from './verifyFile';
@@ -13,7 +13,15 @@ export interface DownloadOptions extends TransferOptions {
   /** Network bytes received so far, and the total when the server announced one. */
   onProgress?: (received: number, total: number | undefined) => void;
   signal?: AbortSignal;
+  /**
+   * Hosts (with their port, if any) a redirect may lead to, besides the host of the address asked
+   * for: the data set's known hosts unless given.
+   */
+  redirectHosts?: readonly string[];
 }
+
+/** The hosts the data set is published on. */
+export const KNOWN_DATASET_HOSTS: readonly string[] = FASHION_MNIST_DOWNLOAD_BASES.map((base) => new URL(base).host);
 
 /** Redirects followed before giving up: S3 and Cloud Storage answer directly, so a long chain is a loop or a trap. */
 export const MAX_REDIRECTS = 3;
@@ -48,7 +56,9 @@ export async function downloadVerified(
   }
   const transfer = new Transfer(url, options);
   try {
-    const exchange = await follow(new URL(url), url, transfer, MAX_REDIRECTS);
+    const start = new URL(url);
+    const hosts = new Set([start.host, ...(options.redirectHosts ?? KNOWN_DATASET_HOSTS)]);
+    const exchange = await follow(start, url, transfer, MAX_REDIRECTS, hosts);
     const header = exchange.response.headers['content-length'];
     const total = header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
     const limit = networkByteLimit(file);
@@ -65,8 +75,18 @@ export async function downloadVerified(
   }
 }
 
-/** Requests `url`, following redirects; `label` is the address first asked for, named in errors about redirects. */
-async function follow(url: URL, label: string, transfer: Transfer, redirectsLeft: number): Promise<Exchange> {
+/**
+ * Requests `url`, following redirects, only over https and only to `hosts`: a redirect elsewhere
+ * would hand the download to a server nobody chose. `label` is the address first asked for, named
+ * in errors about redirects.
+ */
+async function follow(
+  url: URL,
+  label: string,
+  transfer: Transfer,
+  redirectsLeft: number,
+  hosts: ReadonlySet<string>,
+): Promise<Exchange> {
   const exchange = await transfer.get(url);
   const { response } = exchange;
   const status = response.statusCode ?? 0;
@@ -82,13 +102,19 @@ async function follow(url: URL, label: string, transfer: Transfer, redirectsLeft
         `${label}: more than ${MAX_REDIRECTS} redirects in a row (the last to ${next.href}), so the file was not reached.`,
       );
     }
-    if (url.protocol === 'https:' && next.protocol !== 'https:') {
-      // A download that starts encrypted stays encrypted; the plain-http source is tried on purpose, last.
+    if (next.protocol !== 'https:') {
+      // A redirect may make a download encrypted, never take encryption away or stay without it; the
+      // plain-http source is tried on purpose, last, and only where it was asked for.
       throw new DatasetError(
-        `${label}: redirected to ${next.href}, which is not https; refused, as the download would no longer be encrypted.`,
+        `${label}: redirected to ${next.href}, which is not https; refused, as the download would not be encrypted.`,
       );
     }
-    return follow(next, label, transfer, redirectsLeft - 1);
+    if (!hosts.has(next.host)) {
+      throw new DatasetError(
+        `${label}: redirected to ${next.host}, which is not where the data set is published; refused.`,
+      );
+    }
+    return follow(next, label, transfer, redirectsLeft - 1, hosts);
   }
   if (status !== 200) {
     response.destroy();

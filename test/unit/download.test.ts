@@ -61,13 +61,13 @@ describe('downloading a data set file', () => {
     assert.equal(received, total);
   });
 
-  it('accepts an uncompressed body and follows a redirect', async () => {
+  it('accepts an uncompressed body', async () => {
     await downloadVerified(url('plain'), images, dest);
     assert.deepEqual(readFileSync(dest), images.content);
-    rmSync(dest);
-    await downloadVerified(url('redirect'), images, dest);
-    assert.deepEqual(readFileSync(dest), images.content);
   });
+
+  it('refuses a redirect that leaves the download unencrypted, even on the same host', () =>
+    assertFailsCleanly(url('redirect'), /which is not https; refused/));
 
   it('fails cleanly when the server destroys the connection mid-body', () =>
     assertFailsCleanly(url('reset'), /connection broke after/));
@@ -86,12 +86,6 @@ describe('downloading a data set file', () => {
   it('fails cleanly on an HTTP error', () => assertFailsCleanly(url('missing' as ServeMode), /HTTP 404/));
 
   it('fails cleanly when the server stalls', () => assertFailsCleanly(url('stall'), /stalled/, { idleTimeoutMs: 300 }));
-
-  it(`follows up to ${MAX_REDIRECTS} redirects in a row, and refuses more`, async () => {
-    await downloadVerified(url(`hops-${MAX_REDIRECTS}`), images, dest);
-    assert.deepEqual(readFileSync(dest), images.content);
-    await assertFailsCleanly(url(`hops-${MAX_REDIRECTS + 1}`), new RegExp(`more than ${MAX_REDIRECTS} redirects`));
-  });
 
   it('fails cleanly on a redirect to something that is not an address', () =>
     assertFailsCleanly(url('badRedirect'), /redirected to "http:\/\/\[", which is not an address/));
@@ -158,6 +152,34 @@ describe('downloading a data set file', () => {
       const before = server.requests.length;
       await assertFailsCleanly(url('elsewhere', secure), /which is not https; refused/, { ca: certificate!.cert });
       assert.equal(server.requests.length, before);
+    });
+
+    it(`follows up to ${MAX_REDIRECTS} redirects in a row, and refuses more`, async () => {
+      await downloadVerified(url(`hops-${MAX_REDIRECTS}`, secure), images, dest, { ca: certificate!.cert });
+      assert.deepEqual(readFileSync(dest), images.content);
+      await assertFailsCleanly(
+        url(`hops-${MAX_REDIRECTS + 1}`, secure),
+        new RegExp(`more than ${MAX_REDIRECTS} redirects`),
+        { ca: certificate!.cert },
+      );
+    });
+
+    it('refuses an https redirect to a host the data set is not published on, without contacting it', async () => {
+      const elsewhere = secure.base('good').replace('127.0.0.1', 'localhost');
+      const redirecting = await startServer(files, { tls: certificate, elsewhere });
+      try {
+        const before = secure.requests.length;
+        await assertFailsCleanly(
+          url('elsewhere', redirecting),
+          /redirected to localhost:\d+, which is not where the data set is published; refused/,
+          {
+            ca: certificate!.cert,
+          },
+        );
+        assert.equal(secure.requests.length, before);
+      } finally {
+        await redirecting.close();
+      }
     });
   });
 
