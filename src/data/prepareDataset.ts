@@ -209,11 +209,16 @@ export async function downloadMissing(search: LocalSearch, options: DownloadStep
   }
   const order = (file: PreparedFile) => search.spec.findIndex((entry) => entry.name === file.name);
   files.sort((a, b) => order(a) - order(b));
-  for (const file of files) {
-    if (await isFile(compactPathOf(file.path))) {
+  // The compact copies are offered only once checked, like the plain ones: the panel would
+  // otherwise unpack whatever lies there (it stops at the expected size, but need not get that far).
+  const compactGood = await Promise.all(
+    files.map((file) => compactCopyIsGood(compactPathOf(file.path), file, options.signal)),
+  );
+  files.forEach((file, i) => {
+    if (compactGood[i]) {
       file.compactPath = compactPathOf(file.path);
     }
-  }
+  });
   const latest = Math.max(...files.map((file) => SOURCE_ORDER.indexOf(file.source)));
   return { folder: search.folder, source: SOURCE_ORDER[Math.max(0, latest)], files, warnings };
 }
@@ -336,6 +341,25 @@ async function storedCopyIsGood(
     await removeIfUnchanged(target, checked);
     return false;
   }
+}
+
+/** Whether the compact copy at `path` is a gzip file of the right content; a bad one is deleted. */
+async function compactCopyIsGood(
+  path: string,
+  file: DatasetFileSpec,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  if (!(await isFile(path))) {
+    return false;
+  }
+  const head = Buffer.alloc(2);
+  const handle = await open(path, 'r');
+  try {
+    await handle.read(head, 0, 2, 0);
+  } finally {
+    await handle.close();
+  }
+  return isGzip(head) && storedCopyIsGood(path, file, signal);
 }
 
 /**

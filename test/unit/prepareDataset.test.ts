@@ -127,6 +127,22 @@ describe('preparing the data set', () => {
       );
     });
 
+    it('offers a stored compact copy only once it checks out, and deletes a damaged one', async () => {
+      writeDataset(systemDir, files, true);
+      const first = await prepare();
+      const [damaged, swapped] = first.files;
+      writeFileSync(damaged.compactPath!, gzipSync(corrupt(files[0].content)));
+      // Gzip that unpacks to far more than the file: the panel must never be handed it.
+      writeFileSync(swapped.compactPath!, gzipSync(Buffer.alloc(files[1].bytes * 50)));
+      const again = await prepare();
+      assert.deepEqual(
+        again.files.map((file) => file.compactPath !== undefined),
+        [false, false, true, true],
+      );
+      assert.equal(existsSync(damaged.compactPath!), false);
+      assert.equal(existsSync(swapped.compactPath!), false);
+    });
+
     it('downloads last, reporting progress up to the whole', async () => {
       const progress: DownloadProgress[] = [];
       const dataset = await prepare({ onProgress: (event) => progress.push(event) });

@@ -60,16 +60,47 @@ async function checked(bytes: Uint8Array<ArrayBuffer>, spec: DatasetFileSpec, wh
   return bytes;
 }
 
-async function fetchPlain(url: string, spec: DatasetFileSpec): Promise<Uint8Array> {
-  const response = await fetchBody(url, spec.name);
-  return checked(new Uint8Array(await response.arrayBuffer()), spec, spec.name);
+/**
+ * Reads `stream` into one buffer of the expected size, and stops as soon as more arrives: a
+ * damaged or swapped file (a gzip bomb above all) never takes more memory than the real one.
+ */
+export async function readExpected(
+  stream: ReadableStream<Uint8Array>,
+  expectedBytes: number,
+  what: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = new Uint8Array(expectedBytes);
+  const reader = stream.getReader();
+  let length = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      if (length + value.length > expectedBytes) {
+        throw new Error(`${what} has more than the ${expectedBytes} bytes it should have.`);
+      }
+      bytes.set(value, length);
+      length += value.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return length === expectedBytes ? bytes : bytes.subarray(0, length);
 }
 
-/** Fetches a gzip copy, unpacking it while it arrives. */
+async function fetchPlain(url: string, spec: DatasetFileSpec): Promise<Uint8Array> {
+  const response = await fetchBody(url, spec.name);
+  return checked(await readExpected(response.body!, spec.bytes, spec.name), spec, spec.name);
+}
+
+/** Fetches a gzip copy, unpacking it while it arrives, never past the size the file should have. */
 async function fetchCompact(url: string, spec: DatasetFileSpec): Promise<Uint8Array> {
   const response = await fetchBody(url, `${spec.name}.gz`);
   const unpacked = response.body!.pipeThrough(new DecompressionStream('gzip'));
-  return checked(new Uint8Array(await new Response(unpacked).arrayBuffer()), spec, `${spec.name}.gz unpacked`);
+  const what = `${spec.name}.gz unpacked`;
+  return checked(await readExpected(unpacked, spec.bytes, what), spec, what);
 }
 
 interface LoadedFile {
