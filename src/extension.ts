@@ -10,7 +10,7 @@ export function activate(context: vscode.ExtensionContext): FashionClassifierApi
   log().info(`Fashion Classifier ${context.extension.packageJSON.version} activated in VS Code ${vscode.version}.`);
   context.subscriptions.push(
     vscode.commands.registerCommand('fashionClassifier.train', () => {
-      ClassifierPanel.createOrShow(context);
+      ClassifierPanel.slot.createOrShow(context);
     }),
     vscode.commands.registerCommand(
       'fashionClassifier.classifyImage',
@@ -20,18 +20,18 @@ export function activate(context: vscode.ExtensionContext): FashionClassifierApi
     vscode.commands.registerCommand('fashionClassifier.showLog', showLog),
     // Panels open before a window reload come back with it.
     vscode.window.registerWebviewPanelSerializer(ClassifierPanel.viewType, {
-      deserializeWebviewPanel: async (panel) => void ClassifierPanel.revive(panel, context),
+      deserializeWebviewPanel: async (panel) => void ClassifierPanel.slot.revive(panel, context),
     }),
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
-      deserializeWebviewPanel: async (panel) => void ResultsPanel.revive(panel, context),
+      deserializeWebviewPanel: async (panel) => void ResultsPanel.slot.revive(panel, context),
     }),
-    { dispose: () => ClassifierPanel.currentPanel?.dispose() },
-    { dispose: () => ResultsPanel.currentPanel?.dispose() },
+    ClassifierPanel.slot,
+    ResultsPanel.slot,
     { dispose: disposeLog },
   );
   return {
     classifierPanelReady: async () => {
-      const panel = ClassifierPanel.currentPanel;
+      const panel = ClassifierPanel.slot.current;
       if (!panel) {
         throw new Error('The classifier panel is not open.');
       }

@@ -14,9 +14,12 @@ export function storagePath(context: vscode.ExtensionContext): string {
   return uri.fsPath;
 }
 
-/** The trained runs in the extension's storage (opening it imports an earlier version's single model). */
-export function openModelStore(context: vscode.ExtensionContext): Promise<ModelStore> {
-  return ModelStore.open(storagePath(context), { limit: runHistoryLimit() });
+/** The trained runs in the extension's storage; `onSaveRetry` hears of each save tried again. */
+export function openModelStore(
+  context: vscode.ExtensionContext,
+  onSaveRetry?: (error: unknown, attempt: number) => void,
+): Promise<ModelStore> {
+  return ModelStore.open(storagePath(context), { limit: runHistoryLimit(), onSaveRetry });
 }
 
 /**

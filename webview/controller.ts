@@ -1,5 +1,9 @@
-// The panel's state machine: what the host says, what the learner clicks, and which step of the
-// tutorial the page shows. Failures are shown where they happen, with the buttons that fix them.
+// The classifier page: what the host says and what the learner clicks change one state value
+// (PageState), from which the training section's controls are rendered; the sections show each
+// step of the tutorial as it happens. Failures are shown where they happen, with the buttons that
+// fix them.
+import * as tf from '@tensorflow/tfjs';
+import { errorMessage } from '../src/shared/errorMessage';
 import {
   createModel,
   describeModel,
@@ -9,25 +13,22 @@ import {
   PIXELS_PER_IMAGE,
   planTraining,
   PlanOutcome,
+  StopSignal,
   type ExampleBytes,
 } from '../src/shared/ml';
-import { errorMessage } from '../src/shared/errorMessage';
 import type { Problem, UserAction } from '../src/shared/panelMessages';
-import { assertNever, HostToWebview, WebviewToHost } from '../src/shared/protocol';
+import { assertNever, ClassifierProtocol, HostToClassifier } from '../src/shared/protocol';
 import type { SavedRun } from '../src/shared/savedRun';
 import type { TrainingSettings } from '../src/shared/settings';
 import type { HostConnection } from './hostChannel';
 import type { ActiveBackend } from './ml/backend';
 import { BackendChooser, type CalibrationReport } from './ml/backendChooser';
-import * as tf from '@tensorflow/tfjs';
 import { DatasetCache } from './ml/datasetCache';
-import { TestSetInspector } from './ml/testSetInspector';
-import { occlusionSaliency } from '../src/shared/ml/saliency';
-import { insideModel } from './ml/insideModel';
 import { DatasetUrls, FileOrigin, LoadedDataset, loadDataset } from './ml/loadDataset';
-import { earlyStopMarks, TrainingRun } from './ml/trainingRun';
+import { runTraining } from './ml/runTraining';
+import { showRunResults } from './presenters/runResults';
+import { earlyStopMarks, presentOutcome, presentTraining } from './presenters/trainingPresenter';
 import { markStartup } from './startupTimings';
-import type { CardPicture } from './views/insideView';
 import type { PanelViews } from './views/layout';
 
 const ORIGIN_NAMES: Record<FileOrigin, string> = {
@@ -39,27 +40,43 @@ const ORIGIN_NAMES: Record<FileOrigin, string> = {
 /** Training images shown in the data section, as in the tutorial's first figure. */
 const SAMPLE_IMAGES = 25;
 
+/** The data set in the page. */
+type DataState =
+  | { kind: 'waiting' }
+  | { kind: 'loading' }
+  | { kind: 'failed'; problem: Problem }
+  | { kind: 'loaded'; dataset: LoadedDataset; source: string };
+
+/** Training in the page. */
+type RunState =
+  /** `lastSettings`: what the last run trained with, for "Continue on WebAssembly" after a GPU loss. */
+  | { kind: 'idle'; lastSettings?: TrainingSettings }
+  | { kind: 'training'; settings: TrainingSettings; stop: StopSignal; stopping: boolean };
+
+/** Everything the page is in: one value, changed only through `update`, which renders it. */
+interface PageState {
+  /** The settings in force; a run keeps the ones it started with. Absent until the host's `init`. */
+  settings?: TrainingSettings;
+  /** The backend the settings choose, being started or started. */
+  backend?: { choice: TrainingSettings['backend']; ready: Promise<ActiveBackend | undefined> };
+  data: DataState;
+  run: RunState;
+  /** The model whose results the sections show: the run just trained, or the saved run's once loaded. */
+  shownModel?: Promise<tf.LayersModel>;
+}
+
 export class PanelController {
-  private settings: TrainingSettings | undefined;
-  private backend: Promise<ActiveBackend | undefined> | undefined;
-  private backendChoice: TrainingSettings['backend'] | undefined;
+  private state: PageState = { data: { kind: 'waiting' }, run: { kind: 'idle' } };
   private readonly backends: BackendChooser;
-  private dataset: LoadedDataset | undefined;
-  private datasetSource = '';
-  private run: TrainingRun | undefined;
-  /** The settings the last run started with, for "Continue on WebAssembly". */
-  private lastRunSettings: TrainingSettings | undefined;
-  /** The model whose evaluation the panel shows: the run just trained, or the saved run's once loaded. */
-  private model: Promise<tf.LayersModel> | undefined;
+  private readonly datasetCache = new DatasetCache();
   /** Actions the page carries out itself; the rest go to the host. */
   private readonly act = (action: UserAction) =>
     action.kind === 'trainOnWasm' ? void this.startTraining('wasm') : this.host.act(action);
-  private readonly datasetCache = new DatasetCache();
 
   constructor(
     private readonly views: PanelViews,
     wasmFolderUrl: string,
-    private readonly host: HostConnection<WebviewToHost>,
+    private readonly host: HostConnection<ClassifierProtocol>,
   ) {
     this.backends = new BackendChooser(
       wasmFolderUrl,
@@ -77,7 +94,7 @@ export class PanelController {
     views.runs.onDelete((id) => this.host.post({ type: 'deleteRun', id }));
   }
 
-  async handle(message: HostToWebview): Promise<void> {
+  async handle(message: HostToClassifier): Promise<void> {
     switch (message.type) {
       case 'init':
         markStartup('init');
@@ -91,10 +108,9 @@ export class PanelController {
         await this.applySettings(message.settings);
         break;
       case 'datasetLoading':
-        this.dataset = undefined;
+        this.update({ data: { kind: 'loading' } });
         this.views.data.showLoading('Finding and checking the Fashion-MNIST files…');
         this.views.status.show('Finding and checking the Fashion-MNIST files…', 'busy');
-        this.refreshTrainingState();
         break;
       case 'datasetReady':
         markStartup('dataset-urls');
@@ -109,28 +125,69 @@ export class PanelController {
       case 'runs':
         this.views.runs.show(message);
         break;
-      case 'modelSaved':
-        // A reply: hostChannel settles the request it answers before messages reach here.
+      case 'unsavedModel':
+        this.showUnsavedModel(message.problem, message.savedRunId);
         break;
       default:
         assertNever(message);
     }
   }
 
-  /** Settings take effect at once, except during a run, which keeps the ones it started with. */
-  private async applySettings(settings: TrainingSettings): Promise<void> {
-    this.settings = settings;
-    if (this.run) {
+  /** Changes the state and renders what depends on it: the training section's controls. */
+  private update(change: Partial<PageState>): void {
+    this.state = { ...this.state, ...change };
+    this.render();
+  }
+
+  /** Start is enabled only with data and settings that can train; otherwise the training section says why. */
+  private render(): void {
+    const { run } = this.state;
+    const training = run.kind === 'training';
+    this.views.model.setPresetEnabled(!training);
+    this.views.model.hyperparameters.setEnabled(!training);
+    this.views.runs.setEnabled(!training);
+    if (training) {
+      this.views.training.setState(run.stopping ? 'stopping' : 'running');
       return;
     }
-    if (settings.backend !== this.backendChoice || !this.backend) {
-      this.backendChoice = settings.backend;
-      // Not awaited here: the backend initialises while the data set loads.
-      this.backend = this.chooseBackend(settings.backend);
+    const outcome = this.plan();
+    if (!outcome) {
+      this.views.training.clearStartProblem();
+      this.views.training.setState('loading');
+      return;
     }
-    void this.backend.then((backend) => backend && this.showModel(settings));
+    if (outcome.refusal) {
+      const actions: UserAction[] = outcome.refusal.settings.length
+        ? [{ kind: 'openSetting', setting: `fashionClassifier.${outcome.refusal.settings[0]}` }]
+        : [{ kind: 'retryDataset' }];
+      this.views.training.showProblem({ message: outcome.refusal.message, actions }, this.act, 'settings');
+      this.views.training.setState('blocked');
+      return;
+    }
+    this.views.training.clearStartProblem();
+    this.views.training.setState('ready');
+    markStartup('start-enabled');
+  }
+
+  /** The loaded data set, or undefined. */
+  private get dataset(): LoadedDataset | undefined {
+    return this.state.data.kind === 'loaded' ? this.state.data.dataset : undefined;
+  }
+
+  /** Settings take effect at once, except during a run, which keeps the ones it started with. */
+  private async applySettings(settings: TrainingSettings): Promise<void> {
+    if (this.state.run.kind === 'training') {
+      this.state = { ...this.state, settings };
+      return;
+    }
+    const backend =
+      this.state.backend?.choice === settings.backend
+        ? this.state.backend
+        : // Not awaited here: the backend initialises while the data set loads.
+          { choice: settings.backend, ready: this.chooseBackend(settings.backend) };
+    this.update({ settings, backend });
+    void backend.ready.then((started) => started && this.showModel(settings));
     this.showDataSummary();
-    this.refreshTrainingState();
     this.prepareTrainingBackend();
   }
 
@@ -139,19 +196,26 @@ export class PanelController {
    * that Start trains at once. Not while a run trains: it switches TF.js' backend.
    */
   private prepareTrainingBackend(): void {
-    if (this.dataset && this.settings?.backend === 'auto' && !this.run && this.plan()?.plan) {
+    if (
+      this.dataset &&
+      this.state.settings?.backend === 'auto' &&
+      this.state.run.kind === 'idle' &&
+      this.plan()?.plan
+    ) {
       void this.trainingBackend();
     }
   }
 
   /** The backend the next run trains on (for "auto": measured, or known from an earlier measurement). */
   private async trainingBackend(measureAgain = false): Promise<ActiveBackend | undefined> {
-    const initial = await this.backend;
-    if (!initial || !this.settings || !this.dataset) {
+    const initial = await this.state.backend?.ready;
+    const { settings } = this.state;
+    const dataset = this.dataset;
+    if (!initial || !settings || !dataset) {
       return initial;
     }
     try {
-      return await this.backends.forTraining(this.settings, this.dataset.train, measureAgain);
+      return await this.backends.forTraining(settings, dataset.train, measureAgain);
     } catch (error) {
       // The backend that started stays; the run trains on it.
       this.host.log('warn', `Timing the backends failed; training stays on ${initial.name}`, error);
@@ -172,7 +236,7 @@ export class PanelController {
 
   /** The model summary for `settings`, unless newer settings came meanwhile. TF.js needs its backend for it. */
   private showModel(settings: TrainingSettings): void {
-    if (settings !== this.settings) {
+    if (settings !== this.state.settings) {
       return;
     }
     const model = createModel(settings);
@@ -219,7 +283,7 @@ export class PanelController {
       this.views.data.showLoading('Loading the images…');
       this.views.status.show('Loading the images…', 'busy');
       const started = performance.now();
-      this.dataset = await loadDataset(urls, {
+      const dataset = await loadDataset(urls, {
         cache: this.datasetCache,
         onFallback: (file, reason) =>
           this.host.log('warn', `${file} was not used (${reason}); loaded another copy instead`),
@@ -228,22 +292,21 @@ export class PanelController {
       this.host.log(
         'info',
         `Data set loaded into the panel in ${Math.round(performance.now() - started)} ms, every file checked ` +
-          `(${Object.entries(this.dataset.origins)
+          `(${Object.entries(dataset.origins)
             .map(([role, origin]) => `${role} from ${ORIGIN_NAMES[origin]}`)
             .join(', ')}).`,
       );
-      this.datasetSource = source;
+      this.update({ data: { kind: 'loaded', dataset, source } });
       this.showDataSummary();
-      const samples = firstExamples(this.dataset.train, SAMPLE_IMAGES);
+      const samples = firstExamples(dataset.train, SAMPLE_IMAGES);
       this.views.data.showSamples(
         Array.from(samples.labels, (label, i) => ({
           label,
           pixels: samples.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE),
         })),
       );
-      this.refreshTrainingState();
       this.prepareTrainingBackend();
-      if (!this.run) {
+      if (this.state.run.kind === 'idle') {
         this.views.status.show('Ready to train: choose "Start training".', 'info');
       }
     } catch (error) {
@@ -256,51 +319,24 @@ export class PanelController {
   }
 
   private showDatasetProblem(problem: Problem): void {
-    this.dataset = undefined;
+    this.update({ data: { kind: 'failed', problem } });
     this.views.data.showProblem(problem, this.act);
     // The status line points at the section rather than repeating it.
     this.views.status.show('The data set is not loaded: "1. Explore the data" says why and what to do.', 'error');
-    this.refreshTrainingState();
   }
 
-  /** The plan for the current settings on the loaded data set, or why there is none. */
-  private plan(settings = this.settings): PlanOutcome | undefined {
-    if (!this.dataset || !settings) {
+  /** The plan for `settings` on the loaded data set, or why there is none. */
+  private plan(settings = this.state.settings): PlanOutcome | undefined {
+    const dataset = this.dataset;
+    if (!dataset || !settings) {
       return undefined;
     }
-    return planTraining(settings, {
-      train: this.dataset.train.labels.length,
-      test: this.dataset.test.labels.length,
-    });
-  }
-
-  /** Start is enabled only with data and settings that can train; otherwise the training section says why. */
-  private refreshTrainingState(): void {
-    if (this.run) {
-      return;
-    }
-    const outcome = this.plan();
-    if (!outcome) {
-      this.views.training.clearStartProblem();
-      this.views.training.setState('loading');
-      return;
-    }
-    if (outcome.refusal) {
-      const actions: UserAction[] = outcome.refusal.settings.length
-        ? [{ kind: 'openSetting', setting: `fashionClassifier.${outcome.refusal.settings[0]}` }]
-        : [{ kind: 'retryDataset' }];
-      this.views.training.showProblem({ message: outcome.refusal.message, actions }, this.act, 'settings');
-      this.views.training.setState('blocked');
-      return;
-    }
-    this.views.training.clearStartProblem();
-    this.views.training.setState('ready');
-    markStartup('start-enabled');
+    return planTraining(settings, { train: dataset.train.labels.length, test: dataset.test.labels.length });
   }
 
   private showDataSummary(): void {
     const outcome = this.plan();
-    if (!outcome?.plan) {
+    if (!outcome?.plan || this.state.data.kind !== 'loaded') {
       return;
     }
     const { plan } = outcome;
@@ -310,7 +346,7 @@ export class PanelController {
       validationCount: plan.validationCount,
       rows: IMAGE_SIDE,
       cols: IMAGE_SIDE,
-      source: this.datasetSource,
+      source: this.state.data.source,
     });
   }
 
@@ -319,27 +355,22 @@ export class PanelController {
     this.views.status.show(`Showing the saved model's run of ${when}. Start training to replace it.`, 'info');
     this.releaseModel();
     // Loaded only if the learner looks inside the evaluation or the network, or asks why.
-    const model = modelUrl ? () => (this.model ??= tf.loadLayersModel(modelUrl)) : undefined;
-    const inspector = model && new TestSetInspector(model, () => this.testImagesOf(run));
-    const explain = model && (async (pixels: Uint8Array) => occlusionSaliency(await model(), pixels));
-    const showInside = model && ((picture: CardPicture) => this.views.inside.lookAt(picture));
-    if (model) {
-      this.views.inside.show(
-        insideModel(model, () => this.testImagesOf(run), run.testCount),
-        false,
-      );
-    } else {
-      this.views.inside.clear();
-    }
-    this.views.evaluation.show(
-      run.evaluation,
-      run.history.at(-1)?.accuracy,
-      inspector && { loadCell: (...cell) => inspector.cellPage(...cell), explain, showInside },
-    );
-    this.views.predictions.show(
-      run.predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })),
-      { explain, showInside },
-    );
+    const model = modelUrl
+      ? () => {
+          const loading = this.state.shownModel ?? tf.loadLayersModel(modelUrl);
+          this.state = { ...this.state, shownModel: loading };
+          return loading;
+        }
+      : undefined;
+    showRunResults(this.views, {
+      evaluation: run.evaluation,
+      trainAccuracy: run.history.at(-1)?.accuracy,
+      predictions: run.predictions.map((p) => ({ ...p, pixels: Uint8Array.from(p.pixels) })),
+      model,
+      testImages: () => this.testImagesOf(run),
+      testCount: run.testCount,
+      inMemory: false,
+    });
     await this.views.training.showHistory(
       run.history,
       run.settings.epochs,
@@ -353,58 +384,91 @@ export class PanelController {
    * `backend` ("Continue on WebAssembly" says so, whatever was changed in between).
    */
   private async startTraining(backend?: 'wasm'): Promise<void> {
-    const base = backend ? (this.lastRunSettings ?? this.settings) : this.settings;
+    const { run: current } = this.state;
+    const base =
+      backend && current.kind === 'idle' ? (current.lastSettings ?? this.state.settings) : this.state.settings;
     const outcome = base && this.plan(base);
-    if (this.run || !this.dataset || !base || !this.backend || !outcome?.plan) {
+    const dataset = this.dataset;
+    if (current.kind !== 'idle' || !dataset || !base || !this.state.backend || !outcome?.plan) {
       return;
     }
     markStartup('start-clicked');
     const settings = backend ? { ...base, backend } : base;
-    this.lastRunSettings = settings;
-    this.views.training.setState('running');
-    this.views.model.setPresetEnabled(false);
-    this.views.model.hyperparameters.setEnabled(false);
-    this.views.runs.setEnabled(false);
+    const stop = new StopSignal();
+    this.releaseModel();
+    this.update({ run: { kind: 'training', settings, stop, stopping: false } });
     this.views.training.showProblem(undefined);
     this.views.evaluation.clear();
     this.views.predictions.clear();
     this.views.inside.training();
-    this.releaseModel();
-    const run = new TrainingRun(this.dataset, settings, outcome.plan, this.views, this.host);
-    this.run = run;
-    const ended = await run.run(backend ? this.backends.activate(backend) : this.trainingBackend());
-    const trained = run.takeModel();
-    this.model = trained && Promise.resolve(trained);
-    this.run = undefined;
-    this.views.model.setPresetEnabled(true);
-    this.views.model.hyperparameters.setEnabled(true);
-    this.views.runs.setEnabled(true);
-    if (ended.problem) {
-      this.views.training.showProblem(ended.problem, this.act, 'training');
+    const ended = await runTraining(
+      {
+        dataset,
+        settings,
+        plan: outcome.plan,
+        backend: backend ? this.backends.activate(backend) : this.trainingBackend(),
+        stopSignal: stop,
+      },
+      presentTraining(this.views, this.host, settings, outcome.plan),
+    );
+    if (ended.outcome === 'failed') {
+      this.host.log('error', 'Training failed', ended.error);
     }
-    this.host.post({ type: 'trainingEnded', ...ended });
+    presentOutcome(this.views, ended, settings.epochs);
+    const problem =
+      ended.outcome === 'failed' ? ended.problem : ended.outcome === 'completed' ? ended.unsaved : undefined;
+    this.update({
+      run: { kind: 'idle', lastSettings: settings },
+      shownModel: ended.outcome === 'completed' ? Promise.resolve(ended.model) : undefined,
+    });
+    if (problem) {
+      this.views.training.showProblem(problem, this.act, 'training');
+    }
+    this.host.post({
+      type: 'trainingEnded',
+      outcome: ended.outcome,
+      problem,
+      testAccuracy: ended.outcome === 'completed' ? ended.testAccuracy : undefined,
+    });
     // Settings changed during the run apply now.
-    await this.applySettings(this.settings ?? settings);
+    await this.applySettings(this.state.settings ?? settings);
+  }
+
+  /** A model the host could not store: why (with Save again and Export…), or that it is saved now. */
+  private showUnsavedModel(problem: Problem | undefined, savedRunId: string | undefined): void {
+    if (problem) {
+      this.views.training.showProblem(problem, this.act, 'training');
+      return;
+    }
+    this.views.training.showProblem(undefined);
+    if (savedRunId) {
+      this.views.status.show(
+        `The model is saved now (run ${savedRunId}); right-click an image and choose "Classify image".`,
+        'success',
+      );
+    }
   }
 
   /** The test images a run was evaluated on (the first `testCount`), once the data set is loaded. */
   private testImagesOf(run: SavedRun): ExampleBytes {
-    if (!this.dataset) {
+    const dataset = this.dataset;
+    if (!dataset) {
       throw new Error('The test images are still loading; try again in a moment.');
     }
-    return firstExamples(this.dataset.test, run.testCount);
+    return firstExamples(dataset.test, run.testCount);
   }
 
-  /** Frees the model behind the evaluation shown, when another takes its place. */
+  /** Frees the model behind the results shown, when another takes its place. */
   private releaseModel(): void {
-    void this.model?.then(disposeModel, () => undefined);
-    this.model = undefined;
+    void this.state.shownModel?.then(disposeModel, () => undefined);
+    this.state = { ...this.state, shownModel: undefined };
   }
 
   private stopTraining(): void {
-    if (this.run) {
-      this.views.training.setState('stopping');
-      this.run.stop();
+    const { run } = this.state;
+    if (run.kind === 'training') {
+      run.stop.stop();
+      this.update({ run: { ...run, stopping: true } });
     }
   }
 }

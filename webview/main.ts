@@ -1,7 +1,7 @@
 // The classifier panel's entry point: builds the page, then says `ready` to the host.
 import './ui/toolkit';
 import { errorMessage } from '../src/shared/errorMessage';
-import type { HostToWebview, WebviewToHost } from '../src/shared/protocol';
+import type { ClassifierProtocol } from '../src/shared/protocol';
 import { PanelController } from './controller';
 import { connectToHost } from './hostChannel';
 import { markStartup } from './startupTimings';
@@ -14,10 +14,13 @@ views.status.show('Connecting to the editor…', 'busy');
 // The controller needs the connection and the connection hands messages to the controller; no
 // message arrives before `ready`, which is sent once both exist.
 const controllerRef: { current?: PanelController } = {};
-const host = connectToHost<WebviewToHost, HostToWebview>(
-  (message) => controllerRef.current!.handle(message),
-  (error) =>
+const host = connectToHost<ClassifierProtocol>({
+  onEvent: (message) => controllerRef.current!.handle(message),
+  requests: {},
+  // The notification's Cancel stops the run between two batches, not after whatever the page is doing.
+  immediate: (message) => message.type === 'stopTraining',
+  onError: (error) =>
     views.status.show(`Something went wrong in the panel: ${errorMessage(error)} The log has the details.`, 'error'),
-);
+});
 controllerRef.current = new PanelController(views, document.body.dataset.wasmPath!, host);
 host.ready();

@@ -3,7 +3,8 @@ import { log, logError } from '../log';
 import type { StoredRun } from '../model/modelStore';
 import { ResultsPanel } from '../panel/ResultsPanel';
 import { errorMessage } from '../shared/errorMessage';
-import type { ClassificationSummary, ClassifiedMessage, ImageToClassify } from '../shared/resultsProtocol';
+import { RequestEndedError } from '../shared/messaging';
+import type { Classified, ClassificationSummary, ImageToClassify } from '../shared/resultsProtocol';
 import { openModelStore } from '../storage';
 import { showProblemNotification } from '../userActions';
 import { resolveImageTargets } from './imageTargets';
@@ -40,14 +41,14 @@ let nextRequest = 1;
 /**
  * "Classify image": the picked images (or every image in a picked folder) go through the saved
  * model in the results panel, a few at a time, results appearing as they come, with a progress
- * notification whose Cancel stops after the group under way. Without a trained model the user is
- * offered to train one.
+ * notification whose Cancel stops at once (the panel after the picture under way). Without a
+ * trained model the user is offered to train one. Resolves with what became of each picture.
  */
 export async function classifyImage(
   context: vscode.ExtensionContext,
   clicked?: vscode.Uri,
   selection?: vscode.Uri[],
-): Promise<ClassifiedMessage | undefined> {
+): Promise<Classified | undefined> {
   running?.cancel();
   const own = new vscode.CancellationTokenSource();
   running = own;
@@ -74,7 +75,7 @@ async function classifyTargets(
   selection: vscode.Uri[] | undefined,
   progress: vscode.Progress<{ message?: string; increment?: number }>,
   token: vscode.CancellationToken,
-): Promise<ClassifiedMessage | undefined> {
+): Promise<Classified | undefined> {
   progress.report({ message: 'looking for pictures…' });
   const targets = await resolveImageTargets(clicked, selection, token);
   targets.leftOut.forEach((sentence) => log().info(`Classify image: ${sentence}`));
@@ -117,8 +118,8 @@ async function classifyInGroups(
   model: StoredRun,
   progress: vscode.Progress<{ message?: string; increment?: number }>,
   token: vscode.CancellationToken,
-): Promise<ClassifiedMessage | undefined> {
-  const panel = ResultsPanel.createOrShow(context);
+): Promise<Classified | undefined> {
+  const panel = ResultsPanel.slot.createOrShow(context, true);
   const results: ClassificationSummary[] = [];
   const total = targets.length;
   const request = nextRequest++;
@@ -132,7 +133,7 @@ async function classifyInGroups(
       if (token.isCancellationRequested) {
         break;
       }
-      const reply = await panel.classify(group, model, { request, done: results.length, total });
+      const reply = await panel.classify(group, model, { request, done: results.length, total }, token);
       results.push(...reply.results);
       progress.report({ increment: (100 * group.length) / total, message: `${results.length} of ${total}` });
       if (reply.problem) {
@@ -140,6 +141,10 @@ async function classifyInGroups(
       }
     }
   } catch (error) {
+    if (error instanceof RequestEndedError && error.why === 'cancelled') {
+      log().info(`Classify image: cancelled after ${results.length} of ${total} picture(s).`);
+      return { results };
+    }
     logError('Classifying pictures', error);
     void showProblemNotification({
       message: `The pictures were not all classified: ${errorMessage(error)} Run "Classify image" again.`,
@@ -151,5 +156,5 @@ async function classifyInGroups(
   const stopped = results.length < total ? ` (stopped after ${results.length} of ${total})` : '';
   log().info(`Classified ${results.length - failed.length} of ${results.length} picture(s)${stopped}.`);
   failed.forEach((r) => log().warn(`${r.name}: ${r.error}`));
-  return { type: 'classified', inReplyTo: 0, results };
+  return { results };
 }

@@ -4,6 +4,7 @@ import { logError } from '../log';
 import { asSentence } from '../shared/sentences';
 import { openModelStore } from '../storage';
 import { showProblemNotification } from '../userActions';
+import { pickExportFolder, writeExport } from './exportFiles';
 
 /** "Export Trained Model": copies model.json, weights.bin and run.json to a folder the user picks. */
 export async function exportTrainedModel(context: vscode.ExtensionContext): Promise<void> {
@@ -20,23 +21,13 @@ export async function exportTrainedModel(context: vscode.ExtensionContext): Prom
     }
     return;
   }
-  const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true,
-    canSelectFiles: false,
-    openLabel: 'Export here',
-    title: 'Folder for the model (model.json, weights.bin, run.json)',
-  });
-  const folder = picked?.[0];
+  const folder = await pickExportFolder();
   if (!folder) {
     return;
   }
   try {
     const files = await store.readFiles(selected.id);
-    // Through the editor's file system, so a folder of a remote or virtual workspace works too.
-    for (const file of files) {
-      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, file.name), file.bytes);
-    }
-    const where = folder.scheme === 'file' ? folder.fsPath : folder.toString();
+    const where = await writeExport(folder, files);
     void vscode.window.showInformationMessage(
       `Exported the model to ${where} (${files.length} files). Load it with tf.loadLayersModel.`,
     );

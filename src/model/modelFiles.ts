@@ -58,17 +58,27 @@ export function checkWeightBytes(model: ModelToSave): void {
   }
 }
 
-/** Writes the three files into an empty folder, each flushed to the disk. */
-export async function writeModelFiles(folder: string, model: ModelToSave): Promise<void> {
+/** The three files of `model` as they are written, in the order a save writes them (model.json last). */
+export function modelFilesOf(model: ModelToSave): ModelFile[] {
   const modelJson = {
     format: 'layers-model',
     generatedBy: 'Fashion Classifier for VS Code',
     modelTopology: model.modelTopology,
     weightsManifest: [{ paths: ['weights.bin'], weights: model.weightSpecs }],
   };
-  await writeDurably(join(folder, 'weights.bin'), model.weightData);
-  await writeDurably(join(folder, 'run.json'), JSON.stringify(model.run));
-  await writeDurably(join(folder, 'model.json'), JSON.stringify(modelJson));
+  const text = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  return [
+    { name: 'weights.bin', bytes: model.weightData },
+    { name: 'run.json', bytes: text(model.run) },
+    { name: 'model.json', bytes: text(modelJson) },
+  ];
+}
+
+/** Writes the three files into an empty folder, each flushed to the disk. */
+export async function writeModelFiles(folder: string, model: ModelToSave): Promise<void> {
+  for (const file of modelFilesOf(model)) {
+    await writeDurably(join(folder, file.name), file.bytes);
+  }
 }
 
 function isWeightSpec(value: unknown): value is WeightSpec {

@@ -23,7 +23,7 @@ import { readSelectedId, writeSelectedId } from './selectionPointer';
 import { retryTransient, SAVE_RETRY_DELAYS_MS } from './retry';
 import { DEFAULT_LOCK_WAIT_MS, withLock } from './storeLock';
 
-export { expectedWeightBytes, MODEL_FILES } from './modelFiles';
+export { expectedWeightBytes, MODEL_FILES, modelFilesOf } from './modelFiles';
 export type { ModelFile, ModelToSave, WeightSpec } from './modelFiles';
 
 /** The folder under the storage that holds every run's folder (and nothing a webview must not read). */

@@ -4,24 +4,37 @@ import { keepCalibration, keptCalibrations } from '../calibrationStore';
 import { CONFIG_SECTION, onTrainingSettingsChanged, readTrainingSettings } from '../config';
 import { describeCalibration } from '../shared/backendCalibration';
 import { log, logError } from '../log';
-import { RUNS_FOLDER, type ModelStore, type WeightSpec } from '../model/modelStore';
+import { RUNS_FOLDER, type ModelStore, type ModelToSave, type WeightSpec } from '../model/modelStore';
 import { DATASET_FOLDER } from '../shared/datasetFiles';
 import { errorMessage } from '../shared/errorMessage';
 import { formatEpochMetrics } from '../shared/ml/history';
 import type { UserAction } from '../shared/panelMessages';
-import { checkClassifierMessage } from '../shared/messageChecks';
-import { assertNever, HostToWebview, RunsMessage, SaveModelRequest, WebviewToHost } from '../shared/protocol';
+import { CLASSIFIER_CHECKS } from '../shared/messageChecks';
+import type { RequestMessage } from '../shared/messaging';
+import {
+  assertNever,
+  ClassifierProtocol,
+  ClassifierRequests,
+  ClassifierToHost,
+  HostToClassifier,
+  RunsMessage,
+  SaveModelReply,
+} from '../shared/protocol';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { openModelStore, runHistoryLimit } from '../storage';
 import { showProblemNotification } from '../userActions';
 import { datasetMessageFor } from './datasetForPanel';
-import { PanelDefinition, PanelHost, webviewOptions } from './PanelHost';
+import { CLASSIFIER_PAGE } from './pagePolicy';
+import { PanelDefinition, PanelHost, PanelSlot } from './PanelHost';
 import { TrainingNotification } from './trainingNotification';
+import { UnsavedModel } from './unsavedModel';
 
 const DEFINITION: PanelDefinition = {
   viewType: 'fashionClassifier.classifier',
   title: 'Fashion Classifier',
-  page: { script: 'webview.js', stylesheet: 'panel.css', allowEval: true },
+  name: 'classifier',
+  showOptions: vscode.ViewColumn.Active,
+  page: CLASSIFIER_PAGE,
   // The verified data set files the panel fetches, and the runs whose models it looks inside.
   storageFolders: [DATASET_FOLDER, RUNS_FOLDER],
   // A training run lives in the page; without this, switching tabs would end it.
@@ -29,45 +42,28 @@ const DEFINITION: PanelDefinition = {
 };
 
 /** The "Train Fashion Classifier" panel: one at a time, brought forward when asked for again. */
-export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
+export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
   static readonly viewType = DEFINITION.viewType;
-  static currentPanel: ClassifierPanel | undefined;
+  /** The open panel; after a window reload, the one VS Code restores, showing the last saved run. */
+  static readonly slot = new PanelSlot(DEFINITION, (panel, context) => new ClassifierPanel(panel, context));
 
-  protected readonly name = 'classifier';
   private training: TrainingNotification | undefined;
   /** The data set, being prepared from the moment the panel opens, while its page loads. */
   private dataset: ReturnType<typeof datasetMessageFor>;
-
-  static createOrShow(context: vscode.ExtensionContext): ClassifierPanel {
-    if (ClassifierPanel.currentPanel) {
-      ClassifierPanel.currentPanel.panel.reveal();
-      return ClassifierPanel.currentPanel;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      DEFINITION.viewType,
-      DEFINITION.title,
-      vscode.ViewColumn.Active,
-      webviewOptions(context, DEFINITION),
-    );
-    return new ClassifierPanel(panel, context);
-  }
-
-  /** The panel VS Code restores after a window reload: it shows the last saved run again. */
-  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext): ClassifierPanel {
-    ClassifierPanel.currentPanel?.dispose();
-    return new ClassifierPanel(panel, context);
-  }
+  /** A trained model the store could not take, kept until it is saved or exported (see unsavedModel.ts). */
+  private unsaved: UnsavedModel | undefined;
 
   private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext) {
-    super(panel, context, DEFINITION, checkClassifierMessage);
-    ClassifierPanel.currentPanel = this;
+    super(panel, context, DEFINITION, CLASSIFIER_CHECKS, {
+      saveModel: (request) => this.save(request),
+    });
     this.dataset = datasetMessageFor(context, panel.webview);
     this.disposables.push(
       onTrainingSettingsChanged(() => this.post({ type: 'settingsChanged', settings: readTrainingSettings() })),
     );
   }
 
-  protected async onReady(send: (message: HostToWebview) => void): Promise<void> {
+  protected async onReady(send: (message: HostToClassifier) => void): Promise<void> {
     const saved = await openModelStore(this.context)
       .then((store) => store.selected())
       .catch((error: unknown) => {
@@ -84,6 +80,9 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
     });
     const noRuns: RunsMessage = { type: 'runs', runs: [], usageBytes: 0, limit: runHistoryLimit() };
     send(await this.runsMessage().catch(() => noRuns));
+    if (this.unsaved) {
+      send({ type: 'unsavedModel', problem: this.unsaved.problem });
+    }
     send({ type: 'datasetLoading' });
     send(await this.dataset);
   }
@@ -96,24 +95,18 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
       this.post(await this.dataset);
       return;
     }
+    if (action.kind === 'saveAgain') {
+      await this.saveUnsavedAgain();
+      return;
+    }
+    if (action.kind === 'exportUnsaved') {
+      await this.unsaved?.export();
+      return;
+    }
     await super.onUserAction(action);
   }
 
-  protected override onRefusedMessage(raw: unknown): void {
-    super.onRefusedMessage(raw);
-    const request = raw as { type?: unknown; id?: unknown };
-    if (request?.type === 'saveModel' && Number.isInteger(request.id)) {
-      // The page waits for this reply; the saved model is left as it was.
-      this.post({
-        type: 'modelSaved',
-        inReplyTo: request.id as number,
-        error:
-          'The model the panel sent does not match its own description (weights, shapes or run), so it was not saved.',
-      });
-    }
-  }
-
-  protected onMessage(message: WebviewToHost): Promise<void> | void {
+  protected onMessage(message: ClassifierToHost): Promise<void> | void {
     switch (message.type) {
       case 'backendChosen':
         log().info(
@@ -152,7 +145,9 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
       case 'trainingEnded':
         this.endTraining();
         if (message.outcome === 'completed') {
-          log().info(`Training completed: test accuracy ${message.testAccuracy?.toFixed(4)}.`);
+          log().info(
+            `Training completed: test accuracy ${message.testAccuracy?.toFixed(4)}${message.problem ? ', but the model is not saved' : ''}.`,
+          );
         } else if (message.outcome === 'stopped') {
           log().info('Training stopped; the saved model is unchanged.');
         } else if (message.problem) {
@@ -170,12 +165,6 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
         return this.changeRuns(`Using run ${message.id} for "Classify image"`, (store) => store.select(message.id));
       case 'deleteRun':
         return this.changeRuns(`Deleting run ${message.id}`, (store) => store.remove(message.id));
-      case 'saveModel':
-        return this.save(message);
-      case 'ready':
-      case 'log':
-      case 'userAction':
-        break;
       default:
         assertNever(message);
     }
@@ -258,22 +247,51 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
     log().info("Training settings reset to the tutorial's values.");
   }
 
-  private async save(request: SaveModelRequest): Promise<void> {
-    const started = performance.now();
+  /** Stores a trained model as a new run; one the store cannot take is kept here (see UnsavedModel). */
+  private async save(request: RequestMessage<ClassifierRequests, 'saveModel'>): Promise<SaveModelReply> {
+    const model = {
+      modelTopology: request.modelTopology,
+      weightSpecs: request.weightSpecs as WeightSpec[],
+      weightData: new Uint8Array(request.weightData),
+      run: request.run,
+    };
+    const store = await openModelStore(this.context, (error, attempt) =>
+      log().warn(`Saving the model failed (${errorMessage(error)}); trying again (${attempt}).`),
+    );
     try {
-      const store = await openModelStore(this.context);
-      const saved = await store.save({
-        modelTopology: request.modelTopology,
-        weightSpecs: request.weightSpecs as WeightSpec[],
-        weightData: new Uint8Array(request.weightData),
-        run: request.run,
-      });
-      log().info(`Model saved as run ${saved.id} in ${saved.folder} in ${Math.round(performance.now() - started)} ms.`);
-      this.post({ type: 'modelSaved', inReplyTo: request.id });
-      await this.sendRuns();
+      return { runId: await this.store(store, model) };
     } catch (error) {
       logError('Saving the model', error);
-      this.post({ type: 'modelSaved', inReplyTo: request.id, error: errorMessage(error) });
+      this.unsaved = new UnsavedModel(model, store.runsDir, error);
+      return { unsaved: this.unsaved.problem };
+    }
+  }
+
+  private async store(store: ModelStore, model: ModelToSave): Promise<string> {
+    const started = performance.now();
+    const saved = await store.save(model);
+    log().info(`Model saved as run ${saved.id} in ${saved.folder} in ${Math.round(performance.now() - started)} ms.`);
+    await this.sendRuns();
+    return saved.id;
+  }
+
+  /** "Save again": true once the kept model is stored; the panel hears either way. */
+  private async saveUnsavedAgain(): Promise<boolean> {
+    const unsaved = this.unsaved;
+    if (!unsaved) {
+      return true;
+    }
+    try {
+      const runId = await this.store(await openModelStore(this.context), unsaved.model);
+      this.unsaved = undefined;
+      this.post({ type: 'unsavedModel', savedRunId: runId });
+      void vscode.window.showInformationMessage(`The trained model is saved now, as run ${runId}.`);
+      return true;
+    } catch (error) {
+      logError('Saving the model again', error);
+      unsaved.failedAgain(error);
+      this.post({ type: 'unsavedModel', problem: unsaved.problem });
+      return false;
     }
   }
 
@@ -283,12 +301,21 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
   }
 
   override dispose(): void {
-    if (ClassifierPanel.currentPanel === this) {
-      ClassifierPanel.currentPanel = undefined;
-    }
     // Closing the panel ends its page and with it any training run, before a save could start:
     // the saved model stays as it was.
     this.endTraining();
     super.dispose();
+    const unsaved = this.unsaved;
+    this.unsaved = undefined;
+    void unsaved?.askBeforeLettingGo(async () => {
+      try {
+        await (await openModelStore(this.context)).save(unsaved.model);
+        return true;
+      } catch (error) {
+        logError('Saving the model after its panel closed', error);
+        unsaved.failedAgain(error);
+        return false;
+      }
+    });
   }
 }

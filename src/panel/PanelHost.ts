@@ -1,29 +1,33 @@
 // The host side of a webview panel, shared by the classifier and the results panels: the page
-// under its CSP, the ready handshake (messages posted before the page listens are held, never
-// dropped), requests with replies that fail when the panel closes, the panel's log lines and
-// action buttons, and one error handler around every message.
+// under its CSP, its conversation with the host (panelConnection.ts: held messages, requests with
+// deadlines, replies from handlers, checks), the panel's log lines and action buttons, and the
+// panel's life: one panel of a kind at a time, revived after a window reload, replaced when it
+// stopped answering (PanelSlot).
 import * as vscode from 'vscode';
 import { log, logError } from '../log';
-import { CommonWebviewMessage, isReply, UserAction } from '../shared/panelMessages';
-import { PendingRequests, Reply } from '../shared/requests';
+import type { PanelChecks } from '../shared/messageChecks';
+import type { Cancellation, RequestHandlers } from '../shared/messaging';
+import type { LogLevel, PanelProtocol, UserAction } from '../shared/panelMessages';
 import { runUserAction } from '../userActions';
+import { PanelConnection } from './panelConnection';
 import { buildWebviewHtml, panelResourceRoots, WebviewPageOptions } from './webviewHtml';
 
 export interface PanelDefinition {
   viewType: string;
   title: string;
+  /** The panel in log lines and messages: "the classifier panel". */
+  name: string;
   /** Page options: bundle, stylesheet, CSP relaxations. */
   page: Omit<WebviewPageOptions, 'webview' | 'extensionUri' | 'title'>;
   /** Folders under the extension's global storage that the page loads files from. */
   storageFolders: string[];
   /** Keep the page alive while hidden: only for a panel whose work (a training run) must survive it. */
   retainContextWhenHidden: boolean;
+  /** Where a new panel opens. */
+  showOptions: vscode.ViewColumn | { viewColumn: vscode.ViewColumn; preserveFocus?: boolean };
 }
 
-/** Checks a message from the page (see shared/messageChecks.ts): the message as the host may use it, or undefined. */
-export type MessageCheck<FromWebview> = (raw: unknown) => FromWebview | CommonWebviewMessage | undefined;
-
-/** The options a panel is created with; revived panels get them again (see `adoptPanel`). */
+/** The options a panel is created with; revived panels get them again (see the constructor). */
 export function webviewOptions(
   context: vscode.ExtensionContext,
   definition: PanelDefinition,
@@ -39,21 +43,39 @@ export function webviewOptions(
   };
 }
 
-export abstract class PanelHost<ToWebview extends { type: string }, FromWebview extends { type: string }>
-  implements vscode.Disposable
-{
+function logLine(level: LogLevel, line: string, error?: unknown): void {
+  if (error !== undefined) {
+    logError(line, error);
+  } else if (level === 'error') {
+    log().error(line);
+  } else if (level === 'warn') {
+    log().warn(line);
+  } else {
+    log().info(line);
+  }
+}
+
+export abstract class PanelHost<P extends PanelProtocol> implements vscode.Disposable {
   protected readonly disposables: vscode.Disposable[] = [];
-  private phase: 'loading' | 'starting' | 'ready' | 'disposed' = 'loading';
-  private readonly held: ToWebview[] = [];
-  private readonly readyWaiters: (() => void)[] = [];
-  private readonly requests = new PendingRequests<Reply & FromWebview>();
+  private readonly connection: PanelConnection<P>;
 
   protected constructor(
     readonly panel: vscode.WebviewPanel,
     protected readonly context: vscode.ExtensionContext,
     definition: PanelDefinition,
-    private readonly check: MessageCheck<FromWebview>,
+    checks: PanelChecks<P>,
+    handlers: RequestHandlers<P['hostAnswers']>,
   ) {
+    this.connection = new PanelConnection<P>({
+      name: definition.name,
+      post: (message) => void panel.webview.postMessage(message),
+      checks,
+      handlers,
+      onReady: (send) => this.onReady(send),
+      onEvent: (message) => this.onMessage(message),
+      onUserAction: (action) => this.onUserAction(action),
+      log: logLine,
+    });
     // A revived panel comes with the options it had when saved; set them as this version wants them.
     panel.webview.options = webviewOptions(context, definition);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.svg');
@@ -65,132 +87,112 @@ export abstract class PanelHost<ToWebview extends { type: string }, FromWebview 
     });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.receiveRaw(raw)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.connection.receive(raw)),
       panel.onDidChangeViewState(() => {
-        if (!definition.retainContextWhenHidden && !panel.visible && this.phase !== 'disposed') {
-          // VS Code unloads a hidden page that is not retained and loads it again when shown; it
-          // says ready again then, and until it does, messages are held. What it was doing is lost.
-          this.phase = 'loading';
-          this.requests.rejectAll(`The ${this.name} panel was hidden before it answered.`);
+        if (!definition.retainContextWhenHidden && !panel.visible) {
+          this.connection.pageUnloaded();
         }
       }),
     );
   }
 
   /** The page said `ready`: post what it needs to start (through `send`, which is not held). */
-  protected abstract onReady(send: (message: ToWebview) => void): Promise<void>;
+  protected abstract onReady(send: (message: P['toPage']) => void): Promise<void>;
 
-  /** A message of the panel's own protocol (not ready, log, userAction or a reply). */
-  protected abstract onMessage(message: FromWebview): Promise<void> | void;
-
-  /** What to say in the log when handling a message failed. */
-  protected abstract readonly name: string;
+  /** An event of the panel's own protocol (the common messages and replies never reach it). */
+  protected abstract onMessage(message: P['fromPage']): Promise<void> | void;
 
   /** Carries out a button's action; panels override it for actions of their own. */
   protected async onUserAction(action: UserAction): Promise<void> {
     await runUserAction(action);
   }
 
-  /** Resolves once the page has said `ready` and got what it needs to start. */
+  /** Resolves once the page has said `ready` and got what it needs to start; rejects when the panel closes first. */
   whenReady(): Promise<void> {
-    return this.phase === 'ready' ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
+    return this.connection.whenReady();
   }
 
   get isDisposed(): boolean {
-    return this.phase === 'disposed';
+    return this.connection.isClosed;
+  }
+
+  /** True once the page let a request's deadline pass: the next request gets a new panel. */
+  get unresponsive(): boolean {
+    return this.connection.unresponsive;
   }
 
   /** Posts to the page, or holds the message until the page listens: none is lost. */
-  protected post(message: ToWebview): void {
-    if (this.phase === 'ready') {
-      void this.panel.webview.postMessage(message);
-    } else if (this.phase !== 'disposed') {
-      this.held.push(message);
-    }
+  protected post(message: P['toPage']): void {
+    this.connection.post(message);
   }
 
-  /** Posts a request built around a fresh id; resolves with the page's reply, rejects when the panel closes. */
-  protected request<R extends FromWebview & Reply>(build: (id: number) => ToWebview): Promise<R> {
-    return this.requests.request((id) => this.post(build(id))) as Promise<R>;
-  }
-
-  /** A message the page sent that is not one a real page sends: logged, and answered when it was a request. */
-  protected onRefusedMessage(raw: unknown): void {
-    const type =
-      typeof raw === 'object' && raw !== null ? String((raw as { type?: unknown }).type).slice(0, 40) : typeof raw;
-    log().warn(`[${this.name}] Refused a message from the panel that is not one it sends (type ${type}).`);
-  }
-
-  private receiveRaw(raw: unknown): void {
-    const message = this.check(raw);
-    if (message === undefined) {
-      this.onRefusedMessage(raw);
-      return;
-    }
-    this.receive(message);
-  }
-
-  private receive(message: FromWebview | CommonWebviewMessage): void {
-    if (isReply(message)) {
-      this.requests.settle(message as Reply & FromWebview);
-      return;
-    }
-    const common = message as CommonWebviewMessage;
-    switch (common.type) {
-      case 'ready':
-        void this.start();
-        return;
-      case 'log':
-        this.logFromPage(common.level, common.message, common.stack);
-        return;
-      case 'userAction':
-        void this.safely(`running "${common.action.kind}"`, () => this.onUserAction(common.action));
-        return;
-    }
-    void this.safely(`handling the panel's ${message.type} message`, () => this.onMessage(message as FromWebview));
-  }
-
-  private async start(): Promise<void> {
-    // A page that reloads (a revived panel, or the webview restarting) says ready again.
-    this.phase = 'starting';
-    await this.safely('starting the panel', () =>
-      this.onReady((message) => void this.panel.webview.postMessage(message)),
-    );
-    if (this.isDisposed) {
-      return;
-    }
-    this.phase = 'ready';
-    this.held.splice(0).forEach((message) => void this.panel.webview.postMessage(message));
-    this.readyWaiters.splice(0).forEach((resolve) => resolve());
-  }
-
-  private logFromPage(level: 'info' | 'warn' | 'error', message: string, stack?: string): void {
-    const line = `[${this.name}] ${message}${stack ? `\n${stack}` : ''}`;
-    if (level === 'error') {
-      log().error(line);
-    } else if (level === 'warn') {
-      log().warn(line);
-    } else {
-      log().info(line);
-    }
-  }
-
-  private async safely(doing: string, work: () => Promise<void> | void): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      logError(`${this.name}: ${doing}`, error);
-    }
+  /** Asks the page; resolves with its checked answer, rejects by the deadline or when the page goes. */
+  protected request<K extends keyof P['pageAnswers'] & string>(
+    type: K,
+    fields: P['pageAnswers'][K]['request'],
+    options: { deadlineMs: number; cancellation?: Cancellation },
+  ): Promise<P['pageAnswers'][K]['reply']> {
+    return this.connection.request(type, fields, options);
   }
 
   dispose(): void {
-    if (this.phase === 'disposed') {
+    if (this.connection.isClosed) {
       return;
     }
-    this.phase = 'disposed';
-    this.requests.close(`The ${this.name} panel was closed.`);
-    this.held.length = 0;
+    this.connection.close();
     this.panel.dispose();
     this.disposables.splice(0).forEach((d) => d.dispose());
+  }
+}
+
+/**
+ * The one panel of a kind: created on demand, brought forward when asked for again, revived after
+ * a window reload, replaced when it stopped answering.
+ */
+export class PanelSlot<T extends Pick<PanelHost<never>, 'panel' | 'isDisposed' | 'unresponsive' | 'dispose'>> {
+  private panel: T | undefined;
+
+  constructor(
+    private readonly definition: PanelDefinition,
+    private readonly make: (panel: vscode.WebviewPanel, context: vscode.ExtensionContext) => T,
+  ) {}
+
+  get current(): T | undefined {
+    return this.panel && !this.panel.isDisposed ? this.panel : undefined;
+  }
+
+  /** The open panel, brought forward (without taking focus when `preserveFocus`), or a new one. */
+  createOrShow(context: vscode.ExtensionContext, preserveFocus = false): T {
+    const open = this.current;
+    if (open?.unresponsive) {
+      log().warn(`The ${this.definition.name} panel stopped answering; opening a new one in its place.`);
+      open.dispose();
+    } else if (open) {
+      open.panel.reveal(undefined, preserveFocus);
+      return open;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      this.definition.viewType,
+      this.definition.title,
+      this.definition.showOptions,
+      webviewOptions(context, this.definition),
+    );
+    return this.adopt(panel, context);
+  }
+
+  /** The panel VS Code restores after a window reload. */
+  revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext): T {
+    this.current?.dispose();
+    return this.adopt(panel, context);
+  }
+
+  dispose(): void {
+    this.current?.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, context: vscode.ExtensionContext): T {
+    const host = this.make(panel, context);
+    this.panel = host;
+    return host;
   }
 }

@@ -1,43 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { contentSecurityPolicy, type PageBundle } from './pagePolicy';
 
-export interface WebviewPageOptions {
+export interface WebviewPageOptions extends PageBundle {
   webview: vscode.Webview;
   extensionUri: vscode.Uri;
   title: string;
-  /** Bundle under `dist/`, e.g. `webview.js`. */
-  script: string;
-  /** Stylesheet under `media/`, e.g. `panel.css`. */
-  stylesheet: string;
-  /**
-   * 'unsafe-eval' in script-src: only for a page that draws tfjs-vis charts, whose vega compiles
-   * expressions with `Function`. Every page gets 'wasm-unsafe-eval' (TF.js' WASM backend).
-   */
-  allowEval: boolean;
 }
 
 /** The folders a panel may load from: the built bundles and the static assets, nothing else. */
 export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
-}
-
-/** The Content Security Policy of a page; each relaxation says why. */
-export function contentSecurityPolicy(cspSource: string, nonce: string, allowEval: boolean): string {
-  return [
-    "default-src 'none'",
-    // Nothing may change where relative URLs point or where a form would send data.
-    "base-uri 'none'",
-    "form-action 'none'",
-    `img-src ${cspSource} blob: data:`,
-    // 'unsafe-inline' styles: tfjs-vis and the UI toolkit's components set inline styles on the
-    // elements they create. Styles cannot run code, so scripts stay locked down.
-    `style-src ${cspSource} 'unsafe-inline'`,
-    `font-src ${cspSource}`,
-    // 'wasm-unsafe-eval': TensorFlow.js' WASM backend compiles its WebAssembly module.
-    `script-src 'nonce-${nonce}'${allowEval ? " 'unsafe-eval'" : ''} 'wasm-unsafe-eval'`,
-    // The panel fetches the WASM binaries, the data set files and the model from the extension's own roots.
-    `connect-src ${cspSource}`,
-  ].join('; ');
 }
 
 /** Builds a panel's HTML page under a strict Content Security Policy. */
@@ -47,7 +20,7 @@ export function buildWebviewHtml(options: WebviewPageOptions): string {
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', options.script));
   const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', options.stylesheet));
   const wasmFolderUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'wasm/'));
-  const csp = contentSecurityPolicy(webview.cspSource, nonce, options.allowEval);
+  const csp = contentSecurityPolicy(webview.cspSource, nonce, options);
 
   return `<!DOCTYPE html>
 <html lang="en">

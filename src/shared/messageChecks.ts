@@ -5,9 +5,10 @@
 import { parseCalibration } from './backendCalibration';
 import { BACKEND_NAMES, type BackendName } from './backendPolicy';
 import { parseHistory } from './ml/history';
-import type { CommonWebviewMessage, LogLevel, Problem, UserAction } from './panelMessages';
-import type { WebviewToHost } from './protocol';
-import type { ClassificationSummary, ResultsWebviewToHost } from './resultsProtocol';
+import type { ReplyMessage, RequestMessage } from './messaging';
+import type { CommonWebviewMessage, LogLevel, PanelProtocol, Problem, UserAction } from './panelMessages';
+import type { ClassifierProtocol, ClassifierRequests, ClassifierToHost } from './protocol';
+import type { Classified, ClassificationSummary, ResultsProtocol, ResultsToHost } from './resultsProtocol';
 import { parseSavedRun } from './savedRun';
 import { DEFAULT_SETTINGS, MODEL_PRESETS, normalizeSettings, SETTING_RANGES } from './settings';
 
@@ -55,6 +56,8 @@ function checkAction(v: unknown): UserAction | undefined {
     case 'trainNow':
     case 'trainOnWasm':
     case 'showLog':
+    case 'saveAgain':
+    case 'exportUnsaved':
       return { kind: v.kind };
     default:
       return undefined;
@@ -132,15 +135,8 @@ function topologySize(v: unknown): number {
   }
 }
 
-/** A message of the classifier panel, checked; undefined when it is not one a real panel sends. */
-export function checkClassifierMessage(raw: unknown): WebviewToHost | undefined {
-  if (!isObject(raw)) {
-    return undefined;
-  }
-  const common = checkCommon(raw);
-  if (common) {
-    return common;
-  }
+/** An event of the classifier page, checked; undefined when it is not one a real page sends. */
+function checkClassifierEvent(raw: Raw): ClassifierToHost | undefined {
   switch (raw.type) {
     case 'backendChosen':
       return isBackend(raw.backend) &&
@@ -231,33 +227,37 @@ export function checkClassifierMessage(raw: unknown): WebviewToHost | undefined 
       const kept = normalizeSettings({ [key]: raw.value })[key];
       return kept === raw.value ? { type: 'updateSetting', key, value: kept } : undefined;
     }
-    case 'saveModel': {
-      const specs = checkWeightSpecs(raw.weightSpecs);
-      const run = parseSavedRun(raw.run);
-      const data = raw.weightData;
-      const ok =
-        isInteger(raw.id, 1, Number.MAX_SAFE_INTEGER) &&
-        specs !== undefined &&
-        run !== undefined &&
-        data instanceof ArrayBuffer &&
-        data.byteLength <= MESSAGE_LIMITS.weightBytes &&
-        data.byteLength === weightBytes(specs) &&
-        isObject(raw.modelTopology) &&
-        topologySize(raw.modelTopology) <= MESSAGE_LIMITS.topologyChars;
-      return ok
-        ? {
-            type: 'saveModel',
-            id: raw.id as number,
-            modelTopology: raw.modelTopology,
-            weightSpecs: specs,
-            weightData: data as ArrayBuffer,
-            run,
-          }
-        : undefined;
-    }
     default:
       return undefined;
   }
+}
+
+/** A request of the classifier page, checked; undefined when it is not one a real page sends. */
+function checkClassifierRequest(raw: Raw): RequestMessage<ClassifierRequests> | undefined {
+  if (raw.type !== 'saveModel' || !isInteger(raw.requestId, 1, Number.MAX_SAFE_INTEGER)) {
+    return undefined;
+  }
+  const specs = checkWeightSpecs(raw.weightSpecs);
+  const run = parseSavedRun(raw.run);
+  const data = raw.weightData;
+  const ok =
+    specs !== undefined &&
+    run !== undefined &&
+    data instanceof ArrayBuffer &&
+    data.byteLength <= MESSAGE_LIMITS.weightBytes &&
+    data.byteLength === weightBytes(specs) &&
+    isObject(raw.modelTopology) &&
+    topologySize(raw.modelTopology) <= MESSAGE_LIMITS.topologyChars;
+  return ok
+    ? {
+        type: 'saveModel',
+        requestId: raw.requestId,
+        modelTopology: raw.modelTopology,
+        weightSpecs: specs,
+        weightData: data as ArrayBuffer,
+        run,
+      }
+    : undefined;
 }
 
 function checkSummary(v: unknown): ClassificationSummary | undefined {
@@ -278,45 +278,80 @@ function checkSummary(v: unknown): ClassificationSummary | undefined {
     : undefined;
 }
 
-/** A message of the results panel, checked; undefined when it is not one a real panel sends. */
-export function checkResultsMessage(raw: unknown): ResultsWebviewToHost | undefined {
+/** An event of the results page, checked; undefined when it is not one a real page sends. */
+function checkResultsEvent(raw: Raw): ResultsToHost | undefined {
+  return raw.type === 'copyResults' &&
+    isText(raw.text, MESSAGE_LIMITS.clipboardChars) &&
+    (raw.format === 'Markdown' || raw.format === 'JSON')
+    ? { type: 'copyResults', text: raw.text, format: raw.format }
+    : undefined;
+}
+
+/** The results page's answer to `classify`, checked; undefined when it is not one a real page gives. */
+export function checkClassified(body: unknown): Classified | undefined {
+  if (!isObject(body) || !Array.isArray(body.results) || body.results.length > MESSAGE_LIMITS.results) {
+    return undefined;
+  }
+  const results = body.results.map(checkSummary);
+  const problem = body.problem === undefined ? undefined : checkProblem(body.problem);
+  const ok =
+    results.every((r): r is ClassificationSummary => r !== undefined) &&
+    (body.problem === undefined || problem !== undefined);
+  return ok ? { results: results as ClassificationSummary[], problem } : undefined;
+}
+
+/** How the host checks what one panel's page sends: its events, its requests, its replies' bodies. */
+export interface PanelChecks<P extends PanelProtocol> {
+  event(raw: Record<string, unknown>): P['fromPage'] | undefined;
+  request(raw: Record<string, unknown>): RequestMessage<P['hostAnswers']> | undefined;
+  /** Per request the host makes: the reply's body as the host may use it, or undefined. */
+  reply: { [K in keyof P['pageAnswers']]: (body: unknown) => P['pageAnswers'][K]['reply'] | undefined };
+}
+
+/** A message from a page, checked; a reply's body is checked later, against the request it answers. */
+export type CheckedFromPage<P extends PanelProtocol> =
+  CommonWebviewMessage | P['fromPage'] | RequestMessage<P['hostAnswers']> | ReplyMessage;
+
+function checkReplyEnvelope(raw: Raw): ReplyMessage | undefined {
+  return isInteger(raw.inReplyTo, 1, Number.MAX_SAFE_INTEGER) && (raw.error === undefined || isText(raw.error))
+    ? { type: 'reply', inReplyTo: raw.inReplyTo, body: raw.body, error: raw.error as string | undefined }
+    : undefined;
+}
+
+/** Any message of a panel's page, checked; undefined when it is not one a real page sends. */
+export function checkPanelMessage<P extends PanelProtocol>(
+  checks: PanelChecks<P>,
+  raw: unknown,
+): CheckedFromPage<P> | undefined {
   if (!isObject(raw)) {
     return undefined;
   }
-  const common = checkCommon(raw);
-  if (common) {
-    return common;
+  if (raw.type === 'reply') {
+    return checkReplyEnvelope(raw);
   }
-  switch (raw.type) {
-    case 'copyResults':
-      return isText(raw.text, MESSAGE_LIMITS.clipboardChars) && (raw.format === 'Markdown' || raw.format === 'JSON')
-        ? { type: 'copyResults', text: raw.text, format: raw.format }
-        : undefined;
-    case 'classified': {
-      if (
-        !isInteger(raw.inReplyTo, 1, Number.MAX_SAFE_INTEGER) ||
-        !Array.isArray(raw.results) ||
-        raw.results.length > MESSAGE_LIMITS.results
-      ) {
-        return undefined;
-      }
-      const results = raw.results.map(checkSummary);
-      const problem = raw.problem === undefined ? undefined : checkProblem(raw.problem);
-      const ok =
-        results.every((r): r is ClassificationSummary => r !== undefined) &&
-        (raw.problem === undefined || problem !== undefined);
-      return ok
-        ? {
-            type: 'classified',
-            inReplyTo: raw.inReplyTo as number,
-            results: results as ClassificationSummary[],
-            problem,
-          }
-        : undefined;
-    }
-    default:
-      return undefined;
-  }
+  return checkCommon(raw) ?? (raw.requestId === undefined ? checks.event(raw) : checks.request(raw));
+}
+
+export const CLASSIFIER_CHECKS: PanelChecks<ClassifierProtocol> = {
+  event: checkClassifierEvent,
+  request: checkClassifierRequest,
+  reply: {},
+};
+
+export const RESULTS_CHECKS: PanelChecks<ResultsProtocol> = {
+  event: checkResultsEvent,
+  request: () => undefined,
+  reply: { classify: checkClassified },
+};
+
+/** A message of the classifier panel, checked; undefined when it is not one a real panel sends. */
+export function checkClassifierMessage(raw: unknown): CheckedFromPage<ClassifierProtocol> | undefined {
+  return checkPanelMessage(CLASSIFIER_CHECKS, raw);
+}
+
+/** A message of the results panel, checked; undefined when it is not one a real panel sends. */
+export function checkResultsMessage(raw: unknown): CheckedFromPage<ResultsProtocol> | undefined {
+  return checkPanelMessage(RESULTS_CHECKS, raw);
 }
 
 /**

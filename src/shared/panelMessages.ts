@@ -1,7 +1,7 @@
 // What every panel (the classifier and the results) says to the host besides its own protocol,
 // and how a failure reaches a person: a message with the actions that fix it, shown where it
 // happened. Pure types: imported by the host and by both webviews.
-import type { Reply } from './requests';
+import type { RequestMap } from './messaging';
 
 /** Something the person can do about a problem, offered as a button next to it. */
 export type UserAction =
@@ -14,7 +14,11 @@ export type UserAction =
   /** Shows the extension's log, where every error has its details. */
   | { kind: 'showLog' }
   /** Trains again on WebAssembly, after the GPU was lost mid-run. */
-  | { kind: 'trainOnWasm' };
+  | { kind: 'trainOnWasm' }
+  /** Tries again to store the trained model the store could not take. */
+  | { kind: 'saveAgain' }
+  /** Writes the trained model the store could not take to a folder the person picks. */
+  | { kind: 'exportUnsaved' };
 
 /** A failure as a person reads it: whole sentences (what happened, why, what to do) and buttons. */
 export interface Problem {
@@ -35,6 +39,10 @@ export function actionLabel(action: UserAction): string {
       return 'Show Log';
     case 'trainOnWasm':
       return 'Continue on WebAssembly';
+    case 'saveAgain':
+      return 'Save again';
+    case 'exportUnsaved':
+      return 'Export…';
   }
 }
 
@@ -62,7 +70,17 @@ export interface UserActionMessage {
 /** Messages every panel may send, whatever its own protocol. */
 export type CommonWebviewMessage = ReadyMessage | LogMessage | UserActionMessage;
 
-/** True for a reply to a request (it names the request it answers). */
-export function isReply(message: object): message is Reply {
-  return typeof (message as Partial<Reply>).inReplyTo === 'number';
+/**
+ * A panel's protocol: the events each side posts, and the requests each side answers with their
+ * replies. The common messages above are not in it: PanelHost and the page's channel handle them.
+ */
+export interface PanelProtocol {
+  /** Events the host posts to the page. */
+  toPage: { type: string };
+  /** Events the page posts to the host. */
+  fromPage: { type: string };
+  /** Requests the host makes and the page answers. */
+  pageAnswers: RequestMap;
+  /** Requests the page makes and the host answers. */
+  hostAnswers: RequestMap;
 }

@@ -1,12 +1,13 @@
-// The message protocol between the extension host and the classifier panel.
+// The message protocol between the extension host and the classifier panel: the events each side
+// posts, and the requests the page makes of the host with their replies (see messaging.ts).
 // Pure types: imported by `src/` (host) and `webview/` (panel). Messages travel as JSON, except
-// ArrayBuffers, which VS Code transfers as binary. Messages every panel sends (ready, log,
-// userAction) are in panelMessages.ts.
+// ArrayBuffers, which VS Code transfers as binary. What every panel sends (ready, log,
+// userAction) is in panelMessages.ts, and PanelHost consumes it: it is not in these unions.
 import type { Calibration } from './backendCalibration';
 import type { BackendName } from './backendPolicy';
 import type { DatasetRole } from './datasetFiles';
 import type { EpochMetrics } from './ml/history';
-import type { CommonWebviewMessage, Problem } from './panelMessages';
+import type { Problem } from './panelMessages';
 import type { SavedRun } from './savedRun';
 import type { TrainingSettings } from './settings';
 
@@ -66,7 +67,7 @@ export interface EpochEndedMessage {
 export interface TrainingEndedMessage {
   type: 'trainingEnded';
   outcome: 'completed' | 'stopped' | 'failed';
-  /** For a failed run: what the panel shows. */
+  /** For a failed run, or a completed one whose model could not be saved: what the panel shows. */
   problem?: Problem;
   /** For a completed run: its test accuracy. */
   testAccuracy?: number;
@@ -96,10 +97,8 @@ export interface DeleteRunMessage {
   id: string;
 }
 
-/** Request: store this trained model and its run, replacing the saved one only when complete. */
-export interface SaveModelRequest {
-  type: 'saveModel';
-  id: number;
+/** A trained model and its run, as the page hands them to the host to store. */
+export interface ModelFiles {
   /** model.json content as TF.js' layers format writes it, without the weights manifest paths. */
   modelTopology: unknown;
   weightSpecs: unknown[];
@@ -107,8 +106,21 @@ export interface SaveModelRequest {
   run: SavedRun;
 }
 
-export type WebviewToHost =
-  | CommonWebviewMessage
+/**
+ * The answer to `saveModel`: the new run's id, or, when it could not be written even after
+ * retries, the problem as the panel shows it (the host keeps the model meanwhile: see
+ * UnsavedModelMessage).
+ */
+export type SaveModelReply = { runId: string; unsaved?: undefined } | { unsaved: Problem; runId?: undefined };
+
+/** The requests the page makes of the host, with their replies. (A type, not an interface: it is a RequestMap.) */
+export type ClassifierRequests = {
+  /** Store this trained model and its run as a new run, selected for "Classify image". */
+  saveModel: { request: ModelFiles; reply: SaveModelReply };
+};
+
+/** Events the classifier page posts to the host. */
+export type ClassifierToHost =
   | BackendChosenMessage
   | BackendCalibratedMessage
   | TrainingStartedMessage
@@ -118,8 +130,7 @@ export type WebviewToHost =
   | UpdateSettingMessage
   | ResetSettingsMessage
   | SelectRunMessage
-  | DeleteRunMessage
-  | SaveModelRequest;
+  | DeleteRunMessage;
 
 // ---- host to panel ----
 
@@ -184,14 +195,18 @@ export interface StopTrainingMessage {
   type: 'stopTraining';
 }
 
-/** Reply to `saveModel`: saved, or the error that prevented it (the previous model is intact). */
-export interface ModelSavedMessage {
-  type: 'modelSaved';
-  inReplyTo: number;
-  error?: string;
+/**
+ * What became of a trained model the store could not take: still unsaved (`problem` says why and
+ * offers Save again and Export…), or saved now as `savedRunId`, or given up (neither).
+ */
+export interface UnsavedModelMessage {
+  type: 'unsavedModel';
+  problem?: Problem;
+  savedRunId?: string;
 }
 
-export type HostToWebview =
+/** Events the host posts to the classifier page. */
+export type HostToClassifier =
   | InitMessage
   | SettingsChangedMessage
   | DatasetLoadingMessage
@@ -199,7 +214,15 @@ export type HostToWebview =
   | DatasetFailedMessage
   | StopTrainingMessage
   | RunsMessage
-  | ModelSavedMessage;
+  | UnsavedModelMessage;
+
+/** The classifier panel's protocol, as PanelHost and the page's channel take it. */
+export interface ClassifierProtocol {
+  toPage: HostToClassifier;
+  fromPage: ClassifierToHost;
+  pageAnswers: Record<never, never>;
+  hostAnswers: ClassifierRequests;
+}
 
 /** Ends a switch over a union: the compiler flags any message type left unhandled. */
 export function assertNever(value: never): never {

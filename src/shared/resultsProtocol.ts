@@ -1,6 +1,7 @@
 // Messages between the host and the "Classification results" panel. Same rules as protocol.ts:
-// the panel speaks first (`ready`); image bytes travel as ArrayBuffers.
-import type { CommonWebviewMessage, Problem } from './panelMessages';
+// the panel speaks first (`ready`); image bytes travel as ArrayBuffers; the host asks the page to
+// classify (a request, answered with what became of each picture).
+import type { Problem } from './panelMessages';
 import type { TrainingSettings } from './settings';
 
 /** One picked file, read by the host, or the reason it could not be. */
@@ -33,15 +34,14 @@ export interface CopyResultsMessage {
   format: 'Markdown' | 'JSON';
 }
 
-/** Reply to `classify`: the results are on screen, or the whole request failed (`problem`). */
-export interface ClassifiedMessage {
-  type: 'classified';
-  inReplyTo: number;
+/** Reply to `classify`: the results are on screen, or the whole group failed (`problem`). */
+export interface Classified {
   results: ClassificationSummary[];
   problem?: Problem;
 }
 
-export type ResultsWebviewToHost = CommonWebviewMessage | CopyResultsMessage | ClassifiedMessage;
+/** Events the results page posts to the host. */
+export type ResultsToHost = CopyResultsMessage;
 
 // ---- host to panel ----
 
@@ -51,9 +51,7 @@ export type ResultsWebviewToHost = CommonWebviewMessage | CopyResultsMessage | C
  * (0 starts afresh, replacing what the panel showed). Groups of an older request that arrive
  * after a newer one began are classified and answered, but not shown.
  */
-export interface ClassifyMessage {
-  type: 'classify';
-  id: number;
+export interface ClassifyRequest {
   request: number;
   done: number;
   total: number;
@@ -64,4 +62,27 @@ export interface ClassifyMessage {
   images: ImageToClassify[];
 }
 
-export type ResultsHostToWebview = ClassifyMessage;
+/**
+ * Stop classifying the group of `request` after the picture under way: the person cancelled, and
+ * the host no longer waits. Handled at once, not after the group it stops.
+ */
+export interface CancelClassificationMessage {
+  type: 'cancelClassification';
+  request: number;
+}
+
+/** Events the host posts to the results page. */
+export type HostToResults = CancelClassificationMessage;
+
+/** The requests the host makes of the results page, with their replies. (A type, not an interface: it is a RequestMap.) */
+export type ResultsRequests = {
+  classify: { request: ClassifyRequest; reply: Classified };
+};
+
+/** The results panel's protocol, as PanelHost and the page's channel take it. */
+export interface ResultsProtocol {
+  toPage: HostToResults;
+  fromPage: ResultsToHost;
+  pageAnswers: ResultsRequests;
+  hostAnswers: Record<never, never>;
+}

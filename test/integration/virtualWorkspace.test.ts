@@ -1,15 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ClassifiedMessage } from '../../src/shared/resultsProtocol';
+import type { Classified } from '../../src/shared/resultsProtocol';
 import { MemoryFileSystem } from './memoryFileSystem';
 import { VIRTUAL_FOLDER_NAME, VIRTUAL_SCHEME } from './virtualFolder';
 
-async function classify(uri: vscode.Uri): Promise<ClassifiedMessage['results'][number]> {
-  const message = await vscode.commands.executeCommand<ClassifiedMessage | undefined>(
-    'fashionClassifier.classifyImage',
+async function classify(uri: vscode.Uri): Promise<Classified['results'][number]> {
+  const message = await vscode.commands.executeCommand<Classified | undefined>('fashionClassifier.classifyImage', uri, [
     uri,
-    [uri],
-  );
+  ]);
   assert.ok(message, `no result for ${uri.toString()} (is a trained model saved?)`);
   assert.equal(message.results.length, 1);
   return message.results[0];

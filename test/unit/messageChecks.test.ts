@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  checkClassified,
   checkClassifierMessage,
   checkResultsMessage,
   MESSAGE_LIMITS,
@@ -29,7 +30,7 @@ function run(): SavedRun {
 function saveRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     type: 'saveModel',
-    id: 1,
+    requestId: 1,
     modelTopology: { class_name: 'Sequential' },
     weightSpecs: [{ name: 'dense/kernel', shape: [2, 3], dtype: 'float32' }],
     weightData: new ArrayBuffer(24),
@@ -53,13 +54,31 @@ describe('checks of what panels send', () => {
       checkClassifierMessage({ type: 'trainingProgress', epoch: 2, epochs: 5, fraction: 0.3, secondsLeft: null })?.type,
       'trainingProgress',
     );
+    assert.equal(checkResultsMessage({ type: 'reply', inReplyTo: 3, body: { results: [] } })?.type, 'reply');
+    assert.deepEqual(checkClassified({ results: [{ name: 'a.png', predictedClass: 1, confidence: 0.9 }] }), {
+      results: [{ name: 'a.png', predictedClass: 1, confidence: 0.9, error: undefined }],
+      problem: undefined,
+    });
     assert.equal(
-      checkResultsMessage({
-        type: 'classified',
-        inReplyTo: 3,
-        results: [{ name: 'a.png', predictedClass: 1, confidence: 0.9 }],
-      })?.type,
-      'classified',
+      checkClassifierMessage({ type: 'selectRun', id: '2026-12-01T00-00-00-000Z-0123456789ab' })?.type,
+      'selectRun',
+    );
+  });
+
+  it('tells events, requests and replies apart: a request needs its id, a reply a number to answer', () => {
+    assert.equal(checkClassifierMessage(saveRequest({ requestId: undefined })), undefined, 'saveModel is a request');
+    assert.equal(checkClassifierMessage(saveRequest({ requestId: 0 })), undefined);
+    assert.equal(checkClassifierMessage({ type: 'resetSettings', requestId: 4 }), undefined, 'not a request type');
+    assert.equal(checkClassifierMessage({ type: 'reply', inReplyTo: 'x' }), undefined);
+    assert.equal(
+      checkClassifierMessage({ type: 'reply', inReplyTo: 2, error: 'x'.repeat(MESSAGE_LIMITS.shortText + 1) }),
+      undefined,
+    );
+    assert.equal(checkClassified({ results: [{ name: 'a.png', predictedClass: 10 }] }), undefined);
+    assert.equal(checkClassified({ results: Array(MESSAGE_LIMITS.results + 1).fill({ name: 'a' }) }), undefined);
+    assert.equal(
+      checkClassified({ results: [], problem: { message: 'x', actions: [{ kind: 'runCommand' }] } }),
+      undefined,
     );
   });
 

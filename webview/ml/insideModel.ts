@@ -5,7 +5,20 @@ import type * as tf from '@tensorflow/tfjs';
 import { PIXELS_PER_IMAGE, type ExampleBytes } from '../../src/shared/ml';
 import { traceNetwork } from '../../src/shared/ml/networkTrace';
 import { planWeightFigures, readWeightFigures } from '../../src/shared/ml/weightFigures';
-import type { InsideModel } from '../views/insideView';
+import type { NetworkTrace } from '../../src/shared/ml/networkTrace';
+import type { WeightFigure } from '../../src/shared/ml/weightFigures';
+
+/** What "Look inside the network" needs of a model; the caller owns the model. */
+export interface InsideModel {
+  /** How many test images can be chosen (the run's test set). */
+  testCount: number;
+  /** Test image `index`: 784 bytes and its true class. */
+  testImage(index: number): { pixels: Uint8Array; label: number };
+  /** The picture's way through the model, layer by layer. */
+  trace(pixels: Uint8Array): Promise<NetworkTrace>;
+  /** The weights drawn as pictures, as they are now. */
+  weights(): Promise<WeightFigure[]>;
+}
 
 /**
  * Looks inside `model` (asked for on first use; the caller keeps and disposes it), with the

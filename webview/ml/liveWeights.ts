@@ -3,8 +3,18 @@
 // training" on. Reading happens between two batches, so the picture is of one state of the model.
 import type * as tf from '@tensorflow/tfjs';
 import { RefreshSchedule, type TrainingPosition } from '../../src/shared/ml/refreshSchedule';
-import { planWeightFigures, readWeightFigures, type WeightFigurePlan } from '../../src/shared/ml/weightFigures';
-import type { InsideView } from '../views/insideView';
+import {
+  planWeightFigures,
+  readWeightFigures,
+  type WeightFigure,
+  type WeightFigurePlan,
+} from '../../src/shared/ml/weightFigures';
+
+/** Where the weights are drawn while training (the inside view), and whether the learner wants them. */
+export interface LiveWeightsView {
+  readonly liveWeights: boolean;
+  showLiveWeights(weights: readonly WeightFigure[], caption: string, readMs: number): void;
+}
 
 export class LiveWeights {
   private readonly plans: WeightFigurePlan[];
@@ -12,7 +22,7 @@ export class LiveWeights {
 
   constructor(
     private readonly model: tf.LayersModel,
-    private readonly view: InsideView,
+    private readonly view: LiveWeightsView,
   ) {
     this.plans = planWeightFigures(model);
   }

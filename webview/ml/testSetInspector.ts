@@ -4,7 +4,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { predictSamples } from '../../src/shared/ml';
 import { forEachChunk, PIXELS_PER_IMAGE, type ExampleBytes } from '../../src/shared/ml';
-import type { CellPage } from '../views/mistakesView';
+import type { PredictedImage } from '../../src/shared/ml/evaluate';
+
+/** A page of a cell's images: how many there are in all, and the page's cards' data. */
+export interface CellPage {
+  total: number;
+  images: PredictedImage[];
+}
 
 export class TestSetInspector {
   private predicted: Promise<Uint8Array> | undefined;

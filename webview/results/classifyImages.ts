@@ -1,6 +1,7 @@
 // The classification path: decode, pre-process like the data set, predict. The model input is
 // built with the same toTensors the training and evaluation use, so a 28x28 data-set image
-// gets exactly the prediction the evaluation gave it.
+// gets exactly the prediction the evaluation gave it. Pictures are decoded one after the other,
+// so a cancel takes effect within one picture and large ones never decode side by side.
 import type * as tf from '@tensorflow/tfjs';
 import { errorMessage } from '../../src/shared/errorMessage';
 import { disposeTensors, PIXELS_PER_IMAGE, predictImages, Prediction, toTensors } from '../../src/shared/ml';
@@ -35,9 +36,22 @@ async function prepare(image: ImageToClassify): Promise<ClassifiedImage> {
   }
 }
 
-/** Classifies every image that decodes; the others carry their error. One batch for the model. */
-export async function classifyImages(model: tf.LayersModel, images: ImageToClassify[]): Promise<ClassifiedImage[]> {
-  const prepared = await Promise.all(images.map(prepare));
+/**
+ * Classifies every image that decodes; the others carry their error. One batch for the model.
+ * Stops decoding when `cancelled()` says so, and classifies only the pictures decoded by then.
+ */
+export async function classifyImages(
+  model: tf.LayersModel,
+  images: ImageToClassify[],
+  cancelled: () => boolean = () => false,
+): Promise<ClassifiedImage[]> {
+  const prepared: ClassifiedImage[] = [];
+  for (const image of images) {
+    if (cancelled()) {
+      break;
+    }
+    prepared.push(await prepare(image));
+  }
   const ready = prepared.filter((p) => p.pixels28);
   if (ready.length === 0) {
     return prepared;

@@ -6,6 +6,25 @@ const MAX_DECODED_SIDE = 1024;
 /** The picture as the results show it: small enough to keep in the page's state. */
 const THUMBNAIL_SIDE = 224;
 
+/**
+ * Pictures above this many pixels decode one at a time: the browser may hold the whole decoded
+ * picture before it scales it down (a 40-megapixel photo is 160 MB of pixels).
+ */
+export const LARGE_PICTURE_PIXELS = 8_000_000;
+
+/** The large decode under way, if any: the next one waits for it. */
+let largeDecode: Promise<unknown> = Promise.resolve();
+
+/** Runs `decode` now, or after the large decode under way when the picture is large too. */
+function oneLargeAtATime<T>(pixels: number, decode: () => Promise<T>): Promise<T> {
+  if (pixels <= LARGE_PICTURE_PIXELS) {
+    return decode();
+  }
+  const turn = largeDecode.then(decode, decode);
+  largeDecode = turn.catch(() => undefined);
+  return turn;
+}
+
 export interface DecodedImage {
   rgba: Uint8ClampedArray;
   width: number;
@@ -34,7 +53,13 @@ async function thumbnailOf(bitmap: ImageBitmap): Promise<string> {
  * Decodes PNG, JPEG, GIF (first frame), BMP or WebP. Colours are taken as stored (no colour
  * management, no premultiplied alpha), so a gray data-set image keeps its exact byte values.
  */
-export async function decodeImage(bytes: ArrayBuffer, width?: number, height?: number): Promise<DecodedImage> {
+export function decodeImage(bytes: ArrayBuffer, width?: number, height?: number): Promise<DecodedImage> {
+  // Without a size from the header the picture counts as large.
+  const pixels = width && height ? width * height : Infinity;
+  return oneLargeAtATime(pixels, () => decodeNow(bytes, width, height));
+}
+
+async function decodeNow(bytes: ArrayBuffer, width?: number, height?: number): Promise<DecodedImage> {
   const options: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
   if (width && height && Math.max(width, height) > MAX_DECODED_SIDE) {
     const scale = MAX_DECODED_SIDE / Math.max(width, height);

@@ -6,10 +6,10 @@ import { errorMessage } from '../../src/shared/errorMessage';
 import { occlusionSaliency, type SaliencyResult } from '../../src/shared/ml/saliency';
 import type { Problem } from '../../src/shared/panelMessages';
 import type {
+  Classified,
   ClassificationSummary,
-  ClassifyMessage,
-  ResultsHostToWebview,
-  ResultsWebviewToHost,
+  ClassifyRequest,
+  ResultsProtocol,
 } from '../../src/shared/resultsProtocol';
 import type { BackendChoice } from '../../src/shared/settings';
 import { connectToHost } from '../hostChannel';
@@ -25,26 +25,19 @@ interface ModelSource {
   backend: BackendChoice;
 }
 
-interface PageState {
+/** What the page shows: one value, kept in the webview's state (minus `classifying`'s timing). */
+type PageState =
+  | { kind: 'empty' }
+  /** The groups of request `request` are coming in; `shown` holds those classified so far. */
+  | { kind: 'classifying'; request: number; shown: ClassifiedImage[]; startedAt: number; model: ModelSource }
+  | { kind: 'shown'; results: ClassifiedImage[]; summary: string; model?: ModelSource };
+
+/** The state the webview keeps across reloads (older versions kept no model). */
+interface KeptState {
   results: ClassifiedImage[];
   summary: string;
-  /** Absent in the state kept by an older version of the extension. */
   model?: ModelSource;
 }
-
-let backendChoice: BackendChoice | undefined;
-
-const host = connectToHost<ResultsWebviewToHost, ResultsHostToWebview>(classify, (error, message) =>
-  reply(message, failure(error)),
-);
-const view = createResultsView(
-  document.getElementById('app')!,
-  (text, format) => host.post({ type: 'copyResults', text, format }),
-  (action) => host.act(action),
-  explain,
-);
-const saved = host.getState<PageState>();
-let shownModel = saved?.model;
 
 /** What to show when a whole request fails, with the action that fits. */
 function failure(error: unknown): Problem {
@@ -57,66 +50,6 @@ function failure(error: unknown): Problem {
   };
 }
 
-function reply(message: ClassifyMessage, problem: Problem): void {
-  view.showProblem(problem);
-  host.post({
-    type: 'classified',
-    inReplyTo: message.id,
-    results: message.images.map((image) => ({ name: image.name, error: problem.message })),
-    problem,
-  });
-}
-
-/** The pictures of the request under way (its groups arrive one by one) and when it began. */
-let shown: ClassifiedImage[] = [];
-let shownRequest = 0;
-let startedAt = 0;
-
-async function classify(message: ClassifyMessage): Promise<void> {
-  if (message.done === 0) {
-    shown = [];
-    shownRequest = message.request;
-    startedAt = performance.now();
-  }
-  const stale = message.request !== shownRequest;
-  view.showStatus(`Classifying ${message.done + message.images.length} of ${message.total} picture(s)…`, 'busy');
-  if (!stale) {
-    // From here on "Why?" uses this model too: loading an older one would dispose this one under us.
-    shownModel = { url: message.modelUrl, version: message.modelVersion, backend: message.settings.backend };
-  }
-  await useBackend(message.settings.backend);
-  const model = await loadModel(message.modelUrl, message.modelVersion);
-  const results = await classifyImages(model, message.images);
-  if (stale) {
-    host.post({ type: 'classified', inReplyTo: message.id, results: summaries(results) });
-    return;
-  }
-  shown = [...shown, ...results];
-  const finished = message.done + message.images.length >= message.total;
-  const summary = finished
-    ? summarise(shown, performance.now() - startedAt)
-    : `${shown.length} of ${message.total} picture(s) classified so far…`;
-  view.showResults(shown, summary, shownModel?.version);
-  host.setState<PageState>({ results: shown, summary, model: shownModel });
-  host.post({ type: 'classified', inReplyTo: message.id, results: summaries(results) });
-}
-
-async function useBackend(choice: BackendChoice): Promise<void> {
-  if (choice !== backendChoice) {
-    await activateBackend(choice, document.body.dataset.wasmPath!);
-    backendChoice = choice;
-  }
-}
-
-/** "Why?" on a card: the saliency map of its input, by the model that classified it. */
-async function explain(pixels: Uint8Array): Promise<SaliencyResult> {
-  if (!shownModel) {
-    throw new Error('These results were kept by an older version of the extension. Classify the picture again.');
-  }
-  await useBackend(shownModel.backend);
-  return occlusionSaliency(await loadModel(shownModel.url, shownModel.version), pixels);
-}
-
 function summaries(results: ClassifiedImage[]): ClassificationSummary[] {
   return results.map((r) => ({
     name: r.name,
@@ -126,7 +59,100 @@ function summaries(results: ClassifiedImage[]): ClassificationSummary[] {
   }));
 }
 
-if (saved?.results?.length) {
-  view.showResults(saved.results, saved.summary, saved.model?.version, true);
+class ResultsPage {
+  private state: PageState = { kind: 'empty' };
+  /** The backend TF.js runs on now; a request for another one switches. */
+  private backend: BackendChoice | undefined;
+  /** Requests the host gave up (Cancel): their groups stop after the picture under way. */
+  private readonly cancelled = new Set<number>();
+
+  private readonly host = connectToHost<ResultsProtocol>({
+    onEvent: (message) => {
+      this.cancelled.add(message.request);
+    },
+    immediate: (message) => message.type === 'cancelClassification',
+    requests: { classify: (request) => this.classify(request) },
+    onError: (error) => this.view.showProblem(failure(error)),
+  });
+
+  private readonly view = createResultsView(
+    document.getElementById('app')!,
+    (text, format) => this.host.post({ type: 'copyResults', text, format }),
+    (action) => this.host.act(action),
+    (pixels) => this.explain(pixels),
+  );
+
+  start(): void {
+    const kept = this.host.getState<KeptState>();
+    if (kept?.results?.length) {
+      this.state = { kind: 'shown', ...kept };
+      this.view.showResults(kept.results, kept.summary, kept.model?.version, true);
+    }
+    this.host.ready();
+  }
+
+  /** Classifies one group of a request; its results join those of the request's earlier groups. */
+  private async classify(message: ClassifyRequest): Promise<Classified> {
+    try {
+      return await this.classifyGroup(message);
+    } catch (error) {
+      const problem = failure(error);
+      this.view.showProblem(problem);
+      return { results: message.images.map((image) => ({ name: image.name, error: problem.message })), problem };
+    }
+  }
+
+  private async classifyGroup(message: ClassifyRequest): Promise<Classified> {
+    const model: ModelSource = {
+      url: message.modelUrl,
+      version: message.modelVersion,
+      backend: message.settings.backend,
+    };
+    if (message.done === 0) {
+      this.state = { kind: 'classifying', request: message.request, shown: [], startedAt: performance.now(), model };
+    }
+    const current = this.state;
+    // Groups of an older request are classified and answered, but not shown.
+    const shownHere = current.kind === 'classifying' && current.request === message.request ? current : undefined;
+    this.view.showStatus(`Classifying ${message.done + message.images.length} of ${message.total} picture(s)…`, 'busy');
+    await this.useBackend(model.backend);
+    const loaded = await loadModel(model.url, model.version);
+    const results = await classifyImages(loaded, message.images, () => this.cancelled.has(message.request));
+    if (!shownHere) {
+      return { results: summaries(results) };
+    }
+    const shown = [...shownHere.shown, ...results];
+    const finished = message.done + results.length >= message.total || this.cancelled.has(message.request);
+    if (finished) {
+      const summary = summarise(shown, performance.now() - shownHere.startedAt);
+      this.state = { kind: 'shown', results: shown, summary, model };
+      this.view.showResults(shown, summary, model.version);
+      this.host.setState<KeptState>({ results: shown, summary, model });
+    } else {
+      this.state = { ...shownHere, shown };
+      const summary = `${shown.length} of ${message.total} picture(s) classified so far…`;
+      this.view.showResults(shown, summary, model.version);
+      this.host.setState<KeptState>({ results: shown, summary, model });
+    }
+    return { results: summaries(results) };
+  }
+
+  private async useBackend(choice: BackendChoice): Promise<void> {
+    if (choice !== this.backend) {
+      await activateBackend(choice, document.body.dataset.wasmPath!);
+      this.backend = choice;
+    }
+  }
+
+  /** "Why?" on a card: the saliency map of its input, by the model that classified it. */
+  private async explain(pixels: Uint8Array): Promise<SaliencyResult> {
+    const model = this.state.kind === 'empty' ? undefined : this.state.model;
+    if (!model) {
+      throw new Error('These results were kept by an older version of the extension. Classify the picture again.');
+    }
+    await this.useBackend(model.backend);
+    return occlusionSaliency(await loadModel(model.url, model.version), pixels);
+  }
 }
-host.ready();
+
+new ResultsPage().start();

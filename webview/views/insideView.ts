@@ -31,18 +31,9 @@ import { createSection, h, placeholder } from './dom';
 import { formatPercent } from './format';
 import { createForwardPass } from './inside/forwardPass';
 import { createLearnedWeights, type LearnedWeights } from './inside/learnedWeights';
+import type { InsideModel } from '../ml/insideModel';
 
-/** What the view needs of a model to look inside it; the caller owns the model. */
-export interface InsideModel {
-  /** How many test images can be chosen (the run's test set). */
-  testCount: number;
-  /** Test image `index`: 784 bytes and its true class. */
-  testImage(index: number): { pixels: Uint8Array; label: number };
-  /** The picture's way through the model, layer by layer. */
-  trace(pixels: Uint8Array): Promise<NetworkTrace>;
-  /** The weights drawn as pictures, as they are now. */
-  weights(): Promise<WeightFigure[]>;
-}
+export type { InsideModel } from '../ml/insideModel';
 
 /** A picture to look inside, as a prediction card has it. */
 export interface CardPicture {

@@ -10,16 +10,11 @@ import { CLASS_NAMES } from '../../src/shared/classNames';
 import { createButton, setDisabled } from '../ui/toolkit';
 import { h, placeholder } from './dom';
 import { formatCount } from './format';
-import { CardActions, createPredictionCard, PredictedImage } from './predictionCard';
+import type { CellPage } from '../ml/testSetInspector';
+import { CardActions, createPredictionCard } from './predictionCard';
 
 /** Images shown at once. */
 export const PAGE_SIZE = 12;
-
-/** A page of a cell's images: how many there are in all, and the page's cards' data. */
-export interface CellPage {
-  total: number;
-  images: PredictedImage[];
-}
 
 export type CellPageLoader = (trueLabel: number, predicted: number, start: number, count: number) => Promise<CellPage>;
 

@@ -12,21 +12,11 @@ import { CLASS_NAMES } from '../../src/shared/classNames';
 import { h } from './dom';
 import { formatPercent } from './format';
 import { createButton } from '../ui/toolkit';
+import type { PredictedImage } from '../../src/shared/ml/evaluate';
 import { createPixelCanvas } from './pixelImage';
-import { createSaliencyToggle, type Explain } from './saliencyOverlay';
 
-/** A test image with the model's answer: the training code's sample prediction plus pixels. */
-export interface PredictedImage {
-  /** 28 × 28 bytes, 0 = background, 255 = ink. */
-  pixels: Uint8Array;
-  trueLabel: number;
-  /** Class with the highest probability. */
-  predictedClass: number;
-  /** Softmax output, one per class, summing to 1. */
-  probabilities: readonly number[];
-  /** Its number in the run's test set, when known: "Inside" then shows that test image. */
-  testIndex?: number;
-}
+export type { PredictedImage } from '../../src/shared/ml/evaluate';
+import { createSaliencyToggle, type Explain } from './saliencyOverlay';
 
 const className = (label: number) => CLASS_NAMES[label] ?? `class ${label}`;
 

@@ -118,3 +118,16 @@ export async function predictSamples(
     disposeTensors(picked);
   }
 }
+
+/** A test image with the model's answer: the training code's sample prediction plus pixels. */
+export interface PredictedImage {
+  /** 28 × 28 bytes, 0 = background, 255 = ink. */
+  pixels: Uint8Array;
+  trueLabel: number;
+  /** Class with the highest probability. */
+  predictedClass: number;
+  /** Softmax output, one per class, summing to 1. */
+  probabilities: readonly number[];
+  /** Its number in the run's test set, when known: "Inside" then shows that test image. */
+  testIndex?: number;
+}
