@@ -7,7 +7,7 @@ import { RequestEndedError } from '../shared/messaging';
 import type { Classified, ClassificationSummary, ImageToClassify } from '../shared/resultsProtocol';
 import { openModelStore } from '../storage';
 import { showProblemNotification } from '../userActions';
-import { resolveImageTargets } from './imageTargets';
+import { resolveImageTargets, type ImageTarget } from './imageTargets';
 import { readImageForClassification } from './readImages';
 
 /**
@@ -19,7 +19,7 @@ export const PICTURES_IN_FLIGHT = 4;
 export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
 /** Reads a group of pictures from `start`: up to PICTURES_IN_FLIGHT, and no more bytes than MAX_REQUEST_BYTES unless it is one picture. */
-async function readGroup(targets: vscode.Uri[], start: number): Promise<ImageToClassify[]> {
+async function readGroup(targets: ImageTarget[], start: number): Promise<ImageToClassify[]> {
   const group: ImageToClassify[] = [];
   let bytes = 0;
   for (let i = start; i < targets.length && group.length < PICTURES_IN_FLIGHT; i++) {
@@ -114,7 +114,7 @@ async function offerTraining(): Promise<void> {
 
 async function classifyInGroups(
   context: vscode.ExtensionContext,
-  targets: vscode.Uri[],
+  targets: ImageTarget[],
   model: StoredRun,
   progress: vscode.Progress<{ message?: string; increment?: number }>,
   token: vscode.CancellationToken,

@@ -9,9 +9,15 @@ export const MAX_FOLDER_DEPTH = 8;
 /** At most this many folders are walked for one request. */
 export const MAX_FOLDERS = 1_000;
 
+/** A picture to classify, and whether a folder walk found it (then a link there is not followed). */
+export interface ImageTarget {
+  uri: vscode.Uri;
+  walked: boolean;
+}
+
 /** The images to classify, and what the walk left out and why (for the person and the log). */
 export interface ImageTargets {
-  images: vscode.Uri[];
+  images: ImageTarget[];
   /** Sentences, one per kind of thing left out, e.g. "3 symbolic links were not followed." */
   leftOut: string[];
 }
@@ -43,7 +49,7 @@ function excludedTest(folder: vscode.Uri, known: Map<string, ExcludedTest>): Exc
 }
 
 interface Walk {
-  images: vscode.Uri[];
+  images: ImageTarget[];
   folders: number;
   links: number;
   /** Pictures hidden by files.exclude: the explorer does not show them, so they are not classified. */
@@ -59,7 +65,8 @@ interface Walk {
 /**
  * The images under `folder`, depth first, through workspace.fs so remote and virtual workspaces
  * work too. Symbolic links are not followed (a link could lead out of the workspace, or round in
- * a loop); what files.exclude hides from the explorer is left out; unreadable folders are skipped
+ * a loop; the read refuses a link too, should one take a listed file's place); what files.exclude
+ * hides from the explorer is left out; unreadable folders are skipped
  * and reported; depth, folder and image counts are capped.
  */
 async function walkFolder(folder: vscode.Uri, depth: number, walk: Walk): Promise<void> {
@@ -98,7 +105,7 @@ async function walkFolder(folder: vscode.Uri, depth: number, walk: Walk): Promis
       if (walk.images.length >= MAX_IMAGES_PER_REQUEST) {
         walk.truncated = true;
       } else {
-        walk.images.push(entry);
+        walk.images.push({ uri: entry, walked: true });
       }
     }
   }
@@ -144,7 +151,7 @@ async function expandSelection(uris: vscode.Uri[], token?: vscode.CancellationTo
     if (stat.type & vscode.FileType.Directory) {
       await walkFolder(uri, 0, walk);
     } else if (isImagePath(uri.path) && walk.images.length < MAX_IMAGES_PER_REQUEST) {
-      walk.images.push(uri);
+      walk.images.push({ uri, walked: false });
     }
   }
   return { images: walk.images, leftOut: leftOutSentences(walk) };
@@ -166,7 +173,7 @@ export async function resolveImageTargets(
   }
   const active = activeEditorImage();
   if (active) {
-    return { images: [active], leftOut: [] };
+    return { images: [{ uri: active, walked: false }], leftOut: [] };
   }
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: true,
@@ -174,5 +181,8 @@ export async function resolveImageTargets(
     title: 'Choose images to classify',
     filters: { Images: [...IMAGE_EXTENSIONS] },
   });
-  return { images: (picked ?? []).slice(0, MAX_IMAGES_PER_REQUEST), leftOut: [] };
+  return {
+    images: (picked ?? []).slice(0, MAX_IMAGES_PER_REQUEST).map((uri) => ({ uri, walked: false })),
+    leftOut: [],
+  };
 }
