@@ -309,7 +309,9 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
     this.unsaved = undefined;
     void unsaved?.askBeforeLettingGo(async () => {
       try {
-        await (await openModelStore(this.context)).save(unsaved.model);
+        const saved = await (await openModelStore(this.context)).save(unsaved.model);
+        log().info(`Model saved as run ${saved.id} after its panel closed.`);
+        void vscode.window.showInformationMessage(`The trained model is saved now, as run ${saved.id}.`);
         return true;
       } catch (error) {
         logError('Saving the model after its panel closed', error);

@@ -17,7 +17,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ModelStore, ModelToSave, RunNotFoundError, RUNS_FOLDER } from '../../src/model/modelStore';
 import { DEFAULT_LOCK_WAIT_MS, STALE_AFTER_MS } from '../../src/model/storeLock';
-import { makeUnwritable } from './unwritableFolder';
+import { makeUnwritable } from '../harness/unwritableFolder';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import type { SavedRun } from '../../src/shared/savedRun';
 
