@@ -35,6 +35,7 @@ import { LiveWeights } from './liveWeights';
 import { saveTrainedModel } from './saveTrainedModel';
 import { TestSetInspector } from './testSetInspector';
 import { occlusionSaliency } from '../../src/shared/ml/saliency';
+import { withRunSeed } from '../../src/shared/ml/random';
 
 /** How many test images get predictions: more than the grid shows, so the misclassified filter finds some. */
 const PREDICTED_SAMPLES = 60;
@@ -119,7 +120,9 @@ export class TrainingRun {
   }
 
   private async train(backend: BackendName): Promise<RunEnd> {
-    const { settings, views, plan } = this;
+    const { views, plan } = this;
+    // The seed decides the initial weights, the order of the examples and the dropout masks.
+    const settings = withRunSeed(this.settings);
     const model = createModel(settings);
     const gpu = new ContextLossGuard(
       () => this.stopSignal.stop(),
@@ -137,7 +140,10 @@ export class TrainingRun {
         trainCount: plan.trainCount,
         validationCount: plan.validationCount,
       });
-      views.status.show(`Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}…`, 'busy');
+      views.status.show(
+        `Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}, seed ${settings.seed}…`,
+        'busy',
+      );
       await views.training.showHistory([], settings.epochs);
       const history = this.history;
       const report = this.progressReporter();
@@ -150,6 +156,7 @@ export class TrainingRun {
           {
             epochs: settings.epochs,
             batchSize: settings.batchSize,
+            seed: settings.seed,
             earlyStoppingPatience: settings.earlyStoppingPatience,
             learningRateDecay: settings.learningRateDecay,
             onBatchEnd: async (progress) => {
