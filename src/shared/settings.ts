@@ -139,3 +139,21 @@ export function normalizeSeed(raw: unknown): number | null {
   }
   return Math.round(Math.min(SEED_RANGE.max, Math.max(SEED_RANGE.min, raw)));
 }
+
+/**
+ * A seed typed into the panel: empty means a new seed for every run (null); otherwise a whole
+ * number in range, or the reason it is not one.
+ */
+export function parseSeedText(text: string): { value: number | null } | { reason: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') {
+    return { value: null };
+  }
+  const value = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(value) || value > SEED_RANGE.max) {
+    return {
+      reason: `Type a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max.toLocaleString('en-US')}, or leave it empty for a new seed every run.`,
+    };
+  }
+  return { value };
+}
