@@ -1,6 +1,7 @@
 // The seed a run records: kept in run.json and used by "Run again with this seed"; runs saved
 // before runs recorded it still load. (The history and the comparison show it: test/e2e/seeds.)
 import * as assert from 'node:assert/strict';
+import { checkClassifierMessage } from '../../src/shared/messageChecks';
 import { parseSavedRun, settingsToRunAgain, type SavedRun } from '../../src/shared/savedRun';
 import { DEFAULT_SETTINGS, parseSeedText } from '../../src/shared/settings';
 
@@ -36,6 +37,19 @@ describe("A run's seed", () => {
   it('trains again with the run’s settings and seed on the backend it trained on, or not at all without a seed', () => {
     assert.deepEqual(settingsToRunAgain(savedRun(7)), { ...DEFAULT_SETTINGS, backend: 'wasm', seed: 7 });
     assert.equal(settingsToRunAgain(savedRun(null)), undefined);
+  });
+
+  it('reaches the host from the panel as a whole number in range, or null for a new seed every run', () => {
+    for (const value of [0, 42, 4294967295, null]) {
+      assert.deepEqual(checkClassifierMessage({ type: 'updateSetting', key: 'seed', value }), {
+        type: 'updateSetting',
+        key: 'seed',
+        value,
+      });
+    }
+    for (const value of [-1, 4.5, 2 ** 32, '42']) {
+      assert.equal(checkClassifierMessage({ type: 'updateSetting', key: 'seed', value }), undefined, String(value));
+    }
   });
 
   describe('typed into the panel', () => {
