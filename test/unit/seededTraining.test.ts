@@ -9,7 +9,8 @@ import { createModel, disposeModel, type ModelSettings } from '../../src/shared/
 import { splitExamples } from '../../src/shared/ml/split';
 import { disposeTensors, gatherExamples, type ExampleBytes } from '../../src/shared/ml/tensors';
 import { trainModel } from '../../src/shared/ml/train';
-import { createTrainingStep } from '../../src/shared/ml/trainingStep';
+import { sparseCategoricalCrossentropy } from '../../src/shared/ml/loss';
+import { createTrainingForward, createTrainingStep } from '../../src/shared/ml/trainingStep';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import { syntheticExamples } from './mlFixtures';
 
@@ -163,6 +164,41 @@ describe('The training step with dropout', () => {
       assert.ok(Math.abs(reported - expected) < 1e-5, `step's loss ${reported}, computed ${expected}`);
     } finally {
       disposeTensors(batch);
+      disposeModel(model);
+    }
+  });
+
+  it('gives a batch split in two parts the gradients of the whole batch, as data-parallel workers would', () => {
+    const model = createModel({ ...MLP, hiddenUnits: 16, dropout: 0.5, seed: 8 });
+    const examples = syntheticExamples(60, 5);
+    const rows = [41, 7, 19, 3, 55, 28, 12, 36];
+    const forward = createTrainingForward(model, 8);
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    /** The gradients of the summed loss of `part` of the batch, as flat arrays. */
+    const gradientsOfSum = (part: number[]) =>
+      tf.tidy(() => {
+        const batch = gatherExamples(examples, part);
+        const { grads } = tf.variableGrads(
+          () =>
+            tf.sum(sparseCategoricalCrossentropy(batch.ys, forward(batch.xs, { epoch: 2, rows: part }))) as tf.Scalar,
+          variables,
+        );
+        return variables.map((v) => grads[v.name].dataSync());
+      });
+    try {
+      const whole = gradientsOfSum(rows);
+      const [first, second] = [gradientsOfSum(rows.slice(0, 3)), gradientsOfSum(rows.slice(3))];
+      whole.forEach((gradient, v) =>
+        gradient.forEach((value, i) =>
+          assert.ok(Math.abs(value - (first[v][i] + second[v][i])) < 1e-4, `variable ${v}, element ${i}`),
+        ),
+      );
+      // With TF.js' own dropout, which draws per batch position, the parts would see other masks.
+      assert.ok(
+        whole[0].some((value) => value !== 0),
+        'the hidden kernel has gradients',
+      );
+    } finally {
       disposeModel(model);
     }
   });

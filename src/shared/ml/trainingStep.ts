@@ -53,6 +53,12 @@ export function rowRange(start: number, end: number): Int32Array {
   return Int32Array.from({ length: Math.max(0, end - start) }, (_, i) => start + i);
 }
 
+function checkOrigin(xs: tf.Tensor, origin: BatchOrigin): void {
+  if (origin.rows.length !== xs.shape[0]) {
+    throw new RangeError(`A batch of ${xs.shape[0]} examples came with ${origin.rows.length} rows.`);
+  }
+}
+
 /** A Dropout layer's rate, or undefined for any other layer. */
 function dropoutRate(layer: tf.layers.Layer): number | undefined {
   if (layer.getClassName() !== 'Dropout') {
@@ -67,32 +73,35 @@ function dropoutRate(layer: tf.layers.Layer): number | undefined {
   return config.rate as number;
 }
 
+/** The forward pass of a training step, predictions for a batch from where it comes (see createTrainingForward). */
+export type TrainingForward = (xs: tf.Tensor, origin: BatchOrigin) => tf.Tensor;
+
 /**
  * The forward pass of a training step: the model's own layers in order, in training mode,
  * except that each Dropout layer multiplies by the masks of the batch's examples (see
  * dropoutMasks.ts) instead of drawing its own. The layers stay TF.js' own, so the saved model is
- * a plain one; only the training step draws differently.
+ * a plain one; only training draws differently. A worker that computes the gradients of part of
+ * a batch runs this on its rows and sees what the whole batch's step would for them.
  */
-function forwardWithMasks(
-  layers: tf.layers.Layer[],
-  rates: (number | undefined)[],
-  seed: number,
-  xs: tf.Tensor,
-  origin: BatchOrigin,
-): tf.Tensor {
-  let x = xs;
-  layers.forEach((layer, index) => {
-    const rate = rates[index];
-    if (rate === undefined) {
-      x = layer.apply(x, { training: true }) as tf.Tensor;
-    } else if (rate > 0 && rate < 1) {
-      // TF.js' Dropout passes its input through for a rate of 0 (or 1), and so does this.
-      const units = x.size / x.shape[0];
-      const masks = dropoutMasks({ seed, epoch: origin.epoch, layer: index }, origin.rows, units, rate);
-      x = tf.mul(x, tf.tensor(masks, x.shape, 'float32'));
-    }
-  });
-  return x;
+export function createTrainingForward(model: tf.LayersModel, seed: number): TrainingForward {
+  const layers = sequentialLayers(model);
+  const rates = layers.map(dropoutRate);
+  return (xs, origin) => {
+    checkOrigin(xs, origin);
+    let x = xs;
+    layers.forEach((layer, index) => {
+      const rate = rates[index];
+      if (rate === undefined) {
+        x = layer.apply(x, { training: true }) as tf.Tensor;
+      } else if (rate > 0 && rate < 1) {
+        // TF.js' Dropout passes its input through for a rate of 0 (or 1), and so does this.
+        const units = x.size / x.shape[0];
+        const masks = dropoutMasks({ seed, epoch: origin.epoch, layer: index }, origin.rows, units, rate);
+        x = tf.mul(x, tf.tensor(masks, x.shape, 'float32'));
+      }
+    });
+    return x;
+  };
 }
 
 /**
@@ -103,18 +112,16 @@ function forwardWithMasks(
  */
 export function createTrainingStep(model: tf.LayersModel, seed: number): TrainingStep {
   const { optimizer, loss, accuracy } = compiledParts(model);
-  const layers = sequentialLayers(model);
-  const rates = layers.map(dropoutRate);
+  const forward = createTrainingForward(model, seed);
   // The same variables all along: an update assigns new values to them.
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   return (xs, ys, origin) => {
-    if (origin.rows.length !== xs.shape[0]) {
-      throw new RangeError(`A batch of ${xs.shape[0]} examples came with ${origin.rows.length} rows.`);
-    }
+    // Before the gradient tape starts: an error inside it would leave the tape's bookkeeping open.
+    checkOrigin(xs, origin);
     let batchAccuracy: tf.Scalar | undefined;
     const batchLoss = optimizer.minimize(
       () => {
-        const predicted = forwardWithMasks(layers, rates, seed, xs, origin);
+        const predicted = forward(xs, origin);
         batchAccuracy = tf.keep(tf.mean(accuracy(ys, predicted)) as tf.Scalar);
         return tf.mean(loss(ys, predicted)) as tf.Scalar;
       },
