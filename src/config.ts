@@ -13,7 +13,8 @@ export function readTrainingSettings(): TrainingSettings {
   const raw: Partial<Record<keyof TrainingSettings, unknown>> = {};
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof TrainingSettings)[]) {
     const set = config.inspect(key);
-    raw[key] = set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
+    // Not `??`: a seed set to null in a workspace (a new one per run) overrides a user's seed.
+    raw[key] = [set?.workspaceFolderValue, set?.workspaceValue, set?.globalValue].find((value) => value !== undefined);
   }
   return normalizeSettings(raw);
 }

@@ -21,6 +21,7 @@ import { assertNever, ClassifierProtocol, HostToClassifier } from '../src/shared
 import type { SavedRun } from '../src/shared/savedRun';
 import type { TrainingSettings } from '../src/shared/settings';
 import type { HostConnection } from './hostChannel';
+import type { BackendName } from '../src/shared/backendPolicy';
 import type { ActiveBackend } from './ml/backend';
 import { BackendChooser, type CalibrationReport } from './ml/backendChooser';
 import { DatasetCache } from './ml/datasetCache';
@@ -92,6 +93,7 @@ export class PanelController {
     views.model.hyperparameters.onReset(() => this.host.post({ type: 'resetSettings' }));
     views.runs.onSelect((id) => this.host.post({ type: 'selectRun', id }));
     views.runs.onDelete((id) => this.host.post({ type: 'deleteRun', id }));
+    views.runs.onRunAgain((settings) => this.runAgain(settings));
   }
 
   async handle(message: HostToClassifier): Promise<void> {
@@ -380,13 +382,31 @@ export class PanelController {
   }
 
   /**
-   * Trains with the settings, or, after the GPU was lost, the lost run's settings again on
-   * `backend` ("Continue on WebAssembly" says so, whatever was changed in between).
+   * "Run again with this seed": trains a kept run's own settings, seed and backend, and leaves
+   * the person's settings alone. Repeating a run is what the button promises; writing its seed
+   * into the settings would silently give every later run that same seed.
    */
-  private async startTraining(backend?: 'wasm'): Promise<void> {
+  private runAgain(settings: TrainingSettings): void {
+    if (!this.dataset) {
+      this.views.status.show(
+        'The data set is still loading: choose "Run again with this seed" once it is ready.',
+        'info',
+      );
+      return;
+    }
+    void this.startTraining(settings.backend === 'auto' ? undefined : settings.backend, settings);
+  }
+
+  /**
+   * Trains with the settings, or, after the GPU was lost, the lost run's settings again on
+   * `backend` ("Continue on WebAssembly" says so, whatever was changed in between), or the
+   * `chosen` settings of a run trained again.
+   */
+  private async startTraining(backend?: BackendName, chosen?: TrainingSettings): Promise<void> {
     const { run: current } = this.state;
     const base =
-      backend && current.kind === 'idle' ? (current.lastSettings ?? this.state.settings) : this.state.settings;
+      chosen ??
+      (backend && current.kind === 'idle' ? (current.lastSettings ?? this.state.settings) : this.state.settings);
     const outcome = base && this.plan(base);
     const dataset = this.dataset;
     if (current.kind !== 'idle' || !dataset || !base || !this.state.backend || !outcome?.plan) {

@@ -17,6 +17,10 @@ export interface SavedPrediction {
 export interface SavedRun {
   /** ISO time the run finished. */
   finishedAt: string;
+  /**
+   * The settings it trained with. `seed` is the seed it used, drawn or set; null in runs saved
+   * before runs recorded their seed.
+   */
   settings: TrainingSettings;
   /** The TF.js backend that trained the model (webgl, wasm, cpu). */
   backend: BackendName;
@@ -166,4 +170,13 @@ export function parseSavedRun(value: unknown): SavedRun | undefined {
       probabilities: p.probabilities,
     })),
   };
+}
+
+/**
+ * The settings that train `run` again as it was trained: its own settings and seed, on the
+ * backend it trained on (the same seed gives the same weights only on the same backend). None
+ * for a run saved before runs recorded their seed.
+ */
+export function settingsToRunAgain(run: Pick<SavedRun, 'settings' | 'backend'>): TrainingSettings | undefined {
+  return run.settings.seed === null ? undefined : { ...run.settings, backend: run.backend };
 }

@@ -31,6 +31,12 @@ export interface TrainingSettings {
    * keep the weights of the best epoch. 0 (the tutorial's way) trains every epoch.
    */
   earlyStoppingPatience: number;
+  /**
+   * Decides the initial weights, every epoch's order of the examples and every dropout mask, so
+   * that a run can be repeated exactly; null draws a new seed for each run. A saved run's
+   * settings hold the seed it trained with, drawn or set.
+   */
+  seed: number | null;
 }
 
 /** The tutorial's values; package.json declares the same defaults for the Settings editor. */
@@ -47,6 +53,7 @@ export const DEFAULT_SETTINGS: Readonly<TrainingSettings> = {
   testSubsetSize: 0,
   backend: 'auto',
   earlyStoppingPatience: 0,
+  seed: null,
 };
 
 export interface SettingRange {
@@ -55,7 +62,10 @@ export interface SettingRange {
   integer: boolean;
 }
 
-export type NumericSetting = Exclude<keyof TrainingSettings, 'backend' | 'model'>;
+export type NumericSetting = Exclude<keyof TrainingSettings, 'backend' | 'model' | 'seed'>;
+
+/** The seeds a person can set: unsigned 32-bit integers, what the generator takes (ml/random.ts). */
+export const SEED_RANGE: SettingRange = { min: 0, max: 4294967295, integer: true };
 
 /** The settings each model preset has its own default for. */
 export type PresetSetting = 'epochs' | 'batchSize' | 'learningRate' | 'learningRateDecay';
@@ -95,7 +105,7 @@ export const SETTING_RANGES: Record<NumericSetting, SettingRange> = {
 
 /**
  * Turns whatever the user wrote in settings.json into usable settings: a value of the wrong type
- * falls back to its default, and a number out of range is clamped, because settings.json is
+ * falls back to its default (for the seed: a new one per run), and a number out of range is clamped, because settings.json is
  * edited by hand and a typo must not break training. An absent epochs, batch size, learning rate or decay takes the
  * model preset's own.
  */
@@ -115,5 +125,35 @@ export function normalizeSettings(raw: Partial<Record<keyof TrainingSettings, un
   if (typeof raw.backend === 'string' && (BACKENDS as readonly string[]).includes(raw.backend)) {
     settings.backend = raw.backend as BackendChoice;
   }
+  settings.seed = normalizeSeed(raw.seed);
   return settings;
+}
+
+/**
+ * A seed as the settings keep it: a number is clamped and rounded like the other integer
+ * settings; anything else (null, empty, a mistyped value) means a new random seed per run.
+ */
+export function normalizeSeed(raw: unknown): number | null {
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) {
+    return null;
+  }
+  return Math.round(Math.min(SEED_RANGE.max, Math.max(SEED_RANGE.min, raw)));
+}
+
+/**
+ * A seed typed into the panel: empty means a new seed for every run (null); otherwise a whole
+ * number in range, or the reason it is not one.
+ */
+export function parseSeedText(text: string): { value: number | null } | { reason: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') {
+    return { value: null };
+  }
+  const value = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(value) || value > SEED_RANGE.max) {
+    return {
+      reason: `Type a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max.toLocaleString('en-US')}, or leave it empty for a new seed every run.`,
+    };
+  }
+  return { value };
 }

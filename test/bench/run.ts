@@ -9,7 +9,6 @@
 //            --rounds N  (every configuration, then PyTorch, N times over; figures are medians)
 //   npm run --silent bench -- --webgl-counters    WebGL's GPU work per epoch (readbacks, shader
 //            programs, uploads, tensors, GPU bytes) over --epochs (default 3) on a subset
-import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { loadSystemTestSet } from '../harness/fashionSamples';
 import { chromiumPath, outputRoot, repoRoot, systemDatasetDir } from '../harness/paths';
 import { medianRuns, ratios, type Round, summarizeRatios, table } from './report';
+import { bundleBenchPage } from './bundle';
 import { startBenchServer } from './server';
 import { findTorchPython, runTorchReference, TorchReport } from './torch';
 import type {
@@ -87,27 +87,8 @@ const rounds = Number(args.rounds ?? (full ? 1 : 3));
 const benchDir = join(outputRoot, 'bench');
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-/** Bundles the page like the panel's bundle, with one copy of TF.js' core (see esbuild.mjs). */
-async function bundlePage(): Promise<Uint8Array> {
-  const esmCore = join(repoRoot, 'node_modules/@tensorflow/tfjs-core/dist/index.js');
-  const result = await esbuild.build({
-    entryPoints: [join(repoRoot, 'test/bench/page.ts')],
-    outfile: 'bench.js',
-    write: false,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'single-tfjs-core',
-        setup: (b) => b.onResolve({ filter: /^@tensorflow\/tfjs-core$/ }, () => ({ path: esmCore })),
-      },
-    ],
-  });
-  return result.outputFiles[0].contents;
-}
+/** Bundles the page like the panel's bundle (see bundle.ts). */
+const bundlePage = () => bundleBenchPage('test/bench/page.ts');
 
 /** Runs `action` in a new browser context, so no cache, heap or tensor carries over between runs. */
 async function inFreshPage<T>(browser: Browser, origin: string, action: (page: Page) => Promise<T>): Promise<T> {

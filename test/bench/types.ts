@@ -150,3 +150,22 @@ export interface GlCounterResult {
   validationImages: number;
   epochs: GlEpochCounts[];
 }
+
+/** One seeded training in the seed check (seedRepeat.ts). */
+export interface SeedRepeatOptions {
+  model: ModelPreset;
+  backend: BenchBackend;
+  seed: number;
+  /** The first this many training images, a fifth of them held out for validation as in the panel. */
+  trainImages: number;
+  epochs: number;
+  dataUrl: string;
+  wasmUrl: string;
+}
+
+export interface SeedRepeatResult {
+  /** SHA-256 of the weights as weights.bin would hold them, before and after training. */
+  initialHash: string;
+  trainedHash: string;
+  seconds: number;
+}

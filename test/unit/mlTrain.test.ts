@@ -13,7 +13,7 @@ import {
   type TrainResult,
 } from '../../src/shared/ml/train';
 import { adjustableLearningRate } from '../../src/shared/ml/tfInternals';
-import { createTrainingStep } from '../../src/shared/ml/trainingStep';
+import { createTrainingStep, rowRange } from '../../src/shared/ml/trainingStep';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { syntheticExamples, useCpuBackend } from './mlFixtures';
 
@@ -47,9 +47,9 @@ describe('ML training', () => {
     keras.setWeights(ours.getWeights());
     const batch = toTensors(syntheticExamples(32, 3));
     try {
-      const step = createTrainingStep(ours);
+      const step = createTrainingStep(ours, 1);
       for (let i = 0; i < 3; i++) {
-        const metrics = step(batch.xs, batch.ys);
+        const metrics = step(batch.xs, batch.ys, { epoch: 1, rows: rowRange(0, 32) });
         const [kerasLoss, kerasAccuracy] = (await keras.trainOnBatch(batch.xs, batch.ys)) as number[];
         assert.ok(Math.abs(metrics.loss.dataSync()[0] - kerasLoss) < 1e-5, `step ${i} loss`);
         assert.ok(Math.abs(metrics.accuracy.dataSync()[0] - kerasAccuracy) < 1e-6, `step ${i} accuracy`);
@@ -70,7 +70,7 @@ describe('ML training', () => {
     const model = createModel(SMALL);
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     try {
-      assert.throws(() => createTrainingStep(model), /sparseCategoricalCrossentropy/);
+      assert.throws(() => createTrainingStep(model, 1), /sparseCategoricalCrossentropy/);
     } finally {
       disposeModel(model);
     }

@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SETTINGS, normalizeSettings, PRESET_DEFAULTS, SETTING_RANGES } from '../../src/shared/settings';
+import {
+  DEFAULT_SETTINGS,
+  normalizeSettings,
+  PRESET_DEFAULTS,
+  SEED_RANGE,
+  SETTING_RANGES,
+} from '../../src/shared/settings';
 
 describe('settings', () => {
   it('uses the defaults for missing or mistyped values', () => {
@@ -28,6 +34,28 @@ describe('settings', () => {
       );
       assert.equal(property?.type, range.integer ? 'integer' : 'number', `${key} type`);
     }
+  });
+
+  it('keeps a seed as a whole number in range, and anything else as a new seed per run (null)', () => {
+    assert.equal(normalizeSettings({}).seed, null);
+    assert.equal(normalizeSettings({ seed: 42 }).seed, 42);
+    assert.equal(normalizeSettings({ seed: 0 }).seed, 0);
+    assert.equal(normalizeSettings({ seed: 7.6 }).seed, 8);
+    assert.equal(normalizeSettings({ seed: -3 }).seed, 0);
+    assert.equal(normalizeSettings({ seed: 2 ** 40 }).seed, SEED_RANGE.max);
+    for (const seed of [null, '', '42', Number.NaN, Infinity, {}]) {
+      assert.equal(normalizeSettings({ seed }).seed, null, JSON.stringify(seed));
+    }
+  });
+
+  it('declares the seed in package.json as an integer in the range the settings keep, or null', () => {
+    const property = JSON.parse(readFileSync('package.json', 'utf8')).contributes.configuration.properties[
+      'fashionClassifier.seed'
+    ];
+    assert.deepEqual(property.type, ['integer', 'null']);
+    assert.equal(property.minimum, SEED_RANGE.min);
+    assert.equal(property.maximum, SEED_RANGE.max);
+    assert.equal(SEED_RANGE.max, 2 ** 32 - 1, 'every seed the generator takes');
   });
 
   it('gives each preset its own epochs and batch size unless set', () => {

@@ -19,7 +19,7 @@ import {
   toTensors,
   type ExampleBytes,
 } from '../../src/shared/ml';
-import { createTrainingStep } from '../../src/shared/ml/trainingStep';
+import { createTrainingStep, rowRange } from '../../src/shared/ml/trainingStep';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import type { TrainingSettings } from '../../src/shared/settings';
 import { ContextLossGuard } from './contextLossGuard';
@@ -52,7 +52,8 @@ async function timeTraining(
   const batchSize = settings.batchSize;
   const batchCount = Math.floor(examples.labels.length / batchSize);
   const model = createModel(settings);
-  const step = createTrainingStep(model);
+  // Timing only: any seed draws dropout masks at the same cost.
+  const step = createTrainingStep(model, 0);
   // A readback after the GPU is lost never returns; the calibration (and the backend changes
   // queued behind it) would wait for good. It fails instead, and "auto" trains on what is left.
   const lossGuard =
@@ -64,8 +65,9 @@ async function timeTraining(
       : undefined;
   // Reads the loss back, which waits for the GPU to finish everything queued (a no-op on WASM).
   const trainOn = async (index: number, waitForResult: boolean) => {
-    const batch = toTensors(sliceExamples(examples, index * batchSize, (index + 1) * batchSize));
-    const { loss, accuracy } = step(batch.xs, batch.ys);
+    const [start, end] = [index * batchSize, (index + 1) * batchSize];
+    const batch = toTensors(sliceExamples(examples, start, end));
+    const { loss, accuracy } = step(batch.xs, batch.ys, { epoch: 1, rows: rowRange(start, end) });
     tf.dispose([batch.xs, batch.ys, accuracy]);
     try {
       if (waitForResult) {

@@ -25,6 +25,7 @@ import type { EarlyStop } from '../../src/shared/ml/train';
 import type { Problem } from '../../src/shared/panelMessages';
 import type { SavedPrediction, SavedRun } from '../../src/shared/savedRun';
 import type { TrainingSettings } from '../../src/shared/settings';
+import { withRunSeed } from '../../src/shared/ml/random';
 import type { ActiveBackend } from './backend';
 import { ContextLossGuard } from './contextLossGuard';
 import type { LoadedDataset } from './loadDataset';
@@ -56,8 +57,8 @@ export interface TrainedResults {
 export type SaveOutcome = { saved: true } | { saved: false; problem: Problem };
 
 export interface TrainingCallbacks {
-  /** The model exists and the run begins, on `backend`. */
-  started(backend: BackendName, model: tf.LayersModel): Promise<void> | void;
+  /** The model exists and the run begins, on `backend`, with `settings` (their seed filled in). */
+  started(backend: BackendName, model: tf.LayersModel, settings: TrainingSettings): Promise<void> | void;
   /** Every reported batch. */
   batch(progress: RunProgress, curve: BatchCurve): Promise<void> | void;
   /** An epoch is complete, its validation included; `history` holds it. */
@@ -124,10 +125,12 @@ export async function runTraining(input: TrainingInput, callbacks: TrainingCallb
 }
 
 async function train(
-  { dataset, settings, plan, stopSignal }: TrainingInput,
+  { dataset, settings: asked, plan, stopSignal }: TrainingInput,
   backend: BackendName,
   callbacks: TrainingCallbacks,
 ): Promise<TrainingOutcome> {
+  // The seed decides the initial weights, the order of the examples and the dropout masks.
+  const settings = withRunSeed(asked);
   const model = createModel(settings);
   let kept = false;
   const gpu = new ContextLossGuard(
@@ -138,7 +141,7 @@ async function train(
     const training = firstExamples(dataset.train, settings.trainSubsetSize);
     const { train, validation } = splitExamples(training, settings.validationSplit);
     const test = firstExamples(dataset.test, settings.testSubsetSize);
-    await callbacks.started(backend, model);
+    await callbacks.started(backend, model, settings);
     const history: TrainingHistory = [];
     const curve = new BatchCurve();
     const progress = progressOf(settings.epochs);
@@ -149,6 +152,7 @@ async function train(
         {
           epochs: settings.epochs,
           batchSize: settings.batchSize,
+          seed: settings.seed,
           earlyStoppingPatience: settings.earlyStoppingPatience,
           learningRateDecay: settings.learningRateDecay,
           onBatchEnd: (batch) => {

@@ -59,15 +59,18 @@ export function presentTraining(
   };
 
   return {
-    async started(backend: BackendName, model: tf.LayersModel) {
+    async started(backend: BackendName, model: tf.LayersModel, seeded: TrainingSettings) {
       host.post({
         type: 'trainingStarted',
         backend,
-        settings,
+        settings: seeded,
         trainCount: plan.trainCount,
         validationCount: plan.validationCount,
       });
-      views.status.show(`Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}…`, 'busy');
+      views.status.show(
+        `Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}, seed ${seeded.seed}…`,
+        'busy',
+      );
       await views.training.showHistory([], settings.epochs);
       live = new LiveWeights(model, views.inside);
       await live.showStart();

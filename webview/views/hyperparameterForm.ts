@@ -8,12 +8,16 @@
 //   #hyperparameters input[name=<key>]   a number setting's field (min, max, step as its range)
 //   #hyperparameters [data-range]        the range shown next to each field, e.g. "1–100"
 //   #hyperparameters .field-error        the reason a typed value was not taken
+//   #hyperparameters input[name=seed]    the seed; empty = a new seed every run (its dd's
+//                                        data-value is then empty)
 //   #backend-choice                      the backend dropdown; #reset-hyperparameters the reset button
 import {
   BACKENDS,
   DEFAULT_SETTINGS,
   normalizeSettings,
   NumericSetting,
+  parseSeedText,
+  SEED_RANGE,
   SETTING_RANGES,
   type TrainingSettings,
 } from '../../src/shared/settings';
@@ -143,6 +147,10 @@ export function createHyperparameterForm(): HyperparameterForm {
     );
     rows.set(field.key, { dt, dd, input, error });
   }
+  const seed = createSeedRow(
+    (value) => emit({ key: 'seed', value }),
+    () => current.seed,
+  );
   const backend = createDropdown(
     BACKENDS.map((name) => [name, BACKEND_LABELS[name]] as const),
     DEFAULT_SETTINGS.backend,
@@ -180,6 +188,7 @@ export function createHyperparameterForm(): HyperparameterForm {
         }
         children.push(row.dt, row.dd);
       }
+      seed.show(settings.seed);
       backendValue.dataset.value = settings.backend;
       setDropdownValue(backend, settings.backend);
       optimizer.dataset.value = compile.optimizer;
@@ -188,6 +197,8 @@ export function createHyperparameterForm(): HyperparameterForm {
       loss.textContent = compile.loss;
       list.replaceChildren(
         ...children,
+        seed.dt,
+        seed.dd,
         h('dt', {}, 'Backend'),
         backendValue,
         h('dt', {}, 'Optimizer'),
@@ -200,10 +211,65 @@ export function createHyperparameterForm(): HyperparameterForm {
       for (const row of rows.values()) {
         row.input.disabled = !enabled;
       }
+      seed.input.disabled = !enabled;
       setDisabled(backend, !enabled);
       setDisabled(reset, !enabled);
     },
     onChange: (listener) => void changeListeners.push(listener),
     onReset: (listener) => void resetListeners.push(listener),
+  };
+}
+
+/**
+ * The seed's row: a whole number, or empty for a new seed every run. Unlike the other fields it
+ * has no number that means "none", so empty is a value of its own.
+ */
+function createSeedRow(emit: (value: number | null) => void, current: () => number | null) {
+  const input = h('input', {
+    id: 'setting-seed',
+    name: 'seed',
+    type: 'number',
+    min: SEED_RANGE.min,
+    max: SEED_RANGE.max,
+    step: 1,
+    placeholder: 'new each run',
+    class: 'setting-input',
+  });
+  const error = h('span', { class: 'field-error', role: 'alert' });
+  const range = `${SEED_RANGE.min}–${SEED_RANGE.max.toLocaleString('en-US')}; empty = new each run`;
+  input.addEventListener('change', () => {
+    // A number field reads text that is no number as empty, which here would mean "new each run".
+    const parsed = input.validity.badInput ? parseSeedText('not a number') : parseSeedText(input.value);
+    if ('reason' in parsed) {
+      error.textContent = parsed.reason;
+      input.setAttribute('aria-invalid', 'true');
+      input.value = current() === null ? '' : String(current());
+      return;
+    }
+    error.textContent = '';
+    input.removeAttribute('aria-invalid');
+    if (parsed.value !== current()) {
+      emit(parsed.value);
+    }
+  });
+  const dt = h('dt', {}, h('label', { for: 'setting-seed' }, 'Seed'));
+  const dd = h(
+    'dd',
+    { 'data-key': 'seed' },
+    input,
+    h('span', { class: 'setting-range', 'data-range': range }, range),
+    error,
+  );
+  return {
+    dt,
+    dd,
+    input,
+    show(value: number | null) {
+      const text = value === null ? '' : String(value);
+      dd.dataset.value = text;
+      if (document.activeElement !== input) {
+        input.value = text;
+      }
+    },
   };
 }

@@ -44,6 +44,8 @@ const ROWS: [key: string, label: string, value: (r: RunSummary['run']) => string
     (r) => (r.settings.earlyStoppingPatience ? String(r.settings.earlyStoppingPatience) : 'off'),
   ],
   ['backend', 'Backend', (r) => r.backend],
+  // Runs saved before runs recorded their seed have none.
+  ['seed', 'Seed', (r) => (r.settings.seed === null ? 'not recorded' : String(r.settings.seed))],
   ['duration', 'Training time', (r) => formatSeconds(seconds(r))],
   ['finalLoss', 'Final training loss', (r) => (r.history.length ? formatMetric(r.history.at(-1)!.loss) : '–')],
   [

@@ -4,14 +4,19 @@
 //
 // DOM for tests:
 //   #runs-usage                               e.g. "3 runs kept, 2.4 MB (the last 20 are kept: …)"
-//   #runs-table tr.run[data-id][data-selected][data-test-accuracy]   one row per run, newest first
+//   #runs-table tr.run[data-id][data-selected][data-test-accuracy][data-seed]   one row per run, newest first
+//                                             (data-seed empty for a run saved without its seed)
 //   #runs-table tr.run input.compare-run      tick to compare
 //   #runs-table tr.run .use-run               "Use for Classify image" (the selected run says "In use" instead)
 //   #runs-table tr.run .delete-run            "Delete", then "Delete for good" to confirm
+//   #runs-table tr.run .run-again             "Run again with this seed": trains the run's settings,
+//                                             seed and backend again (disabled without a seed)
 //   #comparison[data-runs]                    the compared run ids, comma-separated; absent content under 2
 //   #comparison-loss, #comparison-accuracy    the overlaid curves (.curve-chart)
 //   #comparison-table tr[data-key] td[data-differs="true"]   a value that differs across the runs
 import type { RunSummary, RunsMessage } from '../../src/shared/protocol';
+import { settingsToRunAgain } from '../../src/shared/savedRun';
+import type { TrainingSettings } from '../../src/shared/settings';
 import { createButton } from '../ui/toolkit';
 import { drawCurveChart } from './curveChart';
 import { createSection, h, placeholder } from './dom';
@@ -23,6 +28,8 @@ export interface RunsView {
   show(message: RunsMessage): void;
   onSelect(listener: (id: string) => void): void;
   onDelete(listener: (id: string) => void): void;
+  /** "Run again with this seed": the settings that train the run again (see settingsToRunAgain). */
+  onRunAgain(listener: (settings: TrainingSettings) => void): void;
   /** Runs cannot be deleted or chosen while one trains. */
   setEnabled(enabled: boolean): void;
 }
@@ -43,6 +50,7 @@ export function createRunsView(): RunsView {
   body.append(usage, h('div', { class: 'table-scroll' }, table), comparison);
   const selectListeners: ((id: string) => void)[] = [];
   const deleteListeners: ((id: string) => void)[] = [];
+  const runAgainListeners: ((settings: TrainingSettings) => void)[] = [];
   const compared = new Set<string>();
   let runs: RunSummary[] = [];
   let enabled = true;
@@ -81,6 +89,20 @@ export function createRunsView(): RunsView {
     );
     remove.classList.add('delete-run');
     remove.toggleAttribute('disabled', !enabled);
+    const again = settingsToRunAgain(run);
+    const runAgain = createButton(
+      'Run again with this seed',
+      () => again && runAgainListeners.forEach((l) => l(again)),
+      'secondary',
+    );
+    runAgain.classList.add('run-again');
+    runAgain.toggleAttribute('disabled', !enabled || !again);
+    runAgain.setAttribute(
+      'title',
+      again
+        ? `Trains seed ${run.settings.seed} again with this run's settings on ${run.backend}: the same weights, byte for byte. Your settings stay as they are.`
+        : 'This run was saved before runs recorded their seed, so it cannot be repeated.',
+    );
     if (!summary.selected) {
       use.toggleAttribute('disabled', !enabled);
     }
@@ -92,6 +114,7 @@ export function createRunsView(): RunsView {
         'data-id': summary.id,
         'data-selected': String(summary.selected),
         'data-test-accuracy': formatMetric(run.evaluation.accuracy),
+        'data-seed': run.settings.seed === null ? '' : String(run.settings.seed),
       },
       h('td', {}, tick),
       h('th', { scope: 'row' }, new Date(run.finishedAt).toLocaleString()),
@@ -102,7 +125,8 @@ export function createRunsView(): RunsView {
       h('td', { class: 'number' }, formatCount(run.trainCount)),
       h('td', { class: 'number' }, formatSeconds(seconds)),
       h('td', { class: 'number' }, formatMetric(run.evaluation.accuracy)),
-      h('td', {}, h('div', { class: 'button-row' }, use, remove)),
+      h('td', { class: 'number' }, run.settings.seed === null ? '–' : String(run.settings.seed)),
+      h('td', {}, h('div', { class: 'button-row' }, use, runAgain, remove)),
     );
   }
 
@@ -173,6 +197,7 @@ export function createRunsView(): RunsView {
             'Trained on',
             'Time',
             'Test accuracy',
+            'Seed',
             '',
           ].map((t) => h('th', { scope: 'col' }, t)),
         ),
@@ -199,6 +224,7 @@ export function createRunsView(): RunsView {
     },
     onSelect: (listener) => void selectListeners.push(listener),
     onDelete: (listener) => void deleteListeners.push(listener),
+    onRunAgain: (listener) => void runAgainListeners.push(listener),
     setEnabled(value) {
       enabled = value;
       render();

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CLASS_NAMES } from '../classNames';
 import { FusedAdamOptimizer } from './adam';
 import { LOSS_NAME } from './loss';
+import { initializerSeed } from './random';
 import type { ModelPreset, TrainingSettings } from '../settings';
 
 /** Images are square, IMAGE_SIDE pixels a side. */
@@ -15,11 +16,25 @@ export const CLASS_COUNT = CLASS_NAMES.length;
 export type ModelSettings = Pick<TrainingSettings, 'hiddenUnits' | 'dropout' | 'learningRate'> & {
   /** The tutorial's MLP unless said otherwise. */
   model?: ModelPreset;
+  /** The run seed that decides the initial weights; absent or null, TF.js draws them unseeded. */
+  seed?: number | null;
 };
+
+/**
+ * The kernel initializer of the layer at `position` in the model: TF.js' default (Glorot
+ * uniform), with a seed of its own derived from the run seed when there is one. TF.js draws
+ * seeded initial values in JavaScript, so they are the same on every backend. Biases start at
+ * zero and need none.
+ */
+function kernelInitializer(seed: number | null | undefined, position: number) {
+  return seed == null
+    ? {}
+    : { kernelInitializer: tf.initializers.glorotUniform({ seed: initializerSeed(seed, position) }) };
+}
 
 /** Builds the preset's network, compiled like the Keras tutorial: Adam, sparse categorical cross-entropy, accuracy. */
 export function createModel(settings: ModelSettings): tf.Sequential {
-  const model = settings.model === 'cnn' ? createCnn() : createMlp(settings);
+  const model = settings.model === 'cnn' ? createCnn(settings.seed) : createMlp(settings);
   model.compile({
     // tf.train.adam's optimizer, with a faster update on the WASM backend (see adam.ts).
     optimizer: new FusedAdamOptimizer(settings.learningRate, 0.9, 0.999),
@@ -39,9 +54,19 @@ function createMlp(settings: ModelSettings): tf.Sequential {
   return tf.sequential({
     layers: [
       tf.layers.flatten({ inputShape: [IMAGE_SIDE, IMAGE_SIDE], name: 'flatten' }),
-      tf.layers.dense({ units: settings.hiddenUnits, activation: 'relu', name: 'hidden' }),
+      tf.layers.dense({
+        units: settings.hiddenUnits,
+        activation: 'relu',
+        name: 'hidden',
+        ...kernelInitializer(settings.seed, 1),
+      }),
       tf.layers.dropout({ rate: settings.dropout, name: 'dropout' }),
-      tf.layers.dense({ units: CLASS_COUNT, activation: 'softmax', name: 'output' }),
+      tf.layers.dense({
+        units: CLASS_COUNT,
+        activation: 'softmax',
+        name: 'output',
+        ...kernelInitializer(settings.seed, 3),
+      }),
     ],
   });
 }
@@ -93,7 +118,7 @@ export const CNN_LAYOUT: CnnLayout = {
  * the same 28×28 input as the MLP: training, evaluation and "Classify image" feed both alike,
  * and the saved model carries the reshape in its own topology.
  */
-function createCnn(layout: CnnLayout = CNN_LAYOUT): tf.Sequential {
+function createCnn(seed: number | null | undefined, layout: CnnLayout = CNN_LAYOUT): tf.Sequential {
   const layers: tf.layers.Layer[] = [
     tf.layers.reshape({
       inputShape: [IMAGE_SIDE, IMAGE_SIDE],
@@ -112,6 +137,7 @@ function createCnn(layout: CnnLayout = CNN_LAYOUT): tf.Sequential {
         useBias: !layout.batchNorm,
         activation: layout.batchNorm ? 'linear' : 'relu',
         name: `conv${block}`,
+        ...kernelInitializer(seed, layers.length),
       }),
     );
     if (layout.batchNorm) {
@@ -124,9 +150,19 @@ function createCnn(layout: CnnLayout = CNN_LAYOUT): tf.Sequential {
   });
   layers.push(
     tf.layers.flatten({ name: 'flatten' }),
-    tf.layers.dense({ units: layout.dense, activation: 'relu', name: 'hidden' }),
+    tf.layers.dense({
+      units: layout.dense,
+      activation: 'relu',
+      name: 'hidden',
+      ...kernelInitializer(seed, layers.length + 1),
+    }),
     tf.layers.dropout({ rate: layout.dropout, name: 'dropout' }),
-    tf.layers.dense({ units: CLASS_COUNT, activation: 'softmax', name: 'output' }),
+    tf.layers.dense({
+      units: CLASS_COUNT,
+      activation: 'softmax',
+      name: 'output',
+      ...kernelInitializer(seed, layers.length + 3),
+    }),
   );
   return tf.sequential({ layers });
 }

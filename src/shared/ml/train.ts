@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, TrainingHistory } from './history';
 import { gatherExamples, type ExampleBytes } from './tensors';
+import { drawSeed, epochOrder } from './random';
 import { adjustableLearningRate } from './tfInternals';
 import { createTrainingStep, lossAndAccuracy, type TrainingStep } from './trainingStep';
 
@@ -39,6 +40,12 @@ export class StopSignal {
 export interface TrainOptions {
   epochs: number;
   batchSize: number;
+  /**
+   * Decides every epoch's order of the examples and every dropout mask (random.ts,
+   * dropoutMasks.ts); the initial weights come from the same seed through createModel. Absent,
+   * a new one is drawn (TrainResult.seed says which).
+   */
+  seed?: number;
   /** Called for every `reportEveryBatches`-th batch of an epoch. */
   onBatchEnd?: (progress: BatchProgress) => void | Promise<void>;
   /**
@@ -82,6 +89,8 @@ export interface TrainResult {
   /** Set when early stopping ended training before its last epoch. */
   earlyStop?: EarlyStop;
   seconds: number;
+  /** The seed the examples' order and the dropout masks came from. */
+  seed: number;
 }
 
 /**
@@ -152,6 +161,7 @@ class Pacer {
 
 interface EpochRun {
   epoch: number;
+  seed: number;
   step: TrainingStep;
   train: ExampleBytes;
   options: TrainOptions;
@@ -159,11 +169,13 @@ interface EpochRun {
 }
 
 /**
- * One pass over the training examples in a new random order, a step per batch. Returns the
- * epoch's mean loss and accuracy, or undefined when the stop signal ended it early.
+ * One pass over the training examples in the epoch's own order (from the seed), a step per
+ * batch. Returns the epoch's mean loss and accuracy, or undefined when the stop signal ended it
+ * early.
  */
 async function trainOneEpoch({
   epoch,
+  seed,
   step,
   train,
   options,
@@ -173,7 +185,7 @@ async function trainOneEpoch({
   const { batchSize } = options;
   const batchesPerEpoch = Math.ceil(examples / batchSize);
   const reportEvery = Math.max(1, Math.floor(options.reportEveryBatches ?? 1));
-  const order = Int32Array.from(tf.util.createShuffledIndices(examples));
+  const order = epochOrder(examples, seed, epoch);
   const totals = new EpochTotals();
   try {
     for (let batch = 1; batch <= batchesPerEpoch; batch++) {
@@ -184,7 +196,7 @@ async function trainOneEpoch({
       const rows = order.subarray((batch - 1) * batchSize, Math.min(examples, batch * batchSize));
       const metrics = tf.tidy(() => {
         const batch = gatherExamples(train, rows);
-        return step(batch.xs, batch.ys);
+        return step(batch.xs, batch.ys, { epoch, rows });
       });
       const pair = tf.stack([metrics.loss, metrics.accuracy]) as tf.Tensor1D;
       tf.dispose([metrics.loss, metrics.accuracy]);
@@ -204,9 +216,10 @@ async function trainOneEpoch({
 }
 
 /**
- * Trains `model` on `data.train` like Keras' fit: the examples shuffled every epoch, one optimizer
- * step per batch with the compiled loss, the epoch's loss and accuracy averaged over its batches,
- * then validation on `data.validation`. The data stay bytes; each batch becomes tensors only for
+ * Trains `model` on `data.train` like Keras' fit: the examples shuffled every epoch (the order
+ * and the dropout masks decided by the seed), one optimizer step per batch with the compiled
+ * loss, the epoch's loss and accuracy averaged over its batches, then validation on
+ * `data.validation`. The data stay bytes; each batch becomes tensors only for
  * its step (see tensors.ts). An epoch cut short by the stop signal covers only part of the data and
  * has no validation, so it is not an epoch of the history. Leaves no tensors behind except the
  * optimizer's state, which lives as long as the model.
@@ -218,7 +231,8 @@ export async function trainModel(
 ): Promise<TrainResult> {
   const start = performance.now();
   const history: TrainingHistory = [];
-  const step = createTrainingStep(model);
+  const seed = options.seed ?? drawSeed();
+  const step = createTrainingStep(model, seed);
   const pacer = new Pacer(options);
   const watch =
     data.validation && options.earlyStoppingPatience ? new BestWeights(options.earlyStoppingPatience) : undefined;
@@ -231,7 +245,7 @@ export async function trainModel(
         rate.learningRate = initialRate * options.learningRateDecay ** (epoch - 1);
       }
       const epochStart = performance.now();
-      const trained = await trainOneEpoch({ epoch, step, train: data.train, options, pacer });
+      const trained = await trainOneEpoch({ epoch, seed, step, train: data.train, options, pacer });
       if (!trained) {
         break;
       }
@@ -264,7 +278,7 @@ export async function trainModel(
     }
   }
   const stoppedEarly = history.length < options.epochs && !earlyStop;
-  return { history, stoppedEarly, earlyStop, seconds: (performance.now() - start) / 1000 };
+  return { history, stoppedEarly, earlyStop, seconds: (performance.now() - start) / 1000, seed };
 }
 
 /** The weights of the epoch with the lowest validation loss so far, and how long since it. */
