@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { readImageSize } from '../../src/shared/imageHeader';
+import { manifestCategories, manifestSettings } from './manifestSettings';
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -29,7 +30,41 @@ describe('package.json', () => {
     const { untrustedWorkspaces } = manifest.capabilities;
     assert.equal(untrustedWorkspaces.supported, 'limited');
     assert.deepEqual(untrustedWorkspaces.restrictedConfigurations, ['fashionClassifier.datasetPath']);
-    assert.ok(manifest.contributes.configuration.properties[untrustedWorkspaces.restrictedConfigurations[0]]);
+    assert.ok(manifestSettings()[untrustedWorkspaces.restrictedConfigurations[0]]);
+  });
+
+  it('groups the settings in the order a learner meets them: model, training, data, storage', () => {
+    const categories = manifestCategories();
+    assert.deepEqual(
+      categories.map((category) => category.title),
+      ['Model', 'Training', 'Data', 'Storage'],
+    );
+    assert.deepEqual(
+      categories.map((category) => category.order),
+      [1, 2, 3, 4],
+    );
+    for (const category of categories) {
+      const orders = Object.values(category.properties).map((setting) => setting.order);
+      assert.deepEqual(
+        orders,
+        orders.map((_, i) => i + 1),
+        `${category.title}: order follows the listing`,
+      );
+    }
+    assert.ok(Object.keys(categories[0].properties).includes('fashionClassifier.model'));
+  });
+
+  it('describes every setting, and every choice of every enum', () => {
+    for (const [key, setting] of Object.entries(manifestSettings())) {
+      assert.ok((setting.markdownDescription ?? setting.description ?? '').length > 20, `${key} has a description`);
+      if (setting.enum) {
+        assert.equal(setting.enumDescriptions?.length, setting.enum.length, `${key} enumDescriptions`);
+        assert.ok(
+          setting.enumDescriptions!.every((text) => text.length > 10),
+          `${key} enumDescriptions`,
+        );
+      }
+    }
   });
 
   it('declares virtual workspaces supported', () => {
