@@ -17,6 +17,7 @@ import { showProblemNotification } from '../userActions';
 import { datasetMessageFor } from './datasetForPanel';
 import { PanelDefinition, PanelHost, webviewOptions } from './PanelHost';
 import { TrainingNotification } from './trainingNotification';
+import { TrainingStatusBar } from './trainingStatusBar';
 
 const DEFINITION: PanelDefinition = {
   viewType: 'fashionClassifier.classifier',
@@ -35,6 +36,8 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
 
   protected readonly name = 'classifier';
   private training: TrainingNotification | undefined;
+  /** Epoch and accuracy in the status bar while training, also when the panel is hidden. */
+  private readonly statusBar = new TrainingStatusBar();
   /** The data set, being prepared from the moment the panel opens, while its page loads. */
   private dataset: ReturnType<typeof datasetMessageFor>;
 
@@ -63,6 +66,7 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
     ClassifierPanel.currentPanel = this;
     this.dataset = datasetMessageFor(context, panel.webview);
     this.disposables.push(
+      this.statusBar,
       onTrainingSettingsChanged(() => this.post({ type: 'settingsChanged', settings: readTrainingSettings() })),
     );
   }
@@ -114,6 +118,7 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
   }
 
   protected onMessage(message: WebviewToHost): Promise<void> | void {
+    this.statusBar.observe(message);
     switch (message.type) {
       case 'backendChosen':
         log().info(
