@@ -29,6 +29,7 @@ import { earlyStopMarks, TrainingRun } from './ml/trainingRun';
 import { markStartup } from './startupTimings';
 import type { CardPicture } from './views/insideView';
 import type { PanelViews } from './views/layout';
+import { revealSection } from './views/sectionLinks';
 
 const ORIGIN_NAMES: Record<FileOrigin, string> = {
   cache: "the panel's cache",
@@ -108,6 +109,9 @@ export class PanelController {
         break;
       case 'runs':
         this.views.runs.show(message);
+        break;
+      case 'revealSection':
+        revealSection(message.section);
         break;
       case 'modelSaved':
         // A reply: hostChannel settles the request it answers before messages reach here.

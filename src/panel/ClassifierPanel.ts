@@ -10,7 +10,14 @@ import { errorMessage } from '../shared/errorMessage';
 import { formatEpochMetrics } from '../shared/ml/history';
 import type { UserAction } from '../shared/panelMessages';
 import { checkClassifierMessage } from '../shared/messageChecks';
-import { assertNever, HostToWebview, RunsMessage, SaveModelRequest, WebviewToHost } from '../shared/protocol';
+import {
+  assertNever,
+  HostToWebview,
+  PanelSection,
+  RunsMessage,
+  SaveModelRequest,
+  WebviewToHost,
+} from '../shared/protocol';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { openModelStore, runHistoryLimit } from '../storage';
 import { showProblemNotification } from '../userActions';
@@ -18,6 +25,7 @@ import { datasetMessageFor } from './datasetForPanel';
 import { PanelDefinition, PanelHost, webviewOptions } from './PanelHost';
 import { TrainingNotification } from './trainingNotification';
 import { TrainingStatusBar } from './trainingStatusBar';
+import { noteWalkthroughProgress } from '../walkthrough/progress';
 
 const DEFINITION: PanelDefinition = {
   viewType: 'fashionClassifier.classifier',
@@ -119,6 +127,7 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
 
   protected onMessage(message: WebviewToHost): Promise<void> | void {
     this.statusBar.observe(message);
+    noteWalkthroughProgress(message, this.context);
     switch (message.type) {
       case 'backendChosen':
         log().info(
@@ -184,6 +193,11 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
       default:
         assertNever(message);
     }
+  }
+
+  /** Scrolls the page to one of its sections, once it has loaded (a walkthrough step's link). */
+  revealSection(section: PanelSection): void {
+    this.post({ type: 'revealSection', section });
   }
 
   /**

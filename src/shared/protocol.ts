@@ -191,6 +191,16 @@ export interface ModelSavedMessage {
   error?: string;
 }
 
+/** The sections of the classifier panel, in the tutorial's order; each is `<section id="<name>-section">`. */
+export const PANEL_SECTIONS = ['data', 'model', 'training', 'evaluation', 'predictions', 'inside', 'runs'] as const;
+export type PanelSection = (typeof PANEL_SECTIONS)[number];
+
+/** Scroll to a section and put the keyboard focus on its heading (a walkthrough step's link). */
+export interface RevealSectionMessage {
+  type: 'revealSection';
+  section: PanelSection;
+}
+
 export type HostToWebview =
   | InitMessage
   | SettingsChangedMessage
@@ -199,7 +209,8 @@ export type HostToWebview =
   | DatasetFailedMessage
   | StopTrainingMessage
   | RunsMessage
-  | ModelSavedMessage;
+  | ModelSavedMessage
+  | RevealSectionMessage;
 
 /** Ends a switch over a union: the compiler flags any message type left unhandled. */
 export function assertNever(value: never): never {

@@ -53,11 +53,9 @@ describe('The packaged extension (VSIX), installed as a user installs it', () =>
       `${installed} is an installed copy`,
     );
     for (const folder of ['media', join('dist', 'wasm')]) {
-      assert.deepEqual(
-        readdirSync(join(installed, folder)).sort(),
-        readdirSync(join(repoRoot, folder)).sort(),
-        `${folder} is complete`,
-      );
+      // Recursive: the walkthrough's pictures sit in media/walkthrough.
+      const listing = (root: string) => readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).sort();
+      assert.deepEqual(listing(installed), listing(repoRoot), `${folder} is complete`);
     }
     for (const bundle of ['extension.js', 'webview.js', 'results.js']) {
       assert.ok(existsSync(join(installed, 'dist', bundle)), bundle);
