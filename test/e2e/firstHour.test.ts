@@ -2,13 +2,12 @@
 // page, each step completed by doing what it asks; the status bar during a run with the panel in
 // the background; and the Settings editor, which shows no number for what depends on the model.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { CLASS_NAMES } from '../../src/shared/classNames';
 import { PRESET_DEFAULTS } from '../../src/shared/settings';
 import { loadSystemTestSet } from '../harness/fashionSamples';
-import { repoRoot } from '../harness/paths';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 import { setInPanel } from './hyperparameters';
 import { selectedRun } from './savedRuns';
@@ -30,9 +29,6 @@ const FIRST_RUN = {
 };
 
 const STEPS = ['getData', 'train', 'lookInside', 'classify', 'compare'];
-
-/** Set to 1 to refresh the README's picture of the completed walkthrough (media/walkthrough.png). */
-const UPDATE_SCREENSHOT = process.env.FASHION_UPDATE_SCREENSHOT === '1';
 
 /** The grey pixels of a 28×28 8-bit grayscale PNG without interlacing, as the extension writes it. */
 function grayPngPixels(png: Buffer): { width: number; height: number; pixels: Uint8Array } {
@@ -178,10 +174,7 @@ describe('The first hour: walkthrough, status bar and settings', () => {
     for (const id of STEPS) {
       await stepDone(page(), id).waitFor({ timeout: 30_000 });
     }
-    const screenshot = await session.workbench.screenshot('walkthrough-completed');
-    if (UPDATE_SCREENSHOT) {
-      copyFileSync(screenshot, join(repoRoot, 'media', 'walkthrough.png'));
-    }
+    await session.workbench.screenshot('walkthrough-completed');
   });
 
   it("shows no number for epochs in the Settings editor when the model is the CNN, but both models' values", async () => {

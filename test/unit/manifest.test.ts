@@ -76,4 +76,27 @@ describe('package.json', () => {
     const [, path] = /!\[[^\]]+\]\((media\/[^)]+\.png)\)/.exec(readme) ?? [];
     assert.ok(path && existsSync(path), `README screenshot ${path}`);
   });
+
+  it('links from the README only to pictures in media/ and pages in docs/ that exist', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const pictures = [...readme.matchAll(/!\[([^\]]*)\]\(([^)]+)\)/g)];
+    assert.ok(pictures.length >= 3, 'pictures of the panel, the walkthrough and a classification');
+    for (const [, alt, path] of pictures) {
+      assert.match(path, /^media\/[\w-]+\.png$/, path);
+      assert.ok(existsSync(path), path);
+      assert.ok(alt.length > 20, `${path} has a text alternative`);
+    }
+    const pages = [...readme.matchAll(/\]\((docs\/[\w-]+\.md)\)/g)].map(([, path]) => path);
+    assert.ok(pages.length >= 3, pages.join(', '));
+    pages.forEach((path) => assert.ok(existsSync(path), path));
+  });
+
+  it('gives the two commands that start the extension and run every test under "Develop"', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const develop = readme.slice(readme.indexOf('## Develop'));
+    assert.match(develop, /^npm start\b/m);
+    assert.match(develop, /^npm test\b/m);
+    assert.equal(manifest.scripts.start, 'bash test/harness/start.sh');
+    assert.equal(manifest.scripts.test, 'bash test/harness/test-all.sh');
+  });
 });
