@@ -6,26 +6,20 @@ import { describeCalibration } from '../shared/backendCalibration';
 import { log, logError } from '../log';
 import { RUNS_FOLDER, type ModelStore, type WeightSpec } from '../model/modelStore';
 import { DATASET_FOLDER } from '../shared/datasetFiles';
+import type { PanelSection } from '../shared/panelSections';
 import { errorMessage } from '../shared/errorMessage';
 import { formatEpochMetrics } from '../shared/ml/history';
 import type { UserAction } from '../shared/panelMessages';
 import { checkClassifierMessage } from '../shared/messageChecks';
-import {
-  assertNever,
-  HostToWebview,
-  PanelSection,
-  RunsMessage,
-  SaveModelRequest,
-  WebviewToHost,
-} from '../shared/protocol';
+import { assertNever, HostToWebview, RunsMessage, SaveModelRequest, WebviewToHost } from '../shared/protocol';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { openModelStore, runHistoryLimit } from '../storage';
 import { showProblemNotification } from '../userActions';
+import { noteWalkthroughProgress } from '../walkthrough/progress';
 import { datasetMessageFor } from './datasetForPanel';
 import { PanelDefinition, PanelHost, webviewOptions } from './PanelHost';
 import { TrainingNotification } from './trainingNotification';
 import { TrainingStatusBar } from './trainingStatusBar';
-import { noteWalkthroughProgress } from '../walkthrough/progress';
 
 const DEFINITION: PanelDefinition = {
   viewType: 'fashionClassifier.classifier',

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { WebviewToHost } from '../shared/protocol';
+import type { TrainingMessage } from '../shared/protocol';
 import { endedText, runningText, type RunningStatus, type StatusBarText } from '../shared/trainingStatus';
 
 /** How long a run's outcome stays in the status bar before it clears. */
@@ -23,8 +23,9 @@ export class TrainingStatusBar implements vscode.Disposable {
     this.item.command = { command: 'fashionClassifier.train', title: 'Show the Fashion Classifier panel' };
   }
 
-  /** Takes in a message of the classifier panel; those about training change what the item shows. */
-  observe(message: WebviewToHost): void {
+  /** Takes in any message of the classifier panel; those about training change what the item shows. */
+  observe(received: { type: string }): void {
+    const message = received as TrainingMessage;
     switch (message.type) {
       case 'trainingStarted':
         this.running = {

@@ -7,6 +7,7 @@ import type { BackendName } from './backendPolicy';
 import type { DatasetRole } from './datasetFiles';
 import type { EpochMetrics } from './ml/history';
 import type { CommonWebviewMessage, Problem } from './panelMessages';
+import type { PanelSection } from './panelSections';
 import type { SavedRun } from './savedRun';
 import type { TrainingSettings } from './settings';
 
@@ -191,16 +192,6 @@ export interface ModelSavedMessage {
   error?: string;
 }
 
-/** The sections of the classifier panel, in the tutorial's order; each is `<section id="<name>-section">`. */
-export const PANEL_SECTIONS = ['data', 'model', 'training', 'evaluation', 'predictions', 'inside', 'runs'] as const;
-export type PanelSection = (typeof PANEL_SECTIONS)[number];
-
-/** Scroll to a section and put the keyboard focus on its heading (a walkthrough step's link). */
-export interface RevealSectionMessage {
-  type: 'revealSection';
-  section: PanelSection;
-}
-
 export type HostToWebview =
   | InitMessage
   | SettingsChangedMessage
@@ -215,4 +206,14 @@ export type HostToWebview =
 /** Ends a switch over a union: the compiler flags any message type left unhandled. */
 export function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
+}
+
+/** The messages of a training run, which the host's status bar and walkthrough follow. */
+export type TrainingMessage =
+  TrainingStartedMessage | TrainingProgressMessage | EpochEndedMessage | TrainingEndedMessage;
+
+/** Scroll to a section and put the keyboard focus on its heading (a walkthrough step's link). */
+export interface RevealSectionMessage {
+  type: 'revealSection';
+  section: PanelSection;
 }

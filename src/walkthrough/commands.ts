@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { addSamplePicture } from '../commands/addSamplePicture';
 import { ClassifierPanel } from '../panel/ClassifierPanel';
-import { PANEL_SECTIONS, type PanelSection } from '../shared/protocol';
+import { PANEL_SECTIONS, type PanelSection } from '../shared/panelSections';
 
 export function registerWalkthroughCommands(context: vscode.ExtensionContext): vscode.Disposable[] {
   const showSection = (section: PanelSection) => ClassifierPanel.createOrShow(context).revealSection(section);

@@ -3,7 +3,7 @@
 // Code keeps a completed step completed, so each key only needs to turn true once.
 import * as vscode from 'vscode';
 import { logError } from '../log';
-import type { WebviewToHost } from '../shared/protocol';
+import type { TrainingMessage } from '../shared/protocol';
 import { WALKTHROUGH_KEYS } from '../shared/walkthroughKeys';
 import { openModelStore } from '../storage';
 
@@ -15,8 +15,9 @@ export function noteDatasetReady(): void {
   setKey(WALKTHROUGH_KEYS.datasetReady);
 }
 
-/** Takes in a message of the classifier panel: a completed run completes the steps that wait for one (or two). */
-export function noteWalkthroughProgress(message: WebviewToHost, context: vscode.ExtensionContext): void {
+/** Takes in any message of the classifier panel: a completed run completes the steps that wait for one (or two). */
+export function noteWalkthroughProgress(received: { type: string }, context: vscode.ExtensionContext): void {
+  const message = received as TrainingMessage;
   if (message.type !== 'trainingEnded' || message.outcome !== 'completed') {
     return;
   }

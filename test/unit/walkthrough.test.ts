@@ -2,7 +2,7 @@
 // really causes, with a picture that ships and follows the theme, and a link into the panel.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { PANEL_SECTIONS } from '../../src/shared/protocol';
+import { PANEL_SECTIONS } from '../../src/shared/panelSections';
 import { WALKTHROUGH_KEYS } from '../../src/shared/walkthroughKeys';
 
 interface Step {

@@ -4,7 +4,7 @@
 //
 // DOM for tests: the section's h2 gets tabindex="-1" and the keyboard focus; the page's <body>
 // gets data-revealed-section="<name>" once it scrolled there.
-import type { PanelSection } from '../../src/shared/protocol';
+import type { PanelSection } from '../../src/shared/panelSections';
 
 export function revealSection(section: PanelSection): void {
   const element = document.getElementById(`${section}-section`);
