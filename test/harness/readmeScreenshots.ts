@@ -6,12 +6,13 @@
 //
 // Writes media/screenshot.png (the finished run), media/inside.png, media/classify.png and
 // media/walkthrough.png, and fails rather than write a picture of anything but a full default run.
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEditorSession } from '../e2e/editorSession';
 import { selectedRun } from '../e2e/savedRuns';
 import { clickStepButton, openWalkthrough, showWelcome, stepDone } from '../e2e/walkthroughPage';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { retry } from './browser';
 import { repoRoot } from './paths';
 
 /** Far longer than the tutorial's run anywhere (about a minute on two cores). */
@@ -53,7 +54,12 @@ async function main(): Promise<void> {
     }
     log(`test accuracy ${run.evaluation.accuracy.toFixed(4)} on ${run.backend}`);
 
-    await panel.locator('#training-section').evaluate((section) => section.scrollIntoView({ block: 'start' }));
+    // The curves, then the evaluation: what the run learned. (Its timings above depend on the machine.)
+    await panel.locator('#history-chart').evaluate((chart) => {
+      chart.scrollIntoView({ block: 'start' });
+      // Clear of the sticky status line.
+      chart.ownerDocument.defaultView?.scrollBy(0, -60);
+    });
     await page.waitForTimeout(1000);
     await keep('screenshot');
 
@@ -66,8 +72,15 @@ async function main(): Promise<void> {
 
     await showWelcome(page);
     await clickStepButton(page, 'classify', 'Add a sample picture');
-    await page.locator('.tabs-container .tab', { hasText: /\.png/ }).waitFor({ timeout: 60_000 });
-    const name = (await page.locator('.tabs-container .tab', { hasText: /\.png/ }).first().innerText()).trim();
+    // Where "Add a Sample Picture" writes (src/commands/addSamplePicture.ts).
+    const samples = join(session.workspace, 'fashion-samples');
+    const name = await retry(async () => {
+      const png = readdirSync(samples).find((file) => file.endsWith('.png'));
+      if (!png) {
+        throw new Error(`No sample picture in ${samples}`);
+      }
+      return png;
+    }, 60_000);
     await workbench.clickContextMenuEntry(name, 'Classify image');
     const results = await workbench.webviewWith('#results .result[data-predicted]', 120_000);
     await results.locator('#results .result .why-button').first().click();
