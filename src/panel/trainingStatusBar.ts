@@ -15,6 +15,7 @@ export class TrainingStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private running: RunningStatus | undefined;
   private clearTimer: ReturnType<typeof setTimeout> | undefined;
+  private shown = false;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('fashionClassifier.training', vscode.StatusBarAlignment.Left, 10);
@@ -57,7 +58,10 @@ export class TrainingStatusBar implements vscode.Disposable {
       case 'trainingEnded':
         this.running = undefined;
         this.show(endedText(message.outcome, message.testAccuracy));
-        this.clearTimer = setTimeout(() => this.item.hide(), OUTCOME_SHOWN_MS);
+        this.clearTimer = setTimeout(() => {
+          this.item.hide();
+          this.shown = false;
+        }, OUTCOME_SHOWN_MS);
         return;
       default:
         return;
@@ -67,6 +71,12 @@ export class TrainingStatusBar implements vscode.Disposable {
 
   private show({ text, tooltip, label }: StatusBarText): void {
     clearTimeout(this.clearTimer);
+    // Progress arrives several times a second; each change of the item is a message to the
+    // workbench, so only a change a person can see is sent.
+    if (this.shown && this.item.text === text && this.item.tooltip === tooltip) {
+      return;
+    }
+    this.shown = true;
     this.item.text = text;
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label };

@@ -38,7 +38,9 @@ async function pickTheme(workbench: Workbench, name: string): Promise<void> {
 describe('Accessibility of both panels in every theme (axe-core, WCAG 2.1 A/AA)', () => {
   let session: EditorSession;
 
-  before(async () => {
+  before(async function () {
+    // A run, a classification and a saliency map: minutes on a busy machine.
+    this.timeout(600_000);
     session = await startEditorSession('accessibility', { settings: QUICK_RUN });
     const { workbench } = session;
     await workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
