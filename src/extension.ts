@@ -5,6 +5,7 @@ import { exportTrainedModel } from './commands/exportModel';
 import { disposeLog, log, showLog } from './log';
 import { ClassifierPanel } from './panel/ClassifierPanel';
 import { ResultsPanel } from './panel/ResultsPanel';
+import { registerWalkthroughCommands } from './walkthrough/commands';
 
 export function activate(context: vscode.ExtensionContext): FashionClassifierApi {
   log().info(`Fashion Classifier ${context.extension.packageJSON.version} activated in VS Code ${vscode.version}.`);
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): FashionClassifierApi
     ClassifierPanel.slot,
     ResultsPanel.slot,
     { dispose: disposeLog },
+    ...registerWalkthroughCommands(context),
   );
   return {
     classifierPanelReady: async () => {

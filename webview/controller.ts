@@ -31,6 +31,7 @@ import { showRunResults } from './presenters/runResults';
 import { earlyStopMarks, presentOutcome, presentTraining } from './presenters/trainingPresenter';
 import { markStartup } from './startupTimings';
 import type { PanelViews } from './views/layout';
+import { revealSection } from './views/sectionLinks';
 
 const ORIGIN_NAMES: Record<FileOrigin, string> = {
   cache: "the panel's cache",
@@ -129,6 +130,9 @@ export class PanelController {
         break;
       case 'unsavedModel':
         this.showUnsavedModel(message.problem, message.savedRunId);
+        break;
+      case 'revealSection':
+        revealSection(message.section);
         break;
       default:
         assertNever(message);

@@ -6,6 +6,7 @@ import { describeCalibration } from '../shared/backendCalibration';
 import { log, logError } from '../log';
 import { RUNS_FOLDER, type ModelStore, type ModelToSave, type WeightSpec } from '../model/modelStore';
 import { DATASET_FOLDER } from '../shared/datasetFiles';
+import type { PanelSection } from '../shared/panelSections';
 import { errorMessage } from '../shared/errorMessage';
 import { formatEpochMetrics } from '../shared/ml/history';
 import type { UserAction } from '../shared/panelMessages';
@@ -23,10 +24,12 @@ import {
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { openModelStore, runHistoryLimit } from '../storage';
 import { showProblemNotification } from '../userActions';
+import { noteWalkthroughProgress } from '../walkthrough/progress';
 import { datasetMessageFor } from './datasetForPanel';
 import { CLASSIFIER_PAGE } from './pagePolicy';
 import { PanelDefinition, PanelHost, PanelSlot } from './PanelHost';
 import { TrainingNotification } from './trainingNotification';
+import { TrainingStatusBar } from './trainingStatusBar';
 import { UnsavedModel } from './unsavedModel';
 
 const DEFINITION: PanelDefinition = {
@@ -48,6 +51,8 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
   static readonly slot = new PanelSlot(DEFINITION, (panel, context) => new ClassifierPanel(panel, context));
 
   private training: TrainingNotification | undefined;
+  /** Epoch and accuracy in the status bar while training, also when the panel is hidden. */
+  private readonly statusBar = new TrainingStatusBar();
   /** The data set, being prepared from the moment the panel opens, while its page loads. */
   private dataset: ReturnType<typeof datasetMessageFor>;
   /** A trained model the store could not take, kept until it is saved or exported (see unsavedModel.ts). */
@@ -59,6 +64,7 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
     });
     this.dataset = datasetMessageFor(context, panel.webview);
     this.disposables.push(
+      this.statusBar,
       onTrainingSettingsChanged(() => this.post({ type: 'settingsChanged', settings: readTrainingSettings() })),
     );
   }
@@ -107,6 +113,8 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
   }
 
   protected onMessage(message: ClassifierToHost): Promise<void> | void {
+    this.statusBar.observe(message);
+    noteWalkthroughProgress(message, this.context);
     switch (message.type) {
       case 'backendChosen':
         log().info(
@@ -168,6 +176,11 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
       default:
         assertNever(message);
     }
+  }
+
+  /** Scrolls the page to one of its sections, once it has loaded (a walkthrough step's link). */
+  revealSection(section: PanelSection): void {
+    this.post({ type: 'revealSection', section });
   }
 
   /**

@@ -3,6 +3,7 @@ import { ensureDataset } from '../data/ensureDataset';
 import type { PreparedDataset } from '../data/prepareDataset';
 import type { DatasetRole } from '../shared/datasetFiles';
 import type { DatasetFailedMessage, DatasetReadyMessage } from '../shared/protocol';
+import { noteDatasetReady } from '../walkthrough/progress';
 
 const SOURCE_DESCRIPTIONS: Record<PreparedDataset['source'], string> = {
   setting: 'the folder in the fashionClassifier.datasetPath setting',
@@ -24,6 +25,7 @@ export async function datasetMessageFor(
     return { type: 'datasetFailed', problem: outcome.problem };
   }
   const { dataset } = outcome;
+  noteDatasetReady();
   const url = (path: string) => webview.asWebviewUri(vscode.Uri.file(path)).toString();
   const urls = Object.fromEntries(dataset.files.map((file) => [file.role, url(file.path)])) as Record<
     DatasetRole,

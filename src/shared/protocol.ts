@@ -8,6 +8,7 @@ import type { BackendName } from './backendPolicy';
 import type { DatasetRole } from './datasetFiles';
 import type { EpochMetrics } from './ml/history';
 import type { Problem } from './panelMessages';
+import type { PanelSection } from './panelSections';
 import type { SavedRun } from './savedRun';
 import type { TrainingSettings } from './settings';
 
@@ -214,7 +215,8 @@ export type HostToClassifier =
   | DatasetFailedMessage
   | StopTrainingMessage
   | RunsMessage
-  | UnsavedModelMessage;
+  | UnsavedModelMessage
+  | RevealSectionMessage;
 
 /** The classifier panel's protocol, as PanelHost and the page's channel take it. */
 export interface ClassifierProtocol {
@@ -227,4 +229,14 @@ export interface ClassifierProtocol {
 /** Ends a switch over a union: the compiler flags any message type left unhandled. */
 export function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
+}
+
+/** The messages of a training run, which the host's status bar and walkthrough follow. */
+export type TrainingMessage =
+  TrainingStartedMessage | TrainingProgressMessage | EpochEndedMessage | TrainingEndedMessage;
+
+/** Scroll to a section and put the keyboard focus on its heading (a walkthrough step's link). */
+export interface RevealSectionMessage {
+  type: 'revealSection';
+  section: PanelSection;
 }

@@ -39,7 +39,10 @@ export interface TrainingSettings {
   seed: number | null;
 }
 
-/** The tutorial's values; package.json declares the same defaults for the Settings editor. */
+/**
+ * The tutorial's values. package.json declares the same defaults for the Settings editor, except
+ * for the PresetSetting ones, whose default there is null (the model's own, see PRESET_DEFAULTS).
+ */
 export const DEFAULT_SETTINGS: Readonly<TrainingSettings> = {
   model: 'mlp',
   epochs: 5,
@@ -87,6 +90,23 @@ export const PRESET_DEFAULTS: Record<ModelPreset, Pick<TrainingSettings, PresetS
 /** The defaults for `model`: the tutorial's values with the preset's own (PRESET_DEFAULTS). */
 export function defaultsFor(model: ModelPreset): TrainingSettings {
   return { ...DEFAULT_SETTINGS, model, ...PRESET_DEFAULTS[model] };
+}
+
+/** What `WorkspaceConfiguration.inspect` says of a setting, in the scopes a person writes. */
+export interface SettingScopes {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * The value a person set, from the most specific scope that has one; undefined when none has.
+ * A null counts as set: it is how settings.json says "the model's own" (the manifest's default for
+ * the preset settings), so a workspace's null overrides a user's number, and normalizeSettings
+ * then gives the preset's value.
+ */
+export function valueSetByPerson(scopes: SettingScopes): unknown {
+  return [scopes.workspaceFolderValue, scopes.workspaceValue, scopes.globalValue].find((value) => value !== undefined);
 }
 
 /** The range of every numeric setting; package.json declares the same minimum and maximum. */

@@ -31,8 +31,8 @@ function extensionLogText(stateDir: string): string {
 export interface EditorSessionOptions {
   /** User settings for this session. */
   settings?: Record<string, unknown>;
-  /** How the extension is installed: the development copy by default. */
-  install?: CodeServerOptions['install'];
+  /** How the extension is installed: the development copy by default; `none` leaves it to the test. */
+  install?: CodeServerOptions['install'] | 'none';
   /** Opens the workspace in Restricted Mode (untrusted). */
   restrictedMode?: boolean;
   /**
@@ -64,7 +64,7 @@ export async function startEditorSession(name: string, options: EditorSessionOpt
     server = await startCodeServer({
       stateDir: join(stateDir, 'code-server'),
       workspace,
-      install: options.install ?? 'link',
+      install: options.install === 'none' ? undefined : (options.install ?? 'link'),
       port: options.port,
       restrictedMode: options.restrictedMode,
       settings: options.settings,

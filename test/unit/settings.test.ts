@@ -1,12 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import {
   DEFAULT_SETTINGS,
+  MODEL_PRESETS,
   normalizeSettings,
   PRESET_DEFAULTS,
+  PresetSetting,
   SEED_RANGE,
   SETTING_RANGES,
+  valueSetByPerson,
 } from '../../src/shared/settings';
+import { manifestSettings } from './manifestSettings';
+
+const PRESET_SETTINGS = Object.keys(PRESET_DEFAULTS.mlp) as PresetSetting[];
+const isPresetSetting = (key: string): key is PresetSetting => (PRESET_SETTINGS as string[]).includes(key);
 
 describe('settings', () => {
   it('uses the defaults for missing or mistyped values', () => {
@@ -23,7 +29,7 @@ describe('settings', () => {
   });
 
   it('declares the same ranges in package.json as the panel shows and enforces', () => {
-    const properties = JSON.parse(readFileSync('package.json', 'utf8')).contributes.configuration.properties;
+    const properties = manifestSettings();
     for (const [key, range] of Object.entries(SETTING_RANGES)) {
       const property = properties[`fashionClassifier.${key}`];
       assert.equal(property?.maximum, range.max, `${key} maximum`);
@@ -32,7 +38,9 @@ describe('settings', () => {
         key === 'learningRate' ? 0 : range.min,
         `${key} minimum`,
       );
-      assert.equal(property?.type, range.integer ? 'integer' : 'number', `${key} type`);
+      const type = range.integer ? 'integer' : 'number';
+      // A preset setting may also be null: "the model's own".
+      assert.deepEqual(property?.type, isPresetSetting(key) ? [type, 'null'] : type, `${key} type`);
     }
   });
 
@@ -49,9 +57,7 @@ describe('settings', () => {
   });
 
   it('declares the seed in package.json as an integer in the range the settings keep, or null', () => {
-    const property = JSON.parse(readFileSync('package.json', 'utf8')).contributes.configuration.properties[
-      'fashionClassifier.seed'
-    ];
+    const property = manifestSettings()['fashionClassifier.seed'];
     assert.deepEqual(property.type, ['integer', 'null']);
     assert.equal(property.minimum, SEED_RANGE.min);
     assert.equal(property.maximum, SEED_RANGE.max);
@@ -67,10 +73,51 @@ describe('settings', () => {
     assert.equal(normalizeSettings({ model: 'mlp' }).epochs, 5);
   });
 
-  it('declares the same defaults in package.json', () => {
-    const properties = JSON.parse(readFileSync('package.json', 'utf8')).contributes.configuration.properties;
+  it('declares the same defaults in package.json, and none for what depends on the model', () => {
+    const properties = manifestSettings();
     for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
-      assert.equal(properties[`fashionClassifier.${key}`]?.default, value, key);
+      assert.equal(properties[`fashionClassifier.${key}`]?.default, isPresetSetting(key) ? null : value, key);
     }
+  });
+
+  it("gives each preset's own value in the description of every setting that depends on the model", () => {
+    const properties = manifestSettings();
+    assert.deepEqual(PRESET_SETTINGS.sort(), ['batchSize', 'epochs', 'learningRate', 'learningRateDecay']);
+    for (const key of PRESET_SETTINGS) {
+      const text: string = properties[`fashionClassifier.${key}`]?.markdownDescription ?? '';
+      for (const [model, name] of [
+        ['mlp', 'MLP'],
+        ['cnn', 'CNN'],
+      ] as const) {
+        assert.ok(text.includes(`\`${PRESET_DEFAULTS[model][key]}\` for the ${name}`), `${key}, ${model}: ${text}`);
+      }
+    }
+    // A setting the presets do not differ in would not need this.
+    for (const key of PRESET_SETTINGS) {
+      assert.notEqual(PRESET_DEFAULTS.mlp[key], PRESET_DEFAULTS.cnn[key], key);
+    }
+  });
+
+  it("takes an unset or null preset setting as the model's own, and a set one as set", () => {
+    for (const model of MODEL_PRESETS) {
+      for (const key of PRESET_SETTINGS) {
+        assert.equal(
+          normalizeSettings({ model, [key]: undefined })[key],
+          PRESET_DEFAULTS[model][key],
+          `${model} ${key}`,
+        );
+        assert.equal(normalizeSettings({ model, [key]: null })[key], PRESET_DEFAULTS[model][key], `${model} ${key}`);
+      }
+    }
+    assert.equal(normalizeSettings({ model: 'cnn', learningRate: 0.01 }).learningRate, 0.01);
+  });
+
+  it('reads the most specific scope a person set, a null included', () => {
+    assert.equal(valueSetByPerson({}), undefined);
+    assert.equal(valueSetByPerson({ globalValue: 7 }), 7);
+    assert.equal(valueSetByPerson({ globalValue: 7, workspaceValue: 3 }), 3);
+    assert.equal(valueSetByPerson({ globalValue: 7, workspaceValue: 3, workspaceFolderValue: 2 }), 2);
+    assert.equal(valueSetByPerson({ globalValue: 7, workspaceValue: null }), null);
+    assert.equal(valueSetByPerson({ globalValue: null, workspaceValue: undefined }), null);
   });
 });

@@ -1,6 +1,7 @@
 // The confusion matrix as an HTML table heat map, and accuracy per class as a bar list.
 // Tables rather than a chart: screen readers and tests read the counts, and the colours are
-// theme variables mixed in by CSS (`--share` on each cell, see `.confusion` in panel.css).
+// theme variables mixed in by CSS (`--share` on each cell, see `.confusion` in panel.css); each
+// count sits on the editor's background inside its coloured cell, so it reads in every theme.
 //
 // DOM for tests:
 //   #confusion-matrix[data-total]                       a <table>
@@ -50,7 +51,9 @@ export function createConfusionTable(
             'data-value': count,
             title: `${formatCount(count)} ${className(trueLabel)} predicted as ${className(predicted)}`,
           },
-          formatCount(count),
+          // On a plate of the editor's background: text straight on the heat colour fell below
+          // WCAG's 4.5:1 contrast in every theme for some shares.
+          h('span', { class: 'count' }, formatCount(count)),
         );
         cell.style.setProperty('--share', share.toFixed(3));
         if (onSelect && count > 0) {
