@@ -75,6 +75,7 @@ export class PanelController {
     views.model.hyperparameters.onReset(() => this.host.post({ type: 'resetSettings' }));
     views.runs.onSelect((id) => this.host.post({ type: 'selectRun', id }));
     views.runs.onDelete((id) => this.host.post({ type: 'deleteRun', id }));
+    views.runs.onOpenNotebook((id) => this.host.post({ type: 'openRunNotebook', id }));
   }
 
   async handle(message: HostToWebview): Promise<void> {

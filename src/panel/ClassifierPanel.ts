@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { keepCalibration, keptCalibrations } from '../calibrationStore';
 import { CONFIG_SECTION, onTrainingSettingsChanged, readTrainingSettings } from '../config';
 import { describeCalibration } from '../shared/backendCalibration';
+import { OPEN_RUN_NOTEBOOK_COMMAND } from '../commands/openRunNotebook';
 import { log, logError } from '../log';
 import { RUNS_FOLDER, type ModelStore, type WeightSpec } from '../model/modelStore';
 import { DATASET_FOLDER } from '../shared/datasetFiles';
@@ -172,6 +173,10 @@ export class ClassifierPanel extends PanelHost<HostToWebview, WebviewToHost> {
         return this.changeRuns(`Deleting run ${message.id}`, (store) => store.remove(message.id));
       case 'saveModel':
         return this.save(message);
+      case 'openRunNotebook':
+        // Not awaited: the command waits for the person's choices in dialogs.
+        void vscode.commands.executeCommand(OPEN_RUN_NOTEBOOK_COMMAND, message.id);
+        break;
       case 'ready':
       case 'log':
       case 'userAction':

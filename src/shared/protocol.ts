@@ -96,6 +96,12 @@ export interface DeleteRunMessage {
   id: string;
 }
 
+/** Open this run as a Keras notebook ("Open as Keras notebook" in the run history). */
+export interface OpenRunNotebookMessage {
+  type: 'openRunNotebook';
+  id: string;
+}
+
 /** Request: store this trained model and its run, replacing the saved one only when complete. */
 export interface SaveModelRequest {
   type: 'saveModel';
@@ -119,7 +125,8 @@ export type WebviewToHost =
   | ResetSettingsMessage
   | SelectRunMessage
   | DeleteRunMessage
-  | SaveModelRequest;
+  | SaveModelRequest
+  | OpenRunNotebookMessage;
 
 // ---- host to panel ----
 

@@ -1,6 +1,7 @@
 // Section 7, "Compare runs": every kept run with its settings and test accuracy; tick two or
 // more to see their curves on one chart and their settings and results side by side, the
-// differences marked; choose which run's model "Classify image" uses; delete runs.
+// differences marked; choose which run's model "Classify image" uses; delete runs; open a run
+// as a Keras notebook.
 //
 // DOM for tests:
 //   #runs-usage                               e.g. "3 runs kept, 2.4 MB (the last 20 are kept: …)"
@@ -8,6 +9,7 @@
 //   #runs-table tr.run input.compare-run      tick to compare
 //   #runs-table tr.run .use-run               "Use for Classify image" (the selected run says "In use" instead)
 //   #runs-table tr.run .delete-run            "Delete", then "Delete for good" to confirm
+//   #runs-table tr.run .open-notebook         "Open as Keras notebook": the run as a Jupyter notebook
 //   #comparison[data-runs]                    the compared run ids, comma-separated; absent content under 2
 //   #comparison-loss, #comparison-accuracy    the overlaid curves (.curve-chart)
 //   #comparison-table tr[data-key] td[data-differs="true"]   a value that differs across the runs
@@ -23,6 +25,8 @@ export interface RunsView {
   show(message: RunsMessage): void;
   onSelect(listener: (id: string) => void): void;
   onDelete(listener: (id: string) => void): void;
+  /** "Open as Keras notebook": allowed while a run trains, since it changes no run. */
+  onOpenNotebook(listener: (id: string) => void): void;
   /** Runs cannot be deleted or chosen while one trains. */
   setEnabled(enabled: boolean): void;
 }
@@ -43,6 +47,7 @@ export function createRunsView(): RunsView {
   body.append(usage, h('div', { class: 'table-scroll' }, table), comparison);
   const selectListeners: ((id: string) => void)[] = [];
   const deleteListeners: ((id: string) => void)[] = [];
+  const notebookListeners: ((id: string) => void)[] = [];
   const compared = new Set<string>();
   let runs: RunSummary[] = [];
   let enabled = true;
@@ -80,6 +85,13 @@ export function createRunsView(): RunsView {
       'secondary',
     );
     remove.classList.add('delete-run');
+    const notebook = createButton(
+      'Open as Keras notebook',
+      () => notebookListeners.forEach((l) => l(summary.id)),
+      'secondary',
+    );
+    notebook.classList.add('open-notebook');
+    notebook.setAttribute('aria-label', `Open the run of ${runLabel(summary)} as a Keras notebook`);
     remove.toggleAttribute('disabled', !enabled);
     if (!summary.selected) {
       use.toggleAttribute('disabled', !enabled);
@@ -102,7 +114,7 @@ export function createRunsView(): RunsView {
       h('td', { class: 'number' }, formatCount(run.trainCount)),
       h('td', { class: 'number' }, formatSeconds(seconds)),
       h('td', { class: 'number' }, formatMetric(run.evaluation.accuracy)),
-      h('td', {}, h('div', { class: 'button-row' }, use, remove)),
+      h('td', {}, h('div', { class: 'button-row' }, use, notebook, remove)),
     );
   }
 
@@ -199,6 +211,7 @@ export function createRunsView(): RunsView {
     },
     onSelect: (listener) => void selectListeners.push(listener),
     onDelete: (listener) => void deleteListeners.push(listener),
+    onOpenNotebook: (listener) => void notebookListeners.push(listener),
     setEnabled(value) {
       enabled = value;
       render();
