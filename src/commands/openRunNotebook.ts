@@ -148,5 +148,6 @@ export async function openRunAsNotebook(context: vscode.ExtensionContext, runId?
     });
     return;
   }
-  await adviseOnPython();
+  // Not awaited: a warning stays until dismissed, and the command is done once the notebook shows.
+  void adviseOnPython();
 }

@@ -95,7 +95,7 @@ function firstLine(text: string): string {
 /** What this Python lacks for the notebook, as a sentence; undefined when it has everything. */
 export function pythonShortcoming(check: PythonCheck): string | undefined {
   if (!check.found) {
-    return `${check.error}.`;
+    return `${check.error.replace(/[.!?]+$/, '')}.`;
   }
   const [major] = check.version.split('.');
   if (major !== '3') {
