@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { FashionClassifierApi } from './api';
 import { classifyImage } from './commands/classifyImage';
 import { exportTrainedModel } from './commands/exportModel';
+import { OPEN_RUN_NOTEBOOK_COMMAND, openRunAsNotebook } from './commands/openRunNotebook';
 import { disposeLog, log, showLog } from './log';
 import { ClassifierPanel } from './panel/ClassifierPanel';
 import { ResultsPanel } from './panel/ResultsPanel';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): FashionClassifierApi
     ),
     vscode.commands.registerCommand('fashionClassifier.exportModel', () => exportTrainedModel(context)),
     vscode.commands.registerCommand('fashionClassifier.showLog', showLog),
+    vscode.commands.registerCommand(OPEN_RUN_NOTEBOOK_COMMAND, (runId?: unknown) => openRunAsNotebook(context, runId)),
     // Panels open before a window reload come back with it.
     vscode.window.registerWebviewPanelSerializer(ClassifierPanel.viewType, {
       deserializeWebviewPanel: async (panel) => void ClassifierPanel.slot.revive(panel, context),

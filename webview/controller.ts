@@ -95,6 +95,7 @@ export class PanelController {
     views.runs.onSelect((id) => this.host.post({ type: 'selectRun', id }));
     views.runs.onDelete((id) => this.host.post({ type: 'deleteRun', id }));
     views.runs.onRunAgain((settings) => this.runAgain(settings));
+    views.runs.onOpenNotebook((id) => this.host.post({ type: 'openRunNotebook', id }));
   }
 
   async handle(message: HostToClassifier): Promise<void> {

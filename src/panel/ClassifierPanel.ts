@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { keepCalibration, keptCalibrations } from '../calibrationStore';
 import { CONFIG_SECTION, onTrainingSettingsChanged, readTrainingSettings } from '../config';
 import { describeCalibration } from '../shared/backendCalibration';
+import { OPEN_RUN_NOTEBOOK_COMMAND } from '../commands/openRunNotebook';
 import { log, logError } from '../log';
 import { RUNS_FOLDER, type ModelStore, type ModelToSave, type WeightSpec } from '../model/modelStore';
 import { DATASET_FOLDER } from '../shared/datasetFiles';
@@ -173,6 +174,10 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
         return this.changeRuns(`Using run ${message.id} for "Classify image"`, (store) => store.select(message.id));
       case 'deleteRun':
         return this.changeRuns(`Deleting run ${message.id}`, (store) => store.remove(message.id));
+      case 'openRunNotebook':
+        // Not awaited: the command waits for the person's choices in dialogs.
+        void vscode.commands.executeCommand(OPEN_RUN_NOTEBOOK_COMMAND, message.id);
+        break;
       default:
         assertNever(message);
     }

@@ -216,6 +216,7 @@ function checkClassifierEvent(raw: Raw): ClassifierToHost | undefined {
       return { type: 'resetSettings' };
     case 'selectRun':
     case 'deleteRun':
+    case 'openRunNotebook':
       // Run ids are the store's own names (time and hex); anything else could name a path.
       return typeof raw.id === 'string' && /^[\w.-]{1,80}$/.test(raw.id) ? { type: raw.type, id: raw.id } : undefined;
     case 'updateSetting': {

@@ -98,6 +98,12 @@ export interface DeleteRunMessage {
   id: string;
 }
 
+/** Open this run as a Keras notebook ("Open as Keras notebook" in the run history). */
+export interface OpenRunNotebookMessage {
+  type: 'openRunNotebook';
+  id: string;
+}
+
 /** A trained model and its run, as the page hands them to the host to store. */
 export interface ModelFiles {
   /** model.json content as TF.js' layers format writes it, without the weights manifest paths. */
@@ -131,7 +137,8 @@ export type ClassifierToHost =
   | UpdateSettingMessage
   | ResetSettingsMessage
   | SelectRunMessage
-  | DeleteRunMessage;
+  | DeleteRunMessage
+  | OpenRunNotebookMessage;
 
 // ---- host to panel ----
 

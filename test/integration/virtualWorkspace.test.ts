@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Classified } from '../../src/shared/resultsProtocol';
+import { ModelStore } from '../../src/model/modelStore';
 import { MemoryFileSystem } from './memoryFileSystem';
 import { VIRTUAL_FOLDER_NAME, VIRTUAL_SCHEME } from './virtualFolder';
 
@@ -48,5 +49,33 @@ describe('In a virtual workspace', () => {
     );
     assert.equal(fromMemory.predictedClass, fromDisk.predictedClass);
     assert.equal(fromMemory.confidence, fromDisk.confidence);
+  });
+
+  it("opens a run as an untitled Keras notebook that reads the run from the extension's storage", async () => {
+    const storage = process.env.FASHION_GLOBAL_STORAGE;
+    assert.ok(storage, "FASHION_GLOBAL_STORAGE names the extension's storage");
+    const [run] = await (await ModelStore.open(storage)).list();
+    assert.ok(run, 'a trained run is saved');
+    // A Python kernel could not read this workspace's folder, so nothing is written into it.
+    await vscode.commands.executeCommand('fashionClassifier.openRunAsNotebook', run.id);
+    const notebook = vscode.window.activeNotebookEditor?.notebook;
+    assert.ok(notebook, 'a notebook is shown');
+    assert.equal(notebook.notebookType, 'jupyter-notebook');
+    assert.equal(notebook.isUntitled, true);
+    assert.equal(notebook.metadata.nbformat, 4);
+    assert.equal(notebook.metadata.metadata.kernelspec.name, 'python3');
+    const cells = notebook.getCells();
+    assert.equal(cells.length, 16);
+    const setup = cells.find((cell) => cell.metadata.id === 'setup');
+    assert.equal(setup?.kind, vscode.NotebookCellKind.Code);
+    assert.equal(setup?.document.languageId, 'python');
+    assert.ok(setup?.document.getText().includes(`RUN_DIR = Path(${JSON.stringify(run.folder)})`));
+    const model = cells.find((cell) => cell.metadata.id === 'model')?.document.getText() ?? '';
+    assert.match(
+      model,
+      /keras\.layers\.Dense\(256, activation="relu", kernel_initializer="glorot_normal", name="hidden"\)/,
+    );
+    assert.equal(cells[0].kind, vscode.NotebookCellKind.Markup);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

@@ -126,6 +126,14 @@ describe('checks of what panels send', () => {
     assert.equal(parsed?.settings.backend, 'auto');
   });
 
+  it('lets "Open as Keras notebook" through only with a run id, never a path', () => {
+    const id = '2026-12-01T16-12-31-123Z-0123456789ab';
+    assert.deepEqual(checkClassifierMessage({ type: 'openRunNotebook', id }), { type: 'openRunNotebook', id });
+    for (const bad of ['../../etc/passwd', '/tmp/x', '', 7, undefined, 'x'.repeat(81)]) {
+      assert.equal(checkClassifierMessage({ type: 'openRunNotebook', id: bad }), undefined, String(bad));
+    }
+  });
+
   it('refuses settings outside the extension, unknown actions and text past its cap', () => {
     assert.equal(
       checkClassifierMessage({

@@ -1,6 +1,7 @@
 // Section 7, "Compare runs": every kept run with its settings and test accuracy; tick two or
 // more to see their curves on one chart and their settings and results side by side, the
-// differences marked; choose which run's model "Classify image" uses; delete runs.
+// differences marked; choose which run's model "Classify image" uses; delete runs; open a run
+// as a Keras notebook.
 //
 // DOM for tests:
 //   #runs-usage                               e.g. "3 runs kept, 2.4 MB (the last 20 are kept: …)"
@@ -11,6 +12,7 @@
 //   #runs-table tr.run .delete-run            "Delete", then "Delete for good" to confirm
 //   #runs-table tr.run .run-again             "Run again with this seed": trains the run's settings,
 //                                             seed and backend again (disabled without a seed)
+//   #runs-table tr.run .open-notebook         "Open as Keras notebook": the run as a Jupyter notebook
 //   #comparison[data-runs]                    the compared run ids, comma-separated; absent content under 2
 //   #comparison-loss, #comparison-accuracy    the overlaid curves (.curve-chart)
 //   #comparison-table tr[data-key] td[data-differs="true"]   a value that differs across the runs
@@ -30,6 +32,8 @@ export interface RunsView {
   onDelete(listener: (id: string) => void): void;
   /** "Run again with this seed": the settings that train the run again (see settingsToRunAgain). */
   onRunAgain(listener: (settings: TrainingSettings) => void): void;
+  /** "Open as Keras notebook": allowed while a run trains, since it changes no run. */
+  onOpenNotebook(listener: (id: string) => void): void;
   /** Runs cannot be deleted or chosen while one trains. */
   setEnabled(enabled: boolean): void;
 }
@@ -51,6 +55,7 @@ export function createRunsView(): RunsView {
   const selectListeners: ((id: string) => void)[] = [];
   const deleteListeners: ((id: string) => void)[] = [];
   const runAgainListeners: ((settings: TrainingSettings) => void)[] = [];
+  const notebookListeners: ((id: string) => void)[] = [];
   const compared = new Set<string>();
   let runs: RunSummary[] = [];
   let enabled = true;
@@ -88,6 +93,13 @@ export function createRunsView(): RunsView {
       'secondary',
     );
     remove.classList.add('delete-run');
+    const notebook = createButton(
+      'Open as Keras notebook',
+      () => notebookListeners.forEach((l) => l(summary.id)),
+      'secondary',
+    );
+    notebook.classList.add('open-notebook');
+    notebook.setAttribute('aria-label', `Open the run of ${runLabel(summary)} as a Keras notebook`);
     remove.toggleAttribute('disabled', !enabled);
     const again = settingsToRunAgain(run);
     const runAgain = createButton(
@@ -126,7 +138,7 @@ export function createRunsView(): RunsView {
       h('td', { class: 'number' }, formatSeconds(seconds)),
       h('td', { class: 'number' }, formatMetric(run.evaluation.accuracy)),
       h('td', { class: 'number' }, run.settings.seed === null ? '–' : String(run.settings.seed)),
-      h('td', {}, h('div', { class: 'button-row' }, use, runAgain, remove)),
+      h('td', {}, h('div', { class: 'button-row' }, use, runAgain, notebook, remove)),
     );
   }
 
@@ -225,6 +237,7 @@ export function createRunsView(): RunsView {
     onSelect: (listener) => void selectListeners.push(listener),
     onDelete: (listener) => void deleteListeners.push(listener),
     onRunAgain: (listener) => void runAgainListeners.push(listener),
+    onOpenNotebook: (listener) => void notebookListeners.push(listener),
     setEnabled(value) {
       enabled = value;
       render();
