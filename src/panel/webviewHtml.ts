@@ -35,6 +35,12 @@ export function contentSecurityPolicy(cspSource: string, nonce: string, allowEva
     `font-src ${cspSource}`,
     // 'wasm-unsafe-eval': TensorFlow.js' WASM backend compiles its WebAssembly module.
     `script-src 'nonce-${nonce}'${allowEval ? " 'unsafe-eval'" : ''} 'wasm-unsafe-eval'`,
+    // blob: workers train in parallel (webview/ml/workers). A worker's script must have the
+    // page's origin, and the extension's files come from the webview resource origin, so the page
+    // fetches the worker's bundle and starts it from a blob: URL. Without this directive
+    // worker-src falls back to script-src, whose nonce a worker cannot carry. A blob: URL can
+    // only be made by the page's own scripts.
+    'worker-src blob:',
     // The panel fetches the WASM binaries, the data set files and the model from the extension's own roots.
     `connect-src ${cspSource}`,
   ].join('; ');
