@@ -1,0 +1,214 @@
+// The coordinator and its workers in one Node process: each worker is a ReplicaServer behind a
+// MessageChannel, as a Web Worker is behind its port in the panel, on TF.js' CPU backend.
+import * as assert from 'node:assert/strict';
+import { MessageChannel } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { evaluateModel } from '../../src/shared/ml/evaluate';
+import { createModel, disposeModel, type ModelSettings } from '../../src/shared/ml/model';
+import { weightChecksum } from '../../src/shared/ml/parallel/checksum';
+import type { CoordinatorToWorker, WorkerToCoordinator } from '../../src/shared/ml/parallel/messages';
+import { ParallelTrainer, type WorkerEndpoint } from '../../src/shared/ml/parallel/parallelTrainer';
+import { readFlatWeights, writeFlatWeights } from '../../src/shared/ml/parallel/replica';
+import { ReplicaServer } from '../../src/shared/ml/parallel/replicaServer';
+import { splitExamples } from '../../src/shared/ml/split';
+import { StopSignal, trainModel, type BatchProgress, type TrainingData } from '../../src/shared/ml/train';
+import { seededRandom, syntheticExamples, useCpuBackend } from './mlFixtures';
+
+const SMALL: ModelSettings = { hiddenUnits: 16, dropout: 0.2, learningRate: 0.01 };
+
+interface InProcessWorkers {
+  endpoints: WorkerEndpoint[];
+  /** How many were terminated. */
+  terminated(): number;
+}
+
+/** Workers that run in this process; each message crosses a real MessageChannel (structured clone, transfers). */
+function inProcessWorkers(count: number, failOn?: CoordinatorToWorker['type']): InProcessWorkers {
+  let terminated = 0;
+  const endpoints = Array.from({ length: count }, (): WorkerEndpoint => {
+    const { port1: page, port2: worker } = new MessageChannel();
+    const server = new ReplicaServer((message, transfer) => worker.postMessage(message, transfer as ArrayBuffer[]));
+    worker.on('message', (message: CoordinatorToWorker) => {
+      try {
+        if (message.type === failOn) {
+          throw new Error(`out of memory (pretend) on ${failOn}`);
+        }
+        server.handle(message);
+      } catch (error) {
+        worker.postMessage({ type: 'failed', index: -1, message: String(error) } satisfies WorkerToCoordinator);
+      }
+    });
+    return {
+      postMessage: (message, transfer) => page.postMessage(message, transfer as ArrayBuffer[]),
+      listen: (onMessage) => page.on('message', onMessage),
+      terminate: () => {
+        terminated++;
+        server.dispose();
+        page.close();
+        worker.close();
+      },
+    };
+  });
+  return { endpoints, terminated: () => terminated };
+}
+
+/** 70 training examples (batches of 16: the last has 6) and 30 for validation. */
+function smallData(): TrainingData {
+  return splitExamples(syntheticExamples(100), 0.3);
+}
+
+/** Runs `action` with Math.random drawing from a fixed sequence: the same epoch order for two runs. */
+async function withFixedRandom<T>(seed: number, action: () => Promise<T>): Promise<T> {
+  const original = Math.random;
+  Math.random = seededRandom(seed);
+  try {
+    return await action();
+  } finally {
+    Math.random = original;
+  }
+}
+
+describe('Data-parallel training: coordinator and workers', () => {
+  useCpuBackend();
+
+  it('trains with 3 workers like trainModel: history, callbacks, identical replicas, the model gets their weights', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const workers = inProcessWorkers(3);
+    const trainer = new ParallelTrainer(workers.endpoints, SMALL);
+    const model = createModel(SMALL);
+    const progress: BatchProgress[] = [];
+    const epochsSeen: number[] = [];
+    try {
+      const data = smallData();
+      const result = await trainer.train(model, data, {
+        epochs: 2,
+        batchSize: 16,
+        onBatchEnd: (p) => void progress.push(p),
+        onEpochEnd: (metrics) => void epochsSeen.push(metrics.epoch),
+      });
+      assert.equal(result.stoppedEarly, false);
+      assert.equal(result.history.length, 2);
+      assert.deepEqual(epochsSeen, [1, 2]);
+      assert.deepEqual(
+        progress.map((p) => `${p.epoch}.${p.batch}/${p.batchesPerEpoch}`),
+        ['1.1/5', '1.2/5', '1.3/5', '1.4/5', '1.5/5', '2.1/5', '2.2/5', '2.3/5', '2.4/5', '2.5/5'],
+      );
+      for (const metrics of result.history) {
+        assert.ok(metrics.valLoss !== null && metrics.valAccuracy !== null && metrics.loss > 0);
+      }
+      assert.ok(result.history[1].loss < result.history[0].loss, 'the loss falls');
+      const checksums = await trainer.checksums();
+      assert.equal(new Set(checksums).size, 1, `replicas agree: ${checksums.join(', ')}`);
+      assert.equal(weightChecksum(readFlatWeights(model)), checksums[0], 'the model holds the replicas’ weights');
+      // Evaluation split across the workers predicts as the model itself does.
+      const test = syntheticExamples(45, 8);
+      const parallel = await trainer.evaluate(model, test, 16);
+      const single = await evaluateModel(model, test, 16);
+      assert.deepEqual(parallel.confusionMatrix, single.confusionMatrix);
+      assert.equal(parallel.accuracy, single.accuracy);
+      assert.ok(Math.abs(parallel.loss - single.loss) < 1e-6);
+    } finally {
+      trainer.dispose();
+      disposeModel(model);
+    }
+    assert.equal(workers.terminated(), 3);
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor left by the replicas or the coordinator');
+  });
+
+  it('gives the same first-epoch loss as one thread, within summation order (no dropout, the same order)', async () => {
+    const settings = { ...SMALL, dropout: 0 };
+    const data = smallData();
+    const single = createModel(settings);
+    const parallel = createModel(settings);
+    writeFlatWeights(parallel, readFlatWeights(single));
+    // trainModel shuffles with Math.random; the coordinator is given the order that draws.
+    const order = await withFixedRandom(7, async () => Int32Array.from(tf.util.createShuffledIndices(70)));
+    const trainer = new ParallelTrainer(inProcessWorkers(2).endpoints, settings, undefined, () => order);
+    try {
+      const options = { epochs: 1, batchSize: 16 };
+      const one = await withFixedRandom(7, () => trainModel(single, data, options));
+      const two = await trainer.train(parallel, data, options);
+      const [a, b] = [one.history[0], two.history[0]];
+      assert.ok(Math.abs(a.loss - b.loss) / a.loss <= 1e-4, `training loss ${a.loss} vs ${b.loss}`);
+      assert.ok(Math.abs(a.valLoss! - b.valLoss!) / a.valLoss! <= 1e-4, `validation loss ${a.valLoss} vs ${b.valLoss}`);
+      assert.equal(a.accuracy, b.accuracy);
+    } finally {
+      trainer.dispose();
+      disposeModel(single);
+      disposeModel(parallel);
+    }
+  });
+
+  it('stops between batches: the model keeps its weights, the workers end, nothing is left', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const workers = inProcessWorkers(2);
+    const trainer = new ParallelTrainer(workers.endpoints, SMALL);
+    const model = createModel(SMALL);
+    const initial = weightChecksum(readFlatWeights(model));
+    const stopSignal = new StopSignal();
+    try {
+      const result = await trainer.train(model, smallData(), {
+        epochs: 3,
+        batchSize: 8,
+        stopSignal,
+        onBatchEnd: ({ batch }) => (batch === 3 ? stopSignal.stop() : undefined),
+      });
+      assert.equal(result.stoppedEarly, true);
+      assert.equal(result.history.length, 0);
+      assert.equal(weightChecksum(readFlatWeights(model)), initial);
+      assert.equal(workers.terminated(), 2, 'stopping ends the workers at once');
+    } finally {
+      trainer.dispose();
+      disposeModel(model);
+    }
+    assert.equal(tf.memory().numTensors, tensorsBefore);
+  });
+
+  it('keeps the best epoch’s weights when early stopping ends the run', async () => {
+    const trainer = new ParallelTrainer(inProcessWorkers(2).endpoints, SMALL);
+    // A learning rate this high makes the validation loss rise after the first epochs.
+    const model = createModel({ ...SMALL, learningRate: 0.5 });
+    try {
+      const result = await trainer.train(model, smallData(), { epochs: 12, batchSize: 16, earlyStoppingPatience: 1 });
+      assert.ok(result.earlyStop, 'early stopping ended the run');
+      const best = result.history[result.earlyStop.bestEpoch - 1];
+      const now = await evaluateModel(model, splitExamples(syntheticExamples(100), 0.3).validation!, 64);
+      assert.ok(
+        Math.abs(now.loss - best.valLoss!) < 1e-4,
+        `the model's validation loss ${now.loss} is the best epoch's ${best.valLoss}`,
+      );
+    } finally {
+      trainer.dispose();
+      disposeModel(model);
+    }
+  });
+
+  it('fails the run with the worker’s reason when a worker fails', async () => {
+    const workers = inProcessWorkers(2, 'batches');
+    const trainer = new ParallelTrainer(workers.endpoints, SMALL);
+    const model = createModel(SMALL);
+    try {
+      await assert.rejects(
+        trainer.train(model, smallData(), { epochs: 1, batchSize: 16 }),
+        /Training worker \d failed: .*out of memory \(pretend\) on batches/,
+      );
+    } finally {
+      trainer.dispose();
+      disposeModel(model);
+    }
+  });
+
+  it('trains batches smaller than the number of workers (some workers get no rows)', async () => {
+    const trainer = new ParallelTrainer(inProcessWorkers(4).endpoints, SMALL);
+    const model = createModel(SMALL);
+    try {
+      const result = await trainer.train(model, { train: syntheticExamples(10, 3) }, { epochs: 1, batchSize: 3 });
+      assert.equal(result.history.length, 1);
+      assert.ok(Number.isFinite(result.history[0].loss));
+      assert.equal(new Set(await trainer.checksums()).size, 1);
+    } finally {
+      trainer.dispose();
+      disposeModel(model);
+    }
+  });
+});
