@@ -31,6 +31,11 @@ export interface TrainingSettings {
    * keep the weights of the best epoch. 0 (the tutorial's way) trains every epoch.
    */
   earlyStoppingPatience: number;
+  /**
+   * Threads that train on WebAssembly: 1 is the page's own; more are data-parallel workers, each
+   * with a slice of every batch (never more than the cores); 0 lets "auto" time the counts.
+   */
+  workers: number;
 }
 
 /** The tutorial's values; package.json declares the same defaults for the Settings editor. */
@@ -47,6 +52,7 @@ export const DEFAULT_SETTINGS: Readonly<TrainingSettings> = {
   testSubsetSize: 0,
   backend: 'auto',
   earlyStoppingPatience: 0,
+  workers: 0,
 };
 
 export interface SettingRange {
@@ -91,6 +97,7 @@ export const SETTING_RANGES: Record<NumericSetting, SettingRange> = {
   trainSubsetSize: { min: 0, max: 60000, integer: true },
   testSubsetSize: { min: 0, max: 10000, integer: true },
   earlyStoppingPatience: { min: 0, max: 20, integer: true },
+  workers: { min: 0, max: 16, integer: true },
 };
 
 /**

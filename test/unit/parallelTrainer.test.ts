@@ -1,56 +1,18 @@
 // The coordinator and its workers in one Node process: each worker is a ReplicaServer behind a
 // MessageChannel, as a Web Worker is behind its port in the panel, on TF.js' CPU backend.
 import * as assert from 'node:assert/strict';
-import { MessageChannel } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { evaluateModel } from '../../src/shared/ml/evaluate';
 import { createModel, disposeModel, type ModelSettings } from '../../src/shared/ml/model';
 import { weightChecksum } from '../../src/shared/ml/parallel/checksum';
-import type { CoordinatorToWorker, WorkerToCoordinator } from '../../src/shared/ml/parallel/messages';
-import { ParallelTrainer, type WorkerEndpoint } from '../../src/shared/ml/parallel/parallelTrainer';
+import { ParallelTrainer } from '../../src/shared/ml/parallel/parallelTrainer';
 import { readFlatWeights, writeFlatWeights } from '../../src/shared/ml/parallel/replica';
-import { ReplicaServer } from '../../src/shared/ml/parallel/replicaServer';
 import { splitExamples } from '../../src/shared/ml/split';
 import { StopSignal, trainModel, type BatchProgress, type TrainingData } from '../../src/shared/ml/train';
 import { seededRandom, syntheticExamples, useCpuBackend } from './mlFixtures';
+import { inProcessWorkers } from './parallelFixtures';
 
 const SMALL: ModelSettings = { hiddenUnits: 16, dropout: 0.2, learningRate: 0.01 };
-
-interface InProcessWorkers {
-  endpoints: WorkerEndpoint[];
-  /** How many were terminated. */
-  terminated(): number;
-}
-
-/** Workers that run in this process; each message crosses a real MessageChannel (structured clone, transfers). */
-function inProcessWorkers(count: number, failOn?: CoordinatorToWorker['type']): InProcessWorkers {
-  let terminated = 0;
-  const endpoints = Array.from({ length: count }, (): WorkerEndpoint => {
-    const { port1: page, port2: worker } = new MessageChannel();
-    const server = new ReplicaServer((message, transfer) => worker.postMessage(message, transfer as ArrayBuffer[]));
-    worker.on('message', (message: CoordinatorToWorker) => {
-      try {
-        if (message.type === failOn) {
-          throw new Error(`out of memory (pretend) on ${failOn}`);
-        }
-        server.handle(message);
-      } catch (error) {
-        worker.postMessage({ type: 'failed', index: -1, message: String(error) } satisfies WorkerToCoordinator);
-      }
-    });
-    return {
-      postMessage: (message, transfer) => page.postMessage(message, transfer as ArrayBuffer[]),
-      listen: (onMessage) => page.on('message', onMessage),
-      terminate: () => {
-        terminated++;
-        server.dispose();
-        page.close();
-        worker.close();
-      },
-    };
-  });
-  return { endpoints, terminated: () => terminated };
-}
 
 /** 70 training examples (batches of 16: the last has 6) and 30 for validation. */
 function smallData(): TrainingData {
@@ -184,7 +146,7 @@ describe('Data-parallel training: coordinator and workers', () => {
   });
 
   it('fails the run with the worker’s reason when a worker fails', async () => {
-    const workers = inProcessWorkers(2, 'batches');
+    const workers = inProcessWorkers(2, (message) => message.type === 'batches');
     const trainer = new ParallelTrainer(workers.endpoints, SMALL);
     const model = createModel(SMALL);
     try {

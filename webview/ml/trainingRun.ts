@@ -1,11 +1,10 @@
 // One training run, the tutorial's steps 3 to 5: train, evaluate on the test set, predict a
 // gallery of test images, and save. Reports to the views and the host as it goes.
-import { batchesPerReport, type BackendName } from '../../src/shared/backendPolicy';
+import { batchesPerReport } from '../../src/shared/backendPolicy';
 import {
   BatchProgress,
   createModel,
   disposeModel,
-  evaluateModel,
   firstExamples,
   PIXELS_PER_IMAGE,
   predictSamples,
@@ -13,7 +12,6 @@ import {
   StopSignal,
   TrainingHistory,
   TrainingPlan,
-  trainModel,
 } from '../../src/shared/ml';
 import type { Problem } from '../../src/shared/panelMessages';
 import type { ModelSavedMessage, TrainingEndedMessage, WebviewToHost } from '../../src/shared/protocol';
@@ -35,6 +33,9 @@ import { LiveWeights } from './liveWeights';
 import { saveTrainedModel } from './saveTrainedModel';
 import { TestSetInspector } from './testSetInspector';
 import { occlusionSaliency } from '../../src/shared/ml/saliency';
+import type { Trainer } from '../../src/shared/ml/parallel/trainer';
+import { WorkersFailed } from '../../src/shared/ml/parallel/workersOrThread';
+import { trainerForRun } from './workers/runTrainer';
 
 /** How many test images get predictions: more than the grid shows, so the misclassified filter finds some. */
 const PREDICTED_SAMPLES = 60;
@@ -99,28 +100,32 @@ export class TrainingRun {
           actions: [{ kind: 'showLog' }],
         });
       }
-      return await this.train(backend.name);
+      return await this.train(backend);
     } catch (error) {
       this.host.log('error', 'Training failed', error);
       const problem: Problem =
         error instanceof ExplainedFailure
           ? error.problem
-          : {
-              // TF.js' own words mean nothing to a learner; the log keeps them with the stack.
-              message:
-                'Training stopped on an error inside TensorFlow.js. The model saved before (if any) is unchanged. ' +
-                'Start training again, or choose another backend in the fashionClassifier.backend setting; the log has the details.',
-              actions: [{ kind: 'showLog' }, { kind: 'openSetting', setting: 'fashionClassifier.backend' }],
-            };
+          : error instanceof WorkersFailed
+            ? workersFailed(error)
+            : {
+                // TF.js' own words mean nothing to a learner; the log keeps them with the stack.
+                message:
+                  'Training stopped on an error inside TensorFlow.js. The model saved before (if any) is unchanged. ' +
+                  'Start training again, or choose another backend in the fashionClassifier.backend setting; the log has the details.',
+                actions: [{ kind: 'showLog' }, { kind: 'openSetting', setting: 'fashionClassifier.backend' }],
+              };
       this.views.training.showProgress(null, 'Training failed.');
       this.views.status.show(`Training failed. ${problem.message}`, 'error');
       return { outcome: 'failed', problem };
     }
   }
 
-  private async train(backend: BackendName): Promise<RunEnd> {
+  private async train(active: ActiveBackend): Promise<RunEnd> {
     const { settings, views, plan } = this;
+    const backend = active.name;
     const model = createModel(settings);
+    let trainer: Trainer | undefined;
     const gpu = new ContextLossGuard(
       () => this.stopSignal.stop(),
       () => contextLostFailure(),
@@ -130,6 +135,10 @@ export class TrainingRun {
       const { train, validation } = splitExamples(training, settings.validationSplit);
       const test = firstExamples(this.dataset.test, settings.testSubsetSize);
 
+      trainer = await trainerForRun(active, settings, {
+        log: (level, message) => this.host.log(level, message),
+        show: (note) => views.training.showWorkers(note),
+      });
       this.host.post({
         type: 'trainingStarted',
         backend,
@@ -137,14 +146,18 @@ export class TrainingRun {
         trainCount: plan.trainCount,
         validationCount: plan.validationCount,
       });
-      views.status.show(`Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}…`, 'busy');
+      const threads = trainer.workers > 1 ? ` × ${trainer.workers} workers` : '';
+      views.status.show(
+        `Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}${threads}…`,
+        'busy',
+      );
       await views.training.showHistory([], settings.epochs);
       const history = this.history;
       const report = this.progressReporter();
-      const live = new LiveWeights(model, views.inside);
+      const live = new LiveWeights(model, views.inside, () => trainer!.syncWeights(model));
       await live.showStart();
       const result = await gpu.race(
-        trainModel(
+        trainer.train(
           model,
           { train, validation },
           {
@@ -188,7 +201,7 @@ export class TrainingRun {
         views.training.showProgress(null, `Finished ${settings.epochs} epochs in ${Math.round(result.seconds)} s.`);
       }
       views.status.show('Evaluating on the test set…', 'busy');
-      const evaluation = await gpu.race(evaluateModel(model, test, 512));
+      const evaluation = await gpu.race(trainer.evaluate(model, test, 512));
       const inspector = new TestSetInspector(
         () => Promise.resolve(model),
         () => test,
@@ -259,6 +272,7 @@ export class TrainingRun {
       return { outcome: 'completed', testAccuracy: evaluation.accuracy };
     } finally {
       gpu.dispose();
+      trainer?.dispose();
       if (this.trained !== model) {
         disposeModel(model);
       }
@@ -315,6 +329,14 @@ export class TrainingRun {
       }
     };
   }
+}
+
+/** A training worker failed mid-run (the run is lost, the saved model untouched). */
+function workersFailed(error: WorkersFailed): Problem {
+  return {
+    message: `A training worker stopped: ${error.message} The model saved before (if any) is unchanged. Start training again, or set fashionClassifier.workers to 1 to train on one thread.`,
+    actions: [{ kind: 'openSetting', setting: 'fashionClassifier.workers' }, { kind: 'showLog' }],
+  };
 }
 
 function contextLostFailure(): ExplainedFailure {

@@ -11,6 +11,8 @@
 //                                   "auto" chose by timing; #backend-timings lists the figures:
 //     li[data-backend][data-ms-per-batch][data-complete] one per backend timed
 //   #measure-backends               "Measure again" (shown after a timing; disabled during a run)
+//   #training-threads[data-workers] the threads the run trains on (1: the panel's own) and why;
+//                                   data-fell-back="true" when more were asked for and did not start
 //   #training-progress …            see trainingProgress.ts
 //   #history-chart …                see historyChart.ts
 import type { BackendName } from '../../src/shared/backendPolicy';
@@ -24,6 +26,7 @@ import type { BatchPoint } from '../../src/shared/ml/batchCurve';
 import type { CurveMark } from './curveChart';
 import { createHistoryChart, EpochRecord } from './historyChart';
 import { BatchProgress, createTrainingProgress } from './trainingProgress';
+import type { WorkersNote } from '../ml/workers/runTrainer';
 
 export type { BatchProgress } from './trainingProgress';
 export type { EpochRecord } from './historyChart';
@@ -61,6 +64,8 @@ export interface TrainingView {
    */
   clearStartProblem(): void;
   showBackend(info: BackendInfo): void;
+  /** The threads a run trains on (data-parallel workers or the panel's own), and why. */
+  showWorkers(note: WorkersNote): void;
   /** Progress within the epoch; `null` returns to idle with an optional closing line. */
   showProgress(progress: BatchProgress | null, idleMessage?: string): void;
   /**
@@ -107,6 +112,7 @@ export function createTrainingView(): TrainingView {
   measureAgain.id = 'measure-backends';
   measureAgain.hidden = true;
   measureAgain.setAttribute('aria-label', 'Time the backends again and train on the faster');
+  const threads = h('p', { id: 'training-threads', class: 'backend', hidden: '' });
   const problemArea = h('div', { id: 'training-problem' });
   const progress = createTrainingProgress();
   const chart = createHistoryChart();
@@ -115,6 +121,7 @@ export function createTrainingView(): TrainingView {
     problemArea,
     h('div', { class: 'backend-row' }, backend, measureAgain),
     timings,
+    threads,
     progress.element,
     chart.element,
   );
@@ -168,6 +175,12 @@ export function createTrainingView(): TrainingView {
           ),
         ),
       );
+    },
+    showWorkers({ count, text, fellBack }) {
+      threads.hidden = false;
+      threads.dataset.workers = String(count);
+      threads.dataset.fellBack = String(fellBack);
+      threads.textContent = text;
     },
     showProgress(value, idleMessage) {
       if (value) {

@@ -82,7 +82,7 @@ export class ParallelTrainer implements Trainer {
   ) {
     endpoints.forEach((endpoint, index) =>
       endpoint.listen(
-        (message) => this.receive(message),
+        (message) => this.receive(message, index),
         (reason) => this.fail(new Error(`Training worker ${index + 1} of ${endpoints.length} stopped: ${reason}`)),
       ),
     );
@@ -90,6 +90,11 @@ export class ParallelTrainer implements Trainer {
 
   get workers(): number {
     return this.endpoints.length;
+  }
+
+  /** Batches the workers have trained so far (all runs). */
+  get batchesTrained(): number {
+    return this.timing.batches;
   }
 
   /** Where worker 0's batches spent their time so far. */
@@ -181,7 +186,8 @@ export class ParallelTrainer implements Trainer {
   }
 
   async syncWeights(model: tf.LayersModel): Promise<void> {
-    if (this.failure === undefined) {
+    // Before the replicas are set up, `model` holds the weights training starts from.
+    if (this.failure === undefined && this.replicaChecksum !== undefined) {
       writeFlatWeights(model, await this.weightsOfReplica());
     }
   }
@@ -380,14 +386,14 @@ export class ParallelTrainer implements Trainer {
 
   // ---- messages ----
 
-  private receive(message: WorkerToCoordinator): void {
+  private receive(message: WorkerToCoordinator, from: number): void {
     switch (message.type) {
       case 'trained':
         this.reports.push(message);
         this.wake?.();
         break;
       case 'failed':
-        this.fail(new Error(`Training worker ${message.index + 1} failed: ${message.message}`));
+        this.fail(new Error(`Training worker ${from + 1} failed: ${message.message}`));
         break;
       case 'booted':
         break;
