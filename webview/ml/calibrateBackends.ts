@@ -7,7 +7,7 @@ import type { BackendName } from '../../src/shared/backendPolicy';
 import {
   CALIBRATION_BUDGET_MS,
   calibrationImageCount,
-  fastestBackend,
+  chooseBackendAndThreads,
   type BackendTiming,
   type Calibration,
 } from '../../src/shared/backendCalibration';
@@ -23,6 +23,9 @@ import { createTrainingStep } from '../../src/shared/ml/trainingStep';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import type { TrainingSettings } from '../../src/shared/settings';
 import { ContextLossGuard } from './contextLossGuard';
+import { workerCandidates } from '../../src/shared/ml/parallel/workerCount';
+import { calibrateWorkers, type WorkerCalibration } from './workers/calibrateWorkers';
+import { availableCores } from './workers/workerPool';
 
 /** At most this many timed batches per candidate: enough for a steady figure. */
 const MAX_TIMED_BATCHES = 8;
@@ -115,19 +118,32 @@ export async function calibrateBackends(
   const started = performance.now();
   const examples = firstExamples(training, calibrationImageCount(settings.batchSize));
   const timings: BackendTiming[] = [];
+  // With fashionClassifier.workers on auto, WebAssembly is timed on each worker count too.
+  const counts = settings.workers === 0 ? workerCandidates(availableCores()) : [];
+  let workers: WorkerCalibration | undefined;
   for (const [i, backend] of candidates.entries()) {
     if (!(await start(backend))) {
       continue;
     }
     const left = CALIBRATION_BUDGET_MS - (performance.now() - started);
-    timings.push(await timeTraining(backend, settings, examples, left / (candidates.length - i)));
+    const timing = await timeTraining(backend, settings, examples, left / (candidates.length - i));
+    timings.push(timing);
+    if (backend === 'wasm' && timing.complete && counts.length > 0) {
+      // Outside the budget's shares: starting workers takes what it takes, and the figures are kept.
+      workers = await calibrateWorkers(counts, settings, examples, timing.msPerBatch);
+    }
   }
-  const choice = fastestBackend(timings);
+  const { choice, workers: threads } = chooseBackendAndThreads(timings, workers?.timings ?? []);
   if (!(await start(choice))) {
     throw new Error(`${choice} stopped working after its calibration.`);
   }
-  return {
-    calibration: { timings, choice, measuredAt: new Date().toISOString() },
-    elapsedMs: performance.now() - started,
-  };
+  const calibration: Calibration = { timings, choice, measuredAt: new Date().toISOString() };
+  if (workers) {
+    calibration.workerTimings = workers.timings;
+    calibration.workers = threads;
+    if (workers.unavailable) {
+      calibration.workersUnavailable = workers.unavailable;
+    }
+  }
+  return { calibration, elapsedMs: performance.now() - started };
 }

@@ -9,7 +9,8 @@
 //   #backend[data-backend]          e.g. "webgl"; text "Backend: webgl · GPU: … · why"
 //   #backend[data-calibration]      "measured" (timed just now) | "kept" (an earlier timing) when
 //                                   "auto" chose by timing; #backend-timings lists the figures:
-//     li[data-backend][data-ms-per-batch][data-complete] one per backend timed
+//     li[data-backend][data-ms-per-batch][data-complete] one per backend timed, and for the
+//       worker counts WebAssembly was timed on, li[data-backend="wasm"][data-workers] each
 //   #measure-backends               "Measure again" (shown after a timing; disabled during a run)
 //   #training-threads[data-workers] the threads the run trains on (1: the panel's own) and why;
 //                                   data-fell-back="true" when more were asked for and did not start
@@ -172,6 +173,18 @@ export function createTrainingView(): TrainingView {
               'data-complete': String(t.complete),
             },
             `${backendLabel(t.backend, calibration!.glRenderer)}: ${t.complete ? '' : 'over '}${t.msPerBatch.toFixed(1)} ms per batch of ${calibration!.batchSize}`,
+          ),
+        ),
+        ...(calibration?.calibration.workerTimings ?? []).map((w) =>
+          h(
+            'li',
+            {
+              'data-backend': 'wasm',
+              'data-workers': String(w.workers),
+              'data-ms-per-batch': w.msPerBatch.toFixed(2),
+              'data-complete': String(w.complete),
+            },
+            `WebAssembly × ${w.workers} workers: ${w.complete ? '' : 'over '}${w.msPerBatch.toFixed(1)} ms per batch of ${calibration!.batchSize}`,
           ),
         ),
       );

@@ -362,7 +362,7 @@ export class ParallelTrainer implements Trainer {
       throw new Error(`The training workers' weights differ after epoch ${epoch}: checksums ${checksums.join(', ')}.`);
     }
     this.replicaChecksum = checksums[0];
-    this.log(`Epoch ${epoch}: the ${this.workers} workers' weights agree (checksum ${checksums[0]}).`);
+    this.log(`Epoch ${epoch}: the ${this.workers} workers' weights agree (checksums ${checksums.join(', ')}).`);
   }
 
   /** Worker 0's weights as they are now. */

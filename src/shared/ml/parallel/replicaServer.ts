@@ -23,6 +23,9 @@ import type {
 import { readFlatWeights, Replica, SLICE_FIGURES, writeFlatWeights, type SliceBatch } from './replica';
 
 type Post = (message: WorkerToCoordinator, transfer?: unknown[]) => void;
+
+/** A new setup replaced the run that this work belonged to: it ends quietly. */
+class RunReplaced extends Error {}
 type QueuedWork = BatchesMessage | ValidateMessage | EvaluateMessage | LoadMessage;
 
 interface Run {
@@ -73,6 +76,10 @@ export class ReplicaServer {
   }
 
   private setUp(message: SetupMessage): void {
+    // A coordinator that stopped a run mid-epoch may set up another on the same workers: the old
+    // run's queued work goes, and a batch waiting for its peers' gradients gives up.
+    this.queue.length = 0;
+    this.waiting?.resume();
     this.dispose();
     const model = createModel(message.model);
     writeFlatWeights(model, message.weights);
@@ -119,6 +126,9 @@ export class ReplicaServer {
         await this.perform(work);
       }
     } catch (error) {
+      if (error instanceof RunReplaced) {
+        return;
+      }
       this.queue.length = 0;
       this.post({
         type: 'failed',
@@ -127,6 +137,10 @@ export class ReplicaServer {
       });
     } finally {
       this.draining = false;
+      // Work of a new setup that came while the replaced run's step gave up.
+      if (this.queue.length > 0) {
+        void this.drain();
+      }
     }
   }
 
@@ -187,6 +201,9 @@ export class ReplicaServer {
     }
     const computed = performance.now();
     const parts = await this.gradientsOf(run, batch, own);
+    if (run !== this.run) {
+      throw new RunReplaced();
+    }
     const received = performance.now();
     sumInOrder(parts, run.sum);
     const summed = performance.now();
@@ -215,7 +232,7 @@ export class ReplicaServer {
     }
     const others = run.received.get(batch) ?? new Map<number, Float32Array>();
     run.received.delete(batch);
-    return Array.from({ length: run.workers }, (_, i) => (i === run.index ? own : others.get(i)!));
+    return Array.from({ length: run.workers }, (_, i) => (i === run.index ? own : (others.get(i) ?? own)));
   }
 
   private sendWeights(id: number, withWeights: boolean): void {
