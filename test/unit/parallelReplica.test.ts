@@ -3,6 +3,7 @@
 // single-thread step's.
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { FusedAdamOptimizer } from '../../src/shared/ml/adam';
 import { LOSS_NAME, sparseCategoricalCrossentropy } from '../../src/shared/ml/loss';
 import { createModel, disposeModel } from '../../src/shared/ml/model';
@@ -17,6 +18,7 @@ import {
 import { evenRanges } from '../../src/shared/ml/parallel/slices';
 import { disposeTensors, sliceExamples, toTensors, type ExampleBytes } from '../../src/shared/ml/tensors';
 import { createTrainingStep } from '../../src/shared/ml/trainingStep';
+import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import { syntheticExamples, useCpuBackend } from './mlFixtures';
 
 /** A small network with a convolution and pooling, compiled as createModel compiles its presets. */
@@ -52,13 +54,13 @@ function summedGradient(replica: Replica, examples: ExampleBytes, parts: number)
   return sumInOrder(gradients, new Float32Array(gradients[0].length));
 }
 
-function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+function assertClose(actual: Float32Array, expected: Float32Array, what: string, relative = 1e-6): void {
   assert.equal(actual.length, expected.length);
   const scale = Math.max(...expected.map(Math.abs));
   for (let i = 0; i < expected.length; i++) {
     // Float32 sums in another order differ in their last bits, relative to the largest values.
     assert.ok(
-      Math.abs(actual[i] - expected[i]) <= 1e-6 * scale + 1e-9,
+      Math.abs(actual[i] - expected[i]) <= relative * scale + 1e-9,
       `${what}[${i}]: ${actual[i]} vs ${expected[i]}`,
     );
   }
@@ -166,6 +168,29 @@ describe('Data-parallel training: a replica', () => {
     } finally {
       disposeModel(a);
       disposeModel(b);
+    }
+  });
+
+  it("reads the slice gradient straight from the WASM backend's heap, as the CPU backend computes it", async () => {
+    const settings = { hiddenUnits: 32, dropout: 0, learningRate: 0.01 };
+    const batch = syntheticExamples(12, 6);
+    const onCpu = createModel(settings);
+    const weights = readFlatWeights(onCpu);
+    const cpu = new Replica(onCpu).sliceGradient(sliceOf(batch, 0, 7, 12)).slice();
+    disposeModel(onCpu);
+    await tf.setBackend('wasm');
+    try {
+      installWasmTrainingKernels();
+      const onWasm = createModel(settings);
+      writeFlatWeights(onWasm, weights);
+      const replica = new Replica(onWasm);
+      const before = tf.memory().numTensors;
+      const wasm = replica.sliceGradient(sliceOf(batch, 0, 7, 12)).slice();
+      assert.equal(tf.memory().numTensors, before, 'no tensor left on the WASM backend');
+      assertClose(wasm, cpu, 'WASM against CPU', 1e-5);
+      disposeModel(onWasm);
+    } finally {
+      await tf.setBackend('cpu');
     }
   });
 

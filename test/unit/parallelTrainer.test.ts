@@ -126,6 +126,31 @@ describe('Data-parallel training: coordinator and workers', () => {
     assert.equal(tf.memory().numTensors, tensorsBefore);
   });
 
+  it('trains again on the same workers after a run was stopped mid-epoch (as the calibration does)', async () => {
+    const workers = inProcessWorkers(2);
+    // The calibration keeps its pool between worker counts: a stop must not end the workers.
+    const kept = workers.endpoints.map((endpoint) => ({ ...endpoint, terminate: () => undefined }));
+    const model = createModel(SMALL);
+    try {
+      const stopSignal = new StopSignal();
+      const first = new ParallelTrainer(kept, SMALL);
+      await first.train(model, smallData(), {
+        epochs: 1,
+        batchSize: 4,
+        stopSignal,
+        onBatchEnd: ({ batch }) => (batch === 2 ? stopSignal.stop() : undefined),
+      });
+      first.dispose();
+      const second = new ParallelTrainer(kept, SMALL);
+      const result = await second.train(model, smallData(), { epochs: 1, batchSize: 16 });
+      assert.equal(result.history.length, 1);
+      assert.equal(new Set(await second.checksums()).size, 1);
+    } finally {
+      workers.endpoints.forEach((endpoint) => endpoint.terminate());
+      disposeModel(model);
+    }
+  });
+
   it('keeps the best epoch’s weights when early stopping ends the run', async () => {
     const trainer = new ParallelTrainer(inProcessWorkers(2).endpoints, SMALL);
     // A learning rate this high makes the validation loss rise after the first epochs.

@@ -68,6 +68,18 @@ export function wasmBackendMemory(): object | undefined {
   return memory instanceof webAssembly.Memory ? memory : undefined;
 }
 
+/**
+ * Copies a float32 tensor's values into `target` at `offset`. On the WASM backend straight from
+ * its heap (dataSync would first copy them into a new buffer); elsewhere through dataSync.
+ */
+export function copyTensorValues(tensor: tf.Tensor, target: Float32Array, offset: number): void {
+  if (tf.getBackend() === 'wasm' && tensor.dtype === 'float32') {
+    target.set((tf.backend() as unknown as WasmHeapBackend).typedArrayFromHeap(tensor), offset);
+  } else {
+    target.set(tensor.dataSync() as Float32Array, offset);
+  }
+}
+
 // ---- the engine ----
 
 /** True inside the forward pass of a training step: a gradient tape is recording. */

@@ -136,6 +136,8 @@ export interface StepTiming {
 /** Worker 0's word that a batch is applied, with the whole batch's figures (it has every slice's). */
 export interface TrainedMessage {
   type: 'trained';
+  /** The id of the setup of the run it belongs to: reports of a run replaced meanwhile are not this run's. */
+  run: number;
   batch: number;
   /** Sum of the per-example losses over the whole batch. */
   lossSum: number;

@@ -63,8 +63,12 @@ function copyOf(examples: ExampleBytes, start: number, end: number): SliceBytes 
   return { pixels: view.pixels.slice(), labels: view.labels.slice() };
 }
 
+/** Request ids, unique across trainers: workers set up again by another trainer answer by id. */
+let nextRequestId = 1;
+
 export class ParallelTrainer implements Trainer {
-  private nextId = 1;
+  /** The id of this trainer's current setup; reports of any other run are ignored. */
+  private runId = 0;
   private readonly pending = new Map<number, PendingRequest>();
   private readonly reports: TrainedMessage[] = [];
   private wake: (() => void) | undefined;
@@ -214,6 +218,7 @@ export class ParallelTrainer implements Trainer {
     const peers = this.connectWorkers();
     const shares = evenRanges(validation?.labels.length ?? 0, this.workers);
     await this.requestAll('setUp', (id, index) => {
+      this.runId = id;
       const share = validation && copyOf(validation, shares[index].start, shares[index].end);
       const copy = weights.slice();
       const ports = peers[index].filter((port): port is PortLike => port !== null);
@@ -389,8 +394,10 @@ export class ParallelTrainer implements Trainer {
   private receive(message: WorkerToCoordinator, from: number): void {
     switch (message.type) {
       case 'trained':
-        this.reports.push(message);
-        this.wake?.();
+        if (message.run === this.runId) {
+          this.reports.push(message);
+          this.wake?.();
+        }
         break;
       case 'failed':
         this.fail(new Error(`Training worker ${from + 1} failed: ${message.message}`));
@@ -446,7 +453,7 @@ export class ParallelTrainer implements Trainer {
     if (this.failure) {
       return Promise.reject(this.failure);
     }
-    const id = this.nextId++;
+    const id = nextRequestId++;
     const targets = only === undefined ? this.endpoints.map((_, i) => i) : [only];
     const answered = new Promise<Reply[]>((resolve, reject) => {
       this.pending.set(id, { replies: [], expected: targets.length, resolve, reject });

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LOSS_NAME, sparseCategoricalCrossentropy } from '../loss';
 import { forEachChunk, toTensors, type ExampleBytes } from '../tensors';
-import { adjustableLearningRate } from '../tfInternals';
+import { adjustableLearningRate, copyTensorValues } from '../tfInternals';
 import { flatLayout, weightView, type FlatLayout } from './flatWeights';
 
 /** A worker's rows of one batch, with what seeded per-example dropout will draw its masks from. */
@@ -86,10 +86,10 @@ export class Replica {
         figures = tf.keep(tf.stack([lossSum, tf.sum(tf.metrics.sparseCategoricalAccuracy(batch.ys, predicted))]));
         return tf.div(lossSum, slice.batchSize) as tf.Scalar;
       }, variables);
-      variables.forEach((variable, i) => {
-        gradient.set(grads[variable.name].dataSync() as Float32Array, this.gradientLayout.offsets[i]);
-      });
-      gradient.set(figures!.dataSync() as Float32Array, this.gradientLayout.length);
+      variables.forEach((variable, i) =>
+        copyTensorValues(grads[variable.name], gradient, this.gradientLayout.offsets[i]),
+      );
+      copyTensorValues(figures!, gradient, this.gradientLayout.length);
       tf.dispose([value, figures!, ...Object.values(grads)]);
     } finally {
       tf.dispose([batch.xs, batch.ys]);

@@ -29,6 +29,8 @@ class RunReplaced extends Error {}
 type QueuedWork = BatchesMessage | ValidateMessage | EvaluateMessage | LoadMessage;
 
 interface Run {
+  /** Its setup message's id. */
+  id: number;
   index: number;
   workers: number;
   replica: Replica;
@@ -40,6 +42,12 @@ interface Run {
   nothing: Float32Array;
   /** Gradients from the other workers by batch, then by sender; a peer may be one batch ahead. */
   received: Map<number, Map<number, Float32Array>>;
+  /**
+   * Buffers to send gradients in. Each is transferred (not copied) to a peer, which keeps it for
+   * its own sends once summed: every worker sends and receives as many per batch, so after the
+   * first batches nothing is allocated.
+   */
+  spare: Float32Array[];
   batchesApplied: number;
 }
 
@@ -85,6 +93,7 @@ export class ReplicaServer {
     writeFlatWeights(model, message.weights);
     const replica = new Replica(model);
     const run: Run = {
+      id: message.id,
       index: message.index,
       workers: message.workers,
       replica,
@@ -93,6 +102,7 @@ export class ReplicaServer {
       sum: new Float32Array(replica.gradientLayout.length + SLICE_FIGURES),
       nothing: new Float32Array(replica.gradientLayout.length + SLICE_FIGURES),
       received: new Map(),
+      spare: [],
       batchesApplied: 0,
     };
     for (const peer of message.peers) {
@@ -196,8 +206,13 @@ export class ReplicaServer {
     // A batch smaller than the number of workers leaves some without rows: they add nothing.
     const own = slice.examples.labels.length > 0 ? run.replica.sliceGradient(slice) : run.nothing;
     for (const peer of run.peers) {
-      // Structured clone copies `own`, which is reused for the next batch.
-      peer?.postMessage({ type: 'gradient', batch, from: run.index, gradient: own } satisfies GradientMessage);
+      if (peer) {
+        const gradient = run.spare.pop() ?? new Float32Array(own.length);
+        gradient.set(own);
+        peer.postMessage({ type: 'gradient', batch, from: run.index, gradient } satisfies GradientMessage, [
+          gradient.buffer,
+        ]);
+      }
     }
     const computed = performance.now();
     const parts = await this.gradientsOf(run, batch, own);
@@ -206,6 +221,7 @@ export class ReplicaServer {
     }
     const received = performance.now();
     sumInOrder(parts, run.sum);
+    run.spare.push(...parts.filter((part) => part !== own && part !== run.nothing));
     const summed = performance.now();
     run.replica.apply(run.sum, learningRate);
     run.batchesApplied = batch + 1;
@@ -217,7 +233,14 @@ export class ReplicaServer {
         sum: summed - received,
         apply: performance.now() - summed,
       };
-      this.post({ type: 'trained', batch, lossSum: run.sum[figures], correct: run.sum[figures + 1], timing });
+      this.post({
+        type: 'trained',
+        run: run.id,
+        batch,
+        lossSum: run.sum[figures],
+        correct: run.sum[figures + 1],
+        timing,
+      });
     }
   }
 
