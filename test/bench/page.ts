@@ -2,7 +2,7 @@
 // extension's own data, model and training code (so the figures are the shipping code's) and
 // measures speed, tensors, memory and classification latency.
 // Typed without the DOM library on purpose: the repository's host type check covers test/.
-import { webglContext } from '../../src/shared/ml/tfInternals';
+import { wasmBackendMemory, webglContext } from '../../src/shared/ml/tfInternals';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -263,6 +263,7 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
       ? await trainFullEpochs(trainer, model, train, validation, test, options, peaks)
       : await timeSomeBatches(trainer, model, train, validation, options, peaks);
     const afterTraining = tf.memory().numTensors;
+    const workerMemory = trainer instanceof ParallelTrainer ? await trainer.memory() : undefined;
     const latency = options.measureLatency ? await loadedLatency(model, dataset.test) : undefined;
     const serialized = options.measureLatency ? await serialize(model) : undefined;
     peaks.sample();
@@ -275,6 +276,8 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
       workers: trainer.workers,
       workerStartMs: workers?.startMs,
       stepProfile: trainer instanceof ParallelTrainer ? trainer.profile() : undefined,
+      workerMemoryMB: workerMemory?.map((m) => ({ wasmHeap: m.wasmHeapBytes / MB, tensors: m.tensorBytes / MB })),
+      pageWasmHeapMB: (wasmBackendMemory()?.buffer.byteLength ?? 0) / MB,
       tfjsVersion: tf.version.tfjs,
       glRenderer: glRenderer(),
       crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),

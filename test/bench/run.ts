@@ -12,7 +12,7 @@
 //   npm run --silent bench -- --webgl-counters    WebGL's GPU work per epoch (readbacks, shader
 //            programs, uploads, tensors, GPU bytes) over --epochs (default 3) on a subset
 import * as esbuild from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -144,6 +144,27 @@ async function startServer(): Promise<BenchServer> {
   );
 }
 
+/**
+ * Peak resident memory (VmHWM) of the renderer that did the most work: the page of the run just
+ * finished, whose workers are threads of the same process. Undefined where /proc cannot tell.
+ */
+async function busiestRendererPeakMB(browser: Browser): Promise<number | undefined> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo' as never)) as {
+      processInfo: { type: string; id: number; cpuTime: number }[];
+    };
+    const renderer = processInfo.filter((p) => p.type === 'renderer').sort((a, b) => b.cpuTime - a.cpuTime)[0];
+    const status = renderer && readFileSync(`/proc/${renderer.id}/status`, 'utf8');
+    const kB = status && /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    return kB ? Number(kB) / 1024 : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Runs `action` in a new browser context, so no cache, heap or tensor carries over between runs. */
 async function inFreshPage<T>(browser: Browser, origin: string, action: (page: Page) => Promise<T>): Promise<T> {
   const context = await browser.newContext();
@@ -256,9 +277,10 @@ async function runBrowserBenchmarks(
               wasmUrl: server.wasmUrl,
               workerUrl: server.workerUrl,
             });
-            const result = await inFreshPage(browser, server.origin, (page) =>
-              page.evaluate((o) => (globalThis as unknown as BenchPage).runBench(o), options),
-            );
+            const result = await inFreshPage(browser, server.origin, async (page) => ({
+              ...(await page.evaluate((o) => (globalThis as unknown as BenchPage).runBench(o), options)),
+              rendererPeakMB: await busiestRendererPeakMB(browser!),
+            }));
             const { model, ...figures } = result;
             runs.push({ ...figures, loadAverage: loadavg()[0] });
             log(

@@ -19,6 +19,11 @@ export interface Speedup {
   /** Where worker 1's batches spent their time. */
   profile?: StepProfile;
   workerStartMs?: number;
+  /** Peak resident memory of the renderer, MB, on one thread and on `workers`. */
+  rendererPeakMBOne?: number;
+  rendererPeakMBMany?: number;
+  /** Each worker's WASM heap after training, MB. */
+  workerWasmHeapMB?: number[];
 }
 
 /** Every multi-worker run of a round against the one-thread run of the same backend and batch size. */
@@ -42,6 +47,9 @@ export function parallelSpeedups(runs: readonly BenchResult[]): Speedup[] {
           efficiency: speedup / many.workers,
           profile: many.stepProfile,
           workerStartMs: many.workerStartMs,
+          rendererPeakMBOne: one.rendererPeakMB,
+          rendererPeakMBMany: many.rendererPeakMB,
+          workerWasmHeapMB: many.workerMemoryMB?.map((m) => m.wasmHeap),
         },
       ];
     });
@@ -84,10 +92,11 @@ export function summarizeSpeedups(perRound: readonly Speedup[][]): SpeedupSummar
 }
 
 const ms = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(2));
+const mb = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(0));
 
 export function speedupTable(summaries: readonly SpeedupSummary[]): string {
   const lines = [
-    'workers  batch  s/epoch 1 → N   speed-up (rounds)          efficiency  time ratio  per batch in worker 1: compute / wait / sum / apply ms',
+    'workers  batch  s/epoch 1 → N   speed-up (rounds)          efficiency  time ratio  per batch in worker 1: compute / wait / sum / apply ms   renderer peak MB 1 → N  worker WASM heaps MB',
   ];
   for (const s of summaries) {
     const p = s.median.profile;
@@ -99,7 +108,9 @@ export function speedupTable(summaries: readonly SpeedupSummary[]): string {
         `${s.medianSpeedup.toFixed(2)} (${s.roundSpeedups.map((x) => x.toFixed(2)).join(', ')})`.padEnd(26),
         `${(s.medianEfficiency * 100).toFixed(0)}%`.padEnd(11),
         s.timeRatio.toFixed(2).padEnd(11),
-        p ? `${ms(p.compute)} / ${ms(p.wait)} / ${ms(p.sum)} / ${ms(p.apply)}` : '-',
+        (p ? `${ms(p.compute)} / ${ms(p.wait)} / ${ms(p.sum)} / ${ms(p.apply)}` : '-').padEnd(42),
+        `${mb(s.median.rendererPeakMBOne)} → ${mb(s.median.rendererPeakMBMany)}`.padEnd(23),
+        (s.median.workerWasmHeapMB ?? []).map((x) => x.toFixed(0)).join(', '),
       ].join(' '),
     );
   }

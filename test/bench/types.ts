@@ -72,6 +72,12 @@ export interface BenchResult {
   workerStartMs?: number;
   /** Where worker 1's batches spent their time, mean milliseconds per batch. */
   stepProfile?: StepProfile;
+  /** Each worker's TF.js after training: its WASM heap and the tensors in it, MB. */
+  workerMemoryMB?: { wasmHeap: number; tensors: number }[];
+  /** The page's own WASM heap after training, MB. */
+  pageWasmHeapMB?: number;
+  /** Peak resident memory of the page's renderer process (its workers are threads of it), MB; set by run.ts. */
+  rendererPeakMB?: number;
   tfjsVersion: string;
   /** WebGL's renderer string, e.g. SwiftShader's; null on the other backends. */
   glRenderer: string | null;

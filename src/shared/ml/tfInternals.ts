@@ -60,7 +60,7 @@ export function registerWasmKernel(kernelName: string, kernelFunc: tf.KernelFunc
  * The WebAssembly memory of the active WASM backend (its Emscripten module exports it), for
  * kernels that run WebAssembly of their own on the backend's heap; undefined elsewhere.
  */
-export function wasmBackendMemory(): object | undefined {
+export function wasmBackendMemory(): { buffer: ArrayBuffer } | undefined {
   if (tf.getBackend() !== 'wasm') {
     return undefined;
   }

@@ -97,6 +97,12 @@ export interface WeightsRequest {
   withWeights: boolean;
 }
 
+/** Say how much memory this worker's TF.js holds (answered at once). */
+export interface MemoryRequest {
+  type: 'memory';
+  id: number;
+}
+
 /** Take these weights (after the batches sent before): the model the page evaluates next. */
 export interface LoadMessage {
   type: 'load';
@@ -105,7 +111,14 @@ export interface LoadMessage {
 }
 
 export type CoordinatorToWorker =
-  BootMessage | SetupMessage | BatchesMessage | ValidateMessage | EvaluateMessage | WeightsRequest | LoadMessage;
+  | BootMessage
+  | SetupMessage
+  | BatchesMessage
+  | ValidateMessage
+  | EvaluateMessage
+  | WeightsRequest
+  | MemoryRequest
+  | LoadMessage;
 
 // ---- worker to coordinator ----
 
@@ -175,6 +188,16 @@ export interface WeightsMessage {
   checksum: string;
 }
 
+export interface MemoryMessage {
+  type: 'memory';
+  id: number;
+  index: number;
+  /** The WASM backend's heap (tensors, packed weights, scratch), as allocated. */
+  wasmHeapBytes: number;
+  /** tf.memory().numBytes: the tensors alone. */
+  tensorBytes: number;
+}
+
 export interface LoadedMessage {
   type: 'loaded';
   id: number;
@@ -196,6 +219,7 @@ export type WorkerToCoordinator =
   | EvaluatedMessage
   | WeightsMessage
   | LoadedMessage
+  | MemoryMessage
   | FailedMessage;
 
 // ---- worker to worker ----

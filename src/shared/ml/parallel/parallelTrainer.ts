@@ -196,6 +196,14 @@ export class ParallelTrainer implements Trainer {
     }
   }
 
+  /** What each worker's TF.js holds, in worker order. */
+  async memory(): Promise<{ wasmHeapBytes: number; tensorBytes: number }[]> {
+    const replies = await this.requestAll('memory', (id) => [{ type: 'memory', id }]);
+    return replies
+      .sort((a, b) => a.index - b.index)
+      .map(({ wasmHeapBytes, tensorBytes }) => ({ wasmHeapBytes, tensorBytes }));
+  }
+
   /** Each replica's weight checksum, in worker order. */
   async checksums(): Promise<string[]> {
     const replies = await this.requestAll('weights', (id) => [{ type: 'weights', id, withWeights: false }]);

@@ -3,6 +3,7 @@
 // Pure (no worker API): the worker's script hands it messages, and unit tests run several in one
 // Node process over MessageChannels.
 import { createModel, disposeModel, PIXELS_PER_IMAGE } from '../model';
+import * as tf from '@tensorflow/tfjs';
 import { assertNever } from '../../protocol';
 import type { ExampleBytes } from '../tensors';
 import { VALIDATION_BATCH_SIZE } from '../train';
@@ -20,6 +21,7 @@ import type {
   ValidateMessage,
   WorkerToCoordinator,
 } from './messages';
+import { wasmBackendMemory } from '../tfInternals';
 import { readFlatWeights, Replica, SLICE_FIGURES, writeFlatWeights, type SliceBatch } from './replica';
 
 type Post = (message: WorkerToCoordinator, transfer?: unknown[]) => void;
@@ -75,6 +77,15 @@ export class ReplicaServer {
         break;
       case 'weights':
         this.sendWeights(message.id, message.withWeights);
+        break;
+      case 'memory':
+        this.post({
+          type: 'memory',
+          id: message.id,
+          index: this.run?.index ?? -1,
+          wasmHeapBytes: wasmBackendMemory()?.buffer.byteLength ?? 0,
+          tensorBytes: tf.memory().numBytes,
+        });
         break;
       case 'boot':
         throw new Error('The worker script boots the backend before replicas are set up.');
