@@ -46,9 +46,17 @@ export interface Calibration {
   workerTimings?: WorkerTiming[];
   /** The training threads chosen for WebAssembly (1: the page's own), when worker counts were timed. */
   workers?: number;
-  /** Why no worker count was timed although "auto" would have (the workers did not start). */
+  /** Why no worker count was timed although "auto" would have: the workers did not start, or a batch is too short to share. */
   workersUnavailable?: string;
 }
+
+/**
+ * Below this many milliseconds per batch on one thread, worker counts are not timed: each batch
+ * then costs the workers about as much in exchanging gradients and updating every replica as it
+ * saves them in computing (measured: see docs/workers.md), and starting workers would only delay
+ * the first run.
+ */
+export const WORKER_TIMING_FLOOR_MS = 8;
 
 /**
  * Workers are chosen only when at least this much faster than one thread (their time over one
@@ -56,19 +64,15 @@ export interface Calibration {
  */
 export const WORKERS_MARGIN = 0.9;
 
-/** The WebAssembly thread count to train on: the fastest complete worker timing that beats one thread by the margin. */
-export function fastestThreads(oneThreadMs: number | undefined, workerTimings: readonly WorkerTiming[]): number {
-  let best = { workers: 1, msPerBatch: oneThreadMs ?? Infinity };
-  for (const t of workerTimings) {
-    if (
-      t.complete &&
-      t.msPerBatch < best.msPerBatch &&
-      (oneThreadMs === undefined || t.msPerBatch <= oneThreadMs * WORKERS_MARGIN)
-    ) {
-      best = t;
-    }
-  }
-  return best.workers;
+/**
+ * The WebAssembly thread count to train on: the fastest worker count that finished its timing
+ * and beats one thread by the margin. One thread stopped at its time limit is known only to be
+ * slower than its figure, so a worker count beats it only by beating that figure by the margin.
+ */
+export function fastestThreads(oneThread: BackendTiming | undefined, workerTimings: readonly WorkerTiming[]): number {
+  const bar = oneThread ? oneThread.msPerBatch * WORKERS_MARGIN : Infinity;
+  const winners = workerTimings.filter((t) => t.complete && t.msPerBatch <= bar);
+  return winners.length > 0 ? winners.reduce((a, b) => (b.msPerBatch < a.msPerBatch ? b : a)).workers : 1;
 }
 
 /**
@@ -79,10 +83,11 @@ export function chooseBackendAndThreads(
   timings: readonly BackendTiming[],
   workerTimings: readonly WorkerTiming[],
 ): { choice: BackendName; workers: number } {
-  const wasm = timings.find((t) => t.backend === 'wasm' && t.complete);
-  const workers = fastestThreads(wasm?.msPerBatch, workerTimings);
+  const wasm = timings.find((t) => t.backend === 'wasm');
+  const workers = fastestThreads(wasm, workerTimings);
+  const best = workerTimings.find((w) => w.workers === workers);
   const withWorkers = timings.map((t) =>
-    t === wasm && workers > 1 ? { ...t, msPerBatch: workerTimings.find((w) => w.workers === workers)!.msPerBatch } : t,
+    t === wasm && best ? { ...t, msPerBatch: best.msPerBatch, complete: true } : t,
   );
   const choice = fastestBackend(withWorkers);
   return { choice, workers: choice === 'wasm' ? workers : 1 };

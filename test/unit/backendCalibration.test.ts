@@ -92,12 +92,28 @@ describe('backend calibration', () => {
     });
 
     it('trains on the fastest count that beats one thread by the margin', () => {
-      assert.equal(fastestThreads(33, [workers(2, 17)]), 2);
-      assert.equal(fastestThreads(33, [workers(2, 20), workers(4, 11)]), 4);
+      assert.equal(fastestThreads(timing('wasm', 33), [workers(2, 17)]), 2);
+      assert.equal(fastestThreads(timing('wasm', 33), [workers(2, 20), workers(4, 11)]), 4);
       // 5% faster is within the noise of a few batches: one thread, which holds one model.
-      assert.equal(fastestThreads(4, [workers(2, 3.8)]), 1);
-      assert.equal(fastestThreads(4, [workers(2, 6)]), 1);
-      assert.equal(fastestThreads(33, [workers(2, 10, false)]), 1, 'a count stopped at its time limit is not chosen');
+      assert.equal(fastestThreads(timing('wasm', 4), [workers(2, 3.8)]), 1);
+      assert.equal(fastestThreads(timing('wasm', 4), [workers(2, 6)]), 1);
+      assert.equal(
+        fastestThreads(timing('wasm', 33), [workers(2, 10, false)]),
+        1,
+        'a count stopped at its time limit is not chosen',
+      );
+    });
+
+    it('beats one thread stopped at its time limit only by beating its figure (a lower bound)', () => {
+      assert.equal(fastestThreads(timing('wasm', 1600, false), [workers(2, 900)]), 2);
+      assert.equal(fastestThreads(timing('wasm', 1600, false), [workers(2, 1500)]), 1);
+      assert.deepEqual(
+        chooseBackendAndThreads([timing('wasm', 1600, false), timing('webgl', 9000, false)], [workers(2, 900)]),
+        {
+          choice: 'wasm',
+          workers: 2,
+        },
+      );
     });
 
     it('compares a GPU with WebAssembly on its best thread count', () => {

@@ -8,6 +8,7 @@ import {
   CALIBRATION_BUDGET_MS,
   calibrationImageCount,
   chooseBackendAndThreads,
+  WORKER_TIMING_FLOOR_MS,
   type BackendTiming,
   type Calibration,
 } from '../../src/shared/backendCalibration';
@@ -128,9 +129,15 @@ export async function calibrateBackends(
     const left = CALIBRATION_BUDGET_MS - (performance.now() - started);
     const timing = await timeTraining(backend, settings, examples, left / (candidates.length - i));
     timings.push(timing);
-    if (backend === 'wasm' && timing.complete && counts.length > 0) {
+    if (backend === 'wasm' && counts.length > 0) {
       // Outside the budget's shares: starting workers takes what it takes, and the figures are kept.
-      workers = await calibrateWorkers(counts, settings, examples, timing.msPerBatch);
+      workers =
+        timing.msPerBatch >= WORKER_TIMING_FLOOR_MS
+          ? await calibrateWorkers(counts, settings, examples, timing.msPerBatch)
+          : {
+              timings: [],
+              unavailable: `a batch takes under ${WORKER_TIMING_FLOOR_MS} ms on one thread, too little to share`,
+            };
     }
   }
   const { choice, workers: threads } = chooseBackendAndThreads(timings, workers?.timings ?? []);
