@@ -65,12 +65,15 @@ export const WORKER_TIMING_FLOOR_MS = 8;
 export const WORKERS_MARGIN = 0.9;
 
 /**
- * The WebAssembly thread count to train on: the fastest worker count that finished its timing
- * and beats one thread by the margin. One thread stopped at its time limit is known only to be
- * slower than its figure, so a worker count beats it only by beating that figure by the margin.
+ * The WebAssembly thread count to train on: the fastest worker count that finished its timing and
+ * beats one thread by the margin. Without a finished figure for one thread there is nothing to
+ * beat (a timing stopped at its limit holds its first batch's start-up costs), so one thread.
  */
 export function fastestThreads(oneThread: BackendTiming | undefined, workerTimings: readonly WorkerTiming[]): number {
-  const bar = oneThread ? oneThread.msPerBatch * WORKERS_MARGIN : Infinity;
+  if (!oneThread?.complete) {
+    return 1;
+  }
+  const bar = oneThread.msPerBatch * WORKERS_MARGIN;
   const winners = workerTimings.filter((t) => t.complete && t.msPerBatch <= bar);
   return winners.length > 0 ? winners.reduce((a, b) => (b.msPerBatch < a.msPerBatch ? b : a)).workers : 1;
 }

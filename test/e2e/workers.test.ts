@@ -122,21 +122,27 @@ describe('"auto" timing worker counts', () => {
     const panel = await workbench.webviewWith('#backend[data-calibration="measured"]', 180_000);
     const backend = await panel.locator('#backend').innerText();
     console.log(`      ${backend}`);
+    const oneThread = panel.locator('#backend-timings li[data-backend="wasm"]:not([data-workers])');
     const workerTiming = panel.locator('#backend-timings li[data-backend="wasm"][data-workers="2"]');
-    assert.equal(await workerTiming.count(), 1, 'the 2-worker figure is listed');
-    assert.ok(Number(await workerTiming.getAttribute('data-ms-per-batch')) > 0);
-    assert.match(backend, /WebAssembly × 2 workers: (over )?[\d.]+ ms per batch.* · × 1: [\d.]+ ms per batch/);
+    if ((await oneThread.getAttribute('data-complete')) === 'true') {
+      assert.equal(await workerTiming.count(), 1, 'the 2-worker figure is listed');
+      assert.ok(Number(await workerTiming.getAttribute('data-ms-per-batch')) > 0);
+      assert.match(backend, /WebAssembly × 2 workers: (over )?[\d.]+ ms per batch.* · × 1: [\d.]+ ms per batch/);
+    } else {
+      // A machine so busy that one CNN batch outlasts the calibration's time: nothing to compare.
+      assert.equal(await workerTiming.count(), 0);
+      assert.match(backend, /no workers: one thread's timing was stopped at its time limit/);
+    }
     const chosen =
-      /→ WebAssembly × (\d+) workers/.exec(backend)?.[1] ?? (/→ WebAssembly/.test(backend) ? '1' : undefined);
+      /→ WebAssembly × (\d+) workers/.exec(backend)?.[1] ?? (/→ WebAssembly$/.test(backend) ? '1' : undefined);
     assert.ok(chosen, `a WebAssembly choice in: ${backend}`);
     // The workers of the timing are gone once it is done.
     await waitForTrainingWorkers(workbench.page, 0, 10_000);
     await panel.locator('#start-training:not([disabled])').click();
     await panel.locator('#status[data-kind="success"]').waitFor({ timeout: 300_000 });
     assert.equal(await panel.locator('#training-threads').getAttribute('data-workers'), chosen);
-    assert.match(
-      session.extensionLog(),
-      /Backend for cnn at batch size 64 chosen by timing .*WebAssembly × 2 workers: /,
-    );
+    // The log says the same as the panel.
+    assert.ok(session.extensionLog().includes(`Backend for cnn at batch size 64 chosen by timing`));
+    assert.ok(session.extensionLog().includes(backend.slice(backend.indexOf('WebAssembly'))));
   });
 });

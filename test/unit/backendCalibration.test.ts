@@ -104,16 +104,9 @@ describe('backend calibration', () => {
       );
     });
 
-    it('beats one thread stopped at its time limit only by beating its figure (a lower bound)', () => {
-      assert.equal(fastestThreads(timing('wasm', 1600, false), [workers(2, 900)]), 2);
-      assert.equal(fastestThreads(timing('wasm', 1600, false), [workers(2, 1500)]), 1);
-      assert.deepEqual(
-        chooseBackendAndThreads([timing('wasm', 1600, false), timing('webgl', 9000, false)], [workers(2, 900)]),
-        {
-          choice: 'wasm',
-          workers: 2,
-        },
-      );
+    it('stays on one thread when one thread could not be timed to the end (nothing to compare)', () => {
+      assert.equal(fastestThreads(timing('wasm', 1600, false), [workers(2, 900)]), 1);
+      assert.equal(fastestThreads(undefined, [workers(2, 900)]), 1);
     });
 
     it('compares a GPU with WebAssembly on its best thread count', () => {

@@ -31,6 +31,31 @@ import { availableCores } from './workers/workerPool';
 /** At most this many timed batches per candidate: enough for a steady figure. */
 const MAX_TIMED_BATCHES = 8;
 
+/**
+ * Worker counts on the images one thread was timed on, where that is worth it. Outside the
+ * budget's shares: starting workers takes what it takes, and the figures are kept.
+ */
+async function timeWorkerCounts(
+  counts: number[],
+  settings: TrainingSettings,
+  examples: ExampleBytes,
+  oneThread: BackendTiming,
+): Promise<WorkerCalibration> {
+  if (!oneThread.complete) {
+    return {
+      timings: [],
+      unavailable: "one thread's timing was stopped at its time limit, so there is nothing to compare",
+    };
+  }
+  if (oneThread.msPerBatch < WORKER_TIMING_FLOOR_MS) {
+    return {
+      timings: [],
+      unavailable: `a batch takes under ${WORKER_TIMING_FLOOR_MS} ms on one thread, too little to share`,
+    };
+  }
+  return calibrateWorkers(counts, settings, examples, oneThread.msPerBatch);
+}
+
 /** Starts `backend` (its first start loads WebGL or the WASM binary); false when it cannot. */
 async function start(backend: BackendName): Promise<boolean> {
   try {
@@ -130,14 +155,7 @@ export async function calibrateBackends(
     const timing = await timeTraining(backend, settings, examples, left / (candidates.length - i));
     timings.push(timing);
     if (backend === 'wasm' && counts.length > 0) {
-      // Outside the budget's shares: starting workers takes what it takes, and the figures are kept.
-      workers =
-        timing.msPerBatch >= WORKER_TIMING_FLOOR_MS
-          ? await calibrateWorkers(counts, settings, examples, timing.msPerBatch)
-          : {
-              timings: [],
-              unavailable: `a batch takes under ${WORKER_TIMING_FLOOR_MS} ms on one thread, too little to share`,
-            };
+      workers = await timeWorkerCounts(counts, settings, examples, timing);
     }
   }
   const { choice, workers: threads } = chooseBackendAndThreads(timings, workers?.timings ?? []);
