@@ -54,7 +54,12 @@ const bundles = [
     external: ['vscode'],
   }),
   options('webview', {
-    entryPoints: { webview: 'webview/main.ts', results: 'webview/results/main.ts' },
+    entryPoints: {
+      webview: 'webview/main.ts',
+      results: 'webview/results/main.ts',
+      // Started by the panel as data-parallel training workers (webview/ml/workers/workerPool.ts).
+      'training-worker': 'webview/worker/trainingWorker.ts',
+    },
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',

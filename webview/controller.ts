@@ -27,6 +27,7 @@ import { BackendChooser, type CalibrationReport } from './ml/backendChooser';
 import { DatasetCache } from './ml/datasetCache';
 import { DatasetUrls, FileOrigin, LoadedDataset, loadDataset } from './ml/loadDataset';
 import { runTraining } from './ml/runTraining';
+import { trainerForRun } from './ml/workers/runTrainer';
 import { showRunResults } from './presenters/runResults';
 import { earlyStopMarks, presentOutcome, presentTraining } from './presenters/trainingPresenter';
 import { markStartup } from './startupTimings';
@@ -433,6 +434,11 @@ export class PanelController {
         plan: outcome.plan,
         backend: backend ? this.backends.activate(backend) : this.trainingBackend(),
         stopSignal: stop,
+        trainerFor: (active, seeded) =>
+          trainerForRun(active, seeded, {
+            log: (level, message) => this.host.log(level, message),
+            show: (note) => this.views.training.showWorkers(note),
+          }),
       },
       presentTraining(this.views, this.host, settings, outcome.plan),
     );

@@ -4,10 +4,16 @@ import { errorMessage } from '../src/shared/errorMessage';
 import type { ClassifierProtocol } from '../src/shared/protocol';
 import { PanelController } from './controller';
 import { connectToHost } from './hostChannel';
+import { configureTrainingWorkers } from './ml/workers/workerPool';
 import { markStartup } from './startupTimings';
 import { createPanelLayout } from './views/layout';
 
 markStartup('page');
+// The training workers' bundle ships next to this one (esbuild.mjs).
+configureTrainingWorkers({
+  scriptUrl: new URL('training-worker.js', (document.currentScript as HTMLScriptElement).src).href,
+  wasmFolderUrl: document.body.dataset.wasmPath!,
+});
 const views = createPanelLayout(document.getElementById('app')!);
 views.status.show('Connecting to the editor…', 'busy');
 

@@ -37,6 +37,11 @@ export interface TrainingSettings {
    * settings hold the seed it trained with, drawn or set.
    */
   seed: number | null;
+  /**
+   * Threads that train on WebAssembly: 1 is the page's own; more are data-parallel workers, each
+   * with a slice of every batch (never more than the cores); 0 lets "auto" time the counts.
+   */
+  workers: number;
 }
 
 /**
@@ -57,6 +62,7 @@ export const DEFAULT_SETTINGS: Readonly<TrainingSettings> = {
   backend: 'auto',
   earlyStoppingPatience: 0,
   seed: null,
+  workers: 0,
 };
 
 export interface SettingRange {
@@ -121,6 +127,7 @@ export const SETTING_RANGES: Record<NumericSetting, SettingRange> = {
   trainSubsetSize: { min: 0, max: 60000, integer: true },
   testSubsetSize: { min: 0, max: 10000, integer: true },
   earlyStoppingPatience: { min: 0, max: 20, integer: true },
+  workers: { min: 0, max: 16, integer: true },
 };
 
 /**

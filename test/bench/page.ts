@@ -2,7 +2,7 @@
 // extension's own data, model and training code (so the figures are the shipping code's) and
 // measures speed, tensors, memory and classification latency.
 // Typed without the DOM library on purpose: the repository's host type check covers test/.
-import { webglContext } from '../../src/shared/ml/tfInternals';
+import { wasmBackendMemory, webglContext } from '../../src/shared/ml/tfInternals';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -11,21 +11,24 @@ import {
   disposeModel,
   createModel,
   disposeTensors,
-  evaluateModel,
   predictImages,
   sliceExamples,
   splitExamples,
-  StopSignal,
   toTensors,
   trainModel,
-  VALIDATION_BATCH_SIZE,
   type ExampleBytes,
 } from '../../src/shared/ml';
 import { batchesPerReport } from '../../src/shared/backendPolicy';
 import { firstExamples } from '../../src/shared/ml';
 import { applyWebglFlags, WEBGL_FLAG_NAMES } from '../../src/shared/ml/webglFlags';
 import { countGlWork, countsBetween } from './glCounters';
-import { lossAndAccuracy } from '../../src/shared/ml/trainingStep';
+import { ParallelTrainer } from '../../src/shared/ml/parallel/parallelTrainer';
+import { singleThreadTrainer, type Trainer } from '../../src/shared/ml/parallel/trainer';
+import {
+  configureTrainingWorkers,
+  startTrainingWorkers,
+  type StartedWorkers,
+} from '../../webview/ml/workers/workerPool';
 import { defaultsFor } from '../../src/shared/settings';
 import { DatasetUrls, loadDataset } from '../../webview/ml/loadDataset';
 import { median } from './report';
@@ -123,13 +126,6 @@ async function serialize(model: tf.LayersModel): Promise<SerializedModel> {
   return { modelTopology: saved!.modelTopology, weightSpecs: saved!.weightSpecs ?? [], weightsBase64: btoa(binary) };
 }
 
-/** Seconds to validate once, as training does after each epoch. */
-async function validationSeconds(model: tf.LayersModel, validation: ExampleBytes): Promise<number> {
-  const start = performance.now();
-  await lossAndAccuracy(model, validation, VALIDATION_BATCH_SIZE);
-  return (performance.now() - start) / 1000;
-}
-
 type Timing = Pick<
   BenchResult,
   | 'extrapolated'
@@ -149,10 +145,12 @@ type Timing = Pick<
 const WINDOWS = 5;
 
 /**
- * Times `batches` batches after a warm-up, in windows, and extrapolates the median window to an
- * epoch plus one validation pass.
+ * Trains one epoch over just enough training images for a warm-up and `batches` timed batches, in
+ * windows, with the whole validation set after it as training validates, and extrapolates the
+ * median window to a full epoch plus that validation pass.
  */
 async function timeSomeBatches(
+  trainer: Trainer,
   model: tf.LayersModel,
   train: ExampleBytes,
   validation: ExampleBytes,
@@ -169,31 +167,31 @@ async function timeSomeBatches(
     Math.max(1, Math.floor(Math.min(options.batches!, batchesPerEpoch - warmupBatches - 1) / WINDOWS)),
   );
   const batches = windowSize * WINDOWS;
-  const stopSignal = new StopSignal();
   const windowEnds: number[] = [];
-  await trainModel(
+  let lastBatchEnd = 0;
+  let validationTime = 0;
+  await trainer.train(
     model,
-    { train },
+    { train: firstExamples(train, (warmupBatches + batches) * batchSize), validation },
     {
       epochs: 1,
       batchSize,
-      stopSignal,
       reportEveryBatches: every,
       onBatchEnd: ({ batch }) => {
         peaks.sample();
+        lastBatchEnd = performance.now();
         if (batch >= warmupBatches && (batch - warmupBatches) % windowSize === 0) {
-          windowEnds.push(performance.now());
+          windowEnds.push(lastBatchEnd);
         }
-        if (batch === warmupBatches + batches) {
-          stopSignal.stop();
-        }
+      },
+      onEpochEnd: () => {
+        validationTime = (performance.now() - lastBatchEnd) / 1000;
       },
     },
   );
   const windowSeconds = windowEnds.slice(1).map((end, i) => (end - windowEnds[i]) / 1000);
   const secondsPerBatch = median(windowSeconds) / windowSize;
   const trainSecondsPerEpoch = secondsPerBatch * batchesPerEpoch;
-  const validationTime = await validationSeconds(model, validation);
   return {
     extrapolated: true,
     note: `extrapolated from ${batches} batches (after ${warmupBatches} warm-up; median of ${WINDOWS} windows) to ${batchesPerEpoch} batches per epoch, plus one timed validation pass`,
@@ -208,6 +206,7 @@ async function timeSomeBatches(
 
 /** Trains full epochs, validation included, then evaluates on the test set. */
 async function trainFullEpochs(
+  trainer: Trainer,
   model: tf.LayersModel,
   train: ExampleBytes,
   validation: ExampleBytes,
@@ -215,7 +214,7 @@ async function trainFullEpochs(
   options: BenchOptions,
   peaks: MemoryPeaks,
 ): Promise<Timing> {
-  const result = await trainModel(
+  const result = await trainer.train(
     model,
     { train, validation },
     {
@@ -228,7 +227,7 @@ async function trainFullEpochs(
   );
   const epochs = result.history.map((h) => ({ epoch: h.epoch, seconds: h.seconds, valAccuracy: h.valAccuracy }));
   const secondsPerEpoch = epochs.reduce((sum, e) => sum + e.seconds, 0) / epochs.length;
-  const evaluation = await evaluateModel(model, test, 512);
+  const evaluation = await trainer.evaluate(model, test, 512);
   return {
     extrapolated: false,
     note: `${epochs.length} full epochs over ${train.labels.length} images, validation included; test accuracy on ${evaluation.examples} images`,
@@ -255,21 +254,30 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
   const test = options.batches === undefined ? dataset.test : undefined;
   const dataLoadSeconds = (performance.now() - loadStart) / 1000;
   const model = createModel(settings);
+  const workers = options.workers > 1 ? await startWorkers(options) : undefined;
+  const trainer = workers ? new ParallelTrainer(workers.endpoints, settings) : singleThreadTrainer;
   try {
     const beforeTraining = tf.memory().numTensors;
     peaks.sample();
     const timing = test
-      ? await trainFullEpochs(model, train, validation, test, options, peaks)
-      : await timeSomeBatches(model, train, validation, options, peaks);
+      ? await trainFullEpochs(trainer, model, train, validation, test, options, peaks)
+      : await timeSomeBatches(trainer, model, train, validation, options, peaks);
     const afterTraining = tf.memory().numTensors;
+    const workerMemory = trainer instanceof ParallelTrainer ? await trainer.memory() : undefined;
     const latency = options.measureLatency ? await loadedLatency(model, dataset.test) : undefined;
     const serialized = options.measureLatency ? await serialize(model) : undefined;
     peaks.sample();
     disposeModel(model);
+    trainer.dispose();
     return {
       preset: options.model,
       backend: options.backend,
       batchSize: options.batchSize,
+      workers: trainer.workers,
+      workerStartMs: workers?.startMs,
+      stepProfile: trainer instanceof ParallelTrainer ? trainer.profile() : undefined,
+      workerMemoryMB: workerMemory?.map((m) => ({ wasmHeap: m.wasmHeapBytes / MB, tensors: m.tensorBytes / MB })),
+      pageWasmHeapMB: (wasmBackendMemory()?.buffer.byteLength ?? 0) / MB,
       tfjsVersion: tf.version.tfjs,
       glRenderer: glRenderer(),
       crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
@@ -285,9 +293,19 @@ async function runBench(options: BenchOptions): Promise<BenchResult> {
       model: serialized,
     };
   } catch (error) {
+    trainer.dispose();
     disposeModel(model);
     throw error;
   }
+}
+
+/** Starts the data-parallel workers as the panel does (webview/ml/workers/workerPool.ts). */
+async function startWorkers(options: BenchOptions): Promise<StartedWorkers> {
+  if (options.backend !== 'wasm') {
+    throw new Error(`Workers train on WebAssembly only, not ${options.backend}.`);
+  }
+  configureTrainingWorkers({ scriptUrl: options.workerUrl, wasmFolderUrl: options.wasmUrl });
+  return startTrainingWorkers(options.workers);
 }
 
 /** Classifies one image in a page that has just loaded: backend start, model load, first prediction. */

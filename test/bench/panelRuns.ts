@@ -5,11 +5,14 @@
 //
 //   npm run --silent bench:panel                       three runs of the CNN preset
 //   npm run --silent bench:panel -- --model mlp --runs 1
+//   npm run --silent bench:panel -- --workers 1,2     each run once per fashionClassifier.workers
+//                                                      value, side by side (unset: the default, auto)
 //
 // Prints one line per run and the medians; the figures and copies of the saved runs go to
 // test-output/bench/panel-runs.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEditorSession } from '../e2e/editorSession';
@@ -22,8 +25,17 @@ import { findTorchPython } from './torch';
 const RUN_TIMEOUT_MS = 20 * 60_000;
 
 const { values: args } = parseArgs({
-  options: { model: { type: 'string', default: 'cnn' }, runs: { type: 'string', default: '3' } },
+  options: {
+    model: { type: 'string', default: 'cnn' },
+    runs: { type: 'string', default: '3' },
+    workers: { type: 'string' },
+  },
 });
+/** fashionClassifier.workers for each run in turn; undefined leaves the setting at its default. */
+const workerSettings: (number | undefined)[] = args.workers ? args.workers.split(',').map(Number) : [undefined];
+if (workerSettings.some((n) => (n === undefined ? false : !Number.isInteger(n) || n < 0 || n > 16))) {
+  throw new Error(`--workers takes values of fashionClassifier.workers (0 to 16), not ${args.workers}`);
+}
 const model = args.model;
 const runCount = Number(args.runs);
 if (model !== 'cnn' && model !== 'mlp') {
@@ -41,6 +53,10 @@ const benchDir = join(outputRoot, 'bench', 'panel-runs');
 
 interface PanelRun {
   run: number;
+  /** fashionClassifier.workers as set for this run (undefined: the default). */
+  workersSetting?: number;
+  /** The threads the run trained on, as the panel says (1: the panel's own). */
+  threads: number;
   backend: string;
   epochs: number;
   batchSize: number;
@@ -66,8 +82,12 @@ function evaluateIndependently(python: string, folder: string): number {
   return (JSON.parse(result.stdout) as { accuracy: number }).accuracy;
 }
 
-async function trainOnce(index: number, python: string): Promise<PanelRun> {
-  const session = await startEditorSession(`panel-run-${index}`, { settings: { 'fashionClassifier.model': model } });
+async function trainOnce(index: number, workers: number | undefined, python: string): Promise<PanelRun> {
+  const settings = {
+    'fashionClassifier.model': model,
+    ...(workers === undefined ? {} : { 'fashionClassifier.workers': workers }),
+  };
+  const session = await startEditorSession(`panel-run-${index}`, { settings });
   try {
     await session.workbench.runCommand('Fashion Classifier: Train Fashion Classifier');
     const panel = await session.workbench.webviewWith(`#model-section[data-model="${model}"] #total-params`, 120_000);
@@ -82,15 +102,18 @@ async function trainOnce(index: number, python: string): Promise<PanelRun> {
       throw new Error(`run ${index} failed in the panel: ${await status.innerText()}`);
     }
     const panelAccuracy = Number(await panel.locator('#test-accuracy').getAttribute('data-value'));
+    const threads = Number((await panel.locator('#training-threads').getAttribute('data-workers')) ?? 1);
     const { folder, run } = await selectedRun(session.server.globalStorage);
     if (run.settings.model !== model || run.testCount !== 10_000) {
       throw new Error(`run ${index} trained ${run.settings.model} on ${run.testCount} test images`);
     }
-    const kept = join(benchDir, `run-${index}`);
+    const kept = join(benchDir, `run-${index}${workers === undefined ? '' : `-workers-${workers}`}`);
     rmSync(kept, { recursive: true, force: true });
     cpSync(folder, kept, { recursive: true });
     return {
       run: index,
+      workersSetting: workers,
+      threads,
       backend: run.backend,
       epochs: run.history.length,
       batchSize: run.settings.batchSize,
@@ -109,22 +132,46 @@ async function main(): Promise<void> {
   mkdirSync(benchDir, { recursive: true });
   const runs: PanelRun[] = [];
   for (let index = 1; index <= runCount; index++) {
-    log(`run ${index} of ${runCount}: ${model} with its defaults, full data, in the editor's panel…`);
-    const result = await trainOnce(index, python);
-    runs.push(result);
-    // After every run, so a later failure loses none of the figures.
-    writeFileSync(join(benchDir, `${model}.json`), JSON.stringify({ model, runs }, null, 2));
+    // The settings take turns within a run index, so each comparison is of runs minutes apart.
+    for (const workers of workerSettings) {
+      const setting = workers === undefined ? '' : ` with fashionClassifier.workers ${workers}`;
+      log(`run ${index} of ${runCount}: ${model} with its defaults${setting}, full data, in the editor's panel…`);
+      const result = await trainOnce(index, workers, python);
+      runs.push(result);
+      // After every run, so a later failure loses none of the figures.
+      writeFileSync(join(benchDir, `${model}.json`), JSON.stringify({ model, loadAverage: loadavg(), runs }, null, 2));
+      console.log(
+        `run ${result.run}${setting}: ${result.backend} on ${result.threads} thread(s), ${result.epochs} epochs of ${result.batchSize}, ` +
+          `${result.medianEpochSeconds.toFixed(1)} s per epoch (median), whole run ${result.wholeRunSeconds.toFixed(0)} s, ` +
+          `test accuracy ${result.panelAccuracy.toFixed(4)} in the panel, ${result.independentAccuracy.toFixed(4)} evaluated independently ` +
+          `(load average ${loadavg()[0].toFixed(1)})`,
+      );
+    }
+  }
+  for (const workers of workerSettings) {
+    const group = runs.filter((r) => r.workersSetting === workers);
+    const setting = workers === undefined ? '' : ` (fashionClassifier.workers ${workers})`;
     console.log(
-      `run ${result.run}: ${result.backend}, ${result.epochs} epochs of ${result.batchSize}, ` +
-        `${result.medianEpochSeconds.toFixed(1)} s per epoch (median), whole run ${result.wholeRunSeconds.toFixed(0)} s, ` +
-        `test accuracy ${result.panelAccuracy.toFixed(4)} in the panel, ${result.independentAccuracy.toFixed(4)} evaluated independently`,
+      `median of ${group.length}${setting}: test accuracy ${median(group.map((r) => r.independentAccuracy)).toFixed(4)} (independent), ` +
+        `${median(group.map((r) => r.medianEpochSeconds)).toFixed(1)} s per epoch, ` +
+        `whole run ${median(group.map((r) => r.wholeRunSeconds)).toFixed(0)} s`,
     );
   }
-  console.log(
-    `median of ${runs.length}: test accuracy ${median(runs.map((r) => r.independentAccuracy)).toFixed(4)} (independent), ` +
-      `${median(runs.map((r) => r.medianEpochSeconds)).toFixed(1)} s per epoch, ` +
-      `whole run ${median(runs.map((r) => r.wholeRunSeconds)).toFixed(0)} s`,
-  );
+  if (workerSettings.length > 1) {
+    // Each run index against the first setting's run of the same index: neighbours in time.
+    for (const workers of workerSettings.slice(1)) {
+      const ratios = runs
+        .filter((r) => r.workersSetting === workers)
+        .map(
+          (r) =>
+            r.wholeRunSeconds /
+            runs.find((b) => b.run === r.run && b.workersSetting === workerSettings[0])!.wholeRunSeconds,
+        );
+      console.log(
+        `whole run with fashionClassifier.workers ${workers} over ${workerSettings[0]}: ${ratios.map((x) => x.toFixed(2)).join(', ')} (median ${median(ratios).toFixed(2)})`,
+      );
+    }
+  }
   const apart = runs.filter((r) => Math.abs(r.panelAccuracy - r.independentAccuracy) * 10_000 > MOST_IMAGES_APART);
   if (apart.length > 0) {
     throw new Error(

@@ -11,6 +11,8 @@ export const TARGET_BATCH_SIZE = 32;
 export interface Ratio {
   backend: BenchBackend;
   batchSize: number;
+  /** Training threads (1: the page; more: data-parallel workers). */
+  workers: number;
   editorSecondsPerEpoch: number;
   /** PyTorch's seconds per epoch at the same batch size, per way of feeding batches. */
   pytorchSecondsPerEpoch: Record<string, number>;
@@ -49,6 +51,7 @@ export function medianRuns<T extends { secondsPerEpoch: number }>(
 export interface RatioSummary {
   backend: BenchBackend;
   batchSize: number;
+  workers: number;
   /** editor / fastest PyTorch, one per round; each compares figures measured minutes apart at most. */
   roundRatios: number[];
   medianRatio: number;
@@ -62,11 +65,11 @@ export interface RatioSummary {
  */
 export function summarizeRatios(perRound: Ratio[][], targetBatchSize = TARGET_BATCH_SIZE): RatioSummary[] {
   const all = perRound.flat();
-  const backends = [...new Set(all.map((r) => r.backend))];
-  return backends.map((backend) => {
-    const roundRatios = all.filter((r) => r.backend === backend).map((r) => r.ratio);
+  const rows = [...new Map(all.map((r) => [threadLabel(r), r])).values()];
+  return rows.map(({ backend, workers }) => {
+    const roundRatios = all.filter((r) => r.backend === backend && r.workers === workers).map((r) => r.ratio);
     const medianRatio = median(roundRatios);
-    return { backend, batchSize: targetBatchSize, roundRatios, medianRatio, meetsTarget: medianRatio <= 1 };
+    return { backend, batchSize: targetBatchSize, workers, roundRatios, medianRatio, meetsTarget: medianRatio <= 1 };
   });
 }
 
@@ -85,12 +88,18 @@ export function ratios(
     .map((r) => ({
       backend: r.backend,
       batchSize: r.batchSize,
+      workers: r.workers,
       editorSecondsPerEpoch: r.secondsPerEpoch,
       pytorchSecondsPerEpoch: Object.fromEntries(reference.map((t) => [t.loader, t.secondsPerEpoch])),
       fastestPytorch: fastest.loader,
       ratio: r.secondsPerEpoch / fastest.secondsPerEpoch,
       meetsTarget: r.secondsPerEpoch <= fastest.secondsPerEpoch,
     }));
+}
+
+/** A backend with its training threads, e.g. "wasm" or "wasm×2". */
+export function threadLabel(r: { backend: BenchBackend; workers?: number }): string {
+  return (r.workers ?? 1) > 1 ? `${r.backend}×${r.workers}` : r.backend;
 }
 
 const fixed = (value: number | null | undefined, digits: number) =>
@@ -115,7 +124,7 @@ export function table(
     const latency = r.latency ? `${fixed(r.latency.medianMs, 1)} (cold ${fixed(cold[r.backend]?.totalMs, 0)})` : '';
     lines.push(
       row([
-        r.backend,
+        threadLabel(r),
         String(r.batchSize),
         fixed(r.samplesPerSecond, 0),
         fixed(r.secondsPerEpoch, 1),
@@ -137,11 +146,11 @@ export function table(
       ]),
     );
   }
-  lines.push('', ...runs.map((r) => `${r.backend} at batch ${r.batchSize}: ${r.note}`));
+  lines.push('', ...runs.map((r) => `${threadLabel(r)} at batch ${r.batchSize}: ${r.note}`));
   for (const r of summaries) {
     const rounds = r.roundRatios.map((x) => x.toFixed(2)).join(', ');
     lines.push(
-      `${r.backend} epoch at batch ${r.batchSize}: ${r.medianRatio.toFixed(2)}x PyTorch's faster loop (median of ${r.roundRatios.length} rounds: ${rounds}): ${r.meetsTarget ? 'meets' : 'misses'} the target`,
+      `${threadLabel(r)} epoch at batch ${r.batchSize}: ${r.medianRatio.toFixed(2)}x PyTorch's faster loop (median of ${r.roundRatios.length} rounds: ${rounds}): ${r.meetsTarget ? 'meets' : 'misses'} the target`,
     );
   }
   return lines.join('\n');

@@ -7,9 +7,11 @@
 //   options: --model mlp|cnn  --backend webgl,wasm,cpu  --batch-sizes 32,128  --epochs 5  --batches N
 //            --no-torch  --torch-threads N (PyTorch's threads, default 2)
 //            --rounds N  (every configuration, then PyTorch, N times over; figures are medians)
+//            --workers 1,2  (training threads on wasm: 1 is the page, more are data-parallel
+//            workers; default 1, 2, 4, … up to the cores; speed-ups are per round)
 //   npm run --silent bench -- --webgl-counters    WebGL's GPU work per epoch (readbacks, shader
 //            programs, uploads, tensors, GPU bytes) over --epochs (default 3) on a subset
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +20,8 @@ import { loadSystemTestSet } from '../harness/fashionSamples';
 import { chromiumPath, outputRoot, repoRoot, systemDatasetDir } from '../harness/paths';
 import { medianRuns, ratios, type Round, summarizeRatios, table } from './report';
 import { bundleBenchPage } from './bundle';
-import { startBenchServer } from './server';
+import { parallelSpeedups, speedupTable, summarizeSpeedups } from './speedups';
+import { startBenchServer, type BenchServer } from './server';
 import { findTorchPython, runTorchReference, TorchReport } from './torch';
 import type {
   BenchBackend,
@@ -64,6 +67,7 @@ const { values: args } = parseArgs({
     'torch-threads': { type: 'string' },
     rounds: { type: 'string' },
     'webgl-counters': { type: 'boolean', default: false },
+    workers: { type: 'string' },
   },
 });
 const preset = args.model as ModelPreset;
@@ -83,12 +87,64 @@ const epochs = Number(args.epochs ?? presetDefaults.epochs);
  * and PyTorch take turns, round after round, and each round's ratio compares neighbours in time.
  */
 const rounds = Number(args.rounds ?? (full ? 1 : 3));
+/**
+ * Training threads to time on WebAssembly: 1 (the page itself), then data-parallel workers,
+ * doubling up to the cores this machine has (and that count itself).
+ */
+const workerCounts = args.workers ? args.workers.split(',').map(Number) : defaultWorkerCounts(cpus().length);
+if (workerCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) {
+  throw new Error(`--workers takes counts from 1 to 16, not ${args.workers}.`);
+}
+
+function defaultWorkerCounts(cores: number): number[] {
+  const counts = [1];
+  for (let n = 2; n < Math.min(cores, 16); n *= 2) {
+    counts.push(n);
+  }
+  return cores > 1 ? [...counts, Math.min(cores, 16)] : counts;
+}
+
+/** The row a configuration's figures go in, e.g. wasm/32/2. */
+const configuration = (r: { backend: string; batchSize: number; workers: number }) =>
+  `${r.backend}/${r.batchSize}/${r.workers}`;
 
 const benchDir = join(outputRoot, 'bench');
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-/** Bundles the page like the panel's bundle (see bundle.ts). */
-const bundlePage = () => bundleBenchPage('test/bench/page.ts');
+/** The page and the training workers' script, served together. */
+async function startServer(): Promise<BenchServer> {
+  const [page, worker] = await Promise.all([
+    bundleBenchPage('test/bench/page.ts'),
+    bundleBenchPage('webview/worker/trainingWorker.ts'),
+  ]);
+  return startBenchServer(
+    page,
+    worker,
+    systemDatasetDir,
+    join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
+  );
+}
+
+/**
+ * Peak resident memory (VmHWM) of the renderer that did the most work: the page of the run just
+ * finished, whose workers are threads of the same process. Undefined where /proc cannot tell.
+ */
+async function busiestRendererPeakMB(browser: Browser): Promise<number | undefined> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo' as never)) as {
+      processInfo: { type: string; id: number; cpuTime: number }[];
+    };
+    const renderer = processInfo.filter((p) => p.type === 'renderer').sort((a, b) => b.cpuTime - a.cpuTime)[0];
+    const status = renderer && readFileSync(`/proc/${renderer.id}/status`, 'utf8');
+    const kB = status && /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    return kB ? Number(kB) / 1024 : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await cdp.detach();
+  }
+}
 
 /** Runs `action` in a new browser context, so no cache, heap or tensor carries over between runs. */
 async function inFreshPage<T>(browser: Browser, origin: string, action: (page: Page) => Promise<T>): Promise<T> {
@@ -108,8 +164,9 @@ async function inFreshPage<T>(browser: Browser, origin: string, action: (page: P
 function benchOptions(
   backend: BenchBackend,
   batchSize: number,
+  workers: number,
   measureLatency: boolean,
-  urls: { dataUrl: string; wasmUrl: string },
+  urls: { dataUrl: string; wasmUrl: string; workerUrl: string },
 ): BenchOptions {
   const batches = args.batches
     ? Number(args.batches)
@@ -122,6 +179,7 @@ function benchOptions(
     warmupBatches: WARMUP_BATCHES,
     epochs,
     measureLatency,
+    workers,
     ...urls,
   };
 }
@@ -133,12 +191,7 @@ const GL_COUNTER_IMAGES: Record<ModelPreset, { train: number; validation: number
 };
 
 async function runGlCounters(): Promise<number> {
-  const bundle = await bundlePage();
-  const server = await startBenchServer(
-    bundle,
-    systemDatasetDir,
-    join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
-  );
+  const server = await startServer();
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--disable-quic'] });
   try {
     const results: GlCounterResult[] = [];
@@ -178,12 +231,7 @@ async function runGlCounters(): Promise<number> {
 async function runBrowserBenchmarks(
   measureLatency: boolean,
 ): Promise<{ runs: BenchResult[]; cold: Record<string, ColdLatency>; failures: string[]; chromium: string }> {
-  const bundle = await bundlePage();
-  const server = await startBenchServer(
-    bundle,
-    systemDatasetDir,
-    join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
-  );
+  const server = await startServer();
   const home = join(benchDir, 'home');
   mkdirSync(home, { recursive: true });
   let browser: Browser | undefined;
@@ -200,27 +248,35 @@ async function runBrowserBenchmarks(
     const coldImage = Array.from(loadSystemTestSet().pixelsOf(0));
     for (const backend of backends) {
       for (const [i, batchSize] of batchSizes.entries()) {
-        log(`${backend}, batch ${batchSize}: ${full ? `${epochs} full epochs` : 'timing a sample of batches'}…`);
-        try {
-          const options = benchOptions(backend, batchSize, measureLatency && i === 0, {
-            dataUrl: server.dataUrl,
-            wasmUrl: server.wasmUrl,
-          });
-          const result = await inFreshPage(browser, server.origin, (page) =>
-            page.evaluate((o) => (globalThis as unknown as BenchPage).runBench(o), options),
-          );
-          const { model, ...figures } = result;
-          runs.push({ ...figures, loadAverage: loadavg()[0] });
-          log(`  ${figures.secondsPerEpoch.toFixed(1)} s per epoch, ${figures.samplesPerSecond.toFixed(0)} samples/s`);
-          if (model) {
-            const coldOptions: ColdOptions = { backend, wasmUrl: server.wasmUrl, model, pixels: coldImage };
-            cold[backend] = await inFreshPage(browser, server.origin, (page) =>
-              page.evaluate((o) => (globalThis as unknown as BenchPage).classifyCold(o), coldOptions),
+        // Workers are WebAssembly's: one core each, where the page's WASM has no threads.
+        for (const workers of backend === 'wasm' ? workerCounts : [1]) {
+          const what = `${backend}, batch ${batchSize}${workers > 1 ? `, ${workers} workers` : ''}`;
+          log(`${what}: ${full ? `${epochs} full epochs` : 'timing a sample of batches'}…`);
+          try {
+            const options = benchOptions(backend, batchSize, workers, measureLatency && i === 0 && workers === 1, {
+              dataUrl: server.dataUrl,
+              wasmUrl: server.wasmUrl,
+              workerUrl: server.workerUrl,
+            });
+            const result = await inFreshPage(browser, server.origin, async (page) => ({
+              ...(await page.evaluate((o) => (globalThis as unknown as BenchPage).runBench(o), options)),
+              rendererPeakMB: await busiestRendererPeakMB(browser!),
+            }));
+            const { model, ...figures } = result;
+            runs.push({ ...figures, loadAverage: loadavg()[0] });
+            log(
+              `  ${figures.secondsPerEpoch.toFixed(1)} s per epoch, ${figures.samplesPerSecond.toFixed(0)} samples/s`,
             );
+            if (model) {
+              const coldOptions: ColdOptions = { backend, wasmUrl: server.wasmUrl, model, pixels: coldImage };
+              cold[backend] = await inFreshPage(browser, server.origin, (page) =>
+                page.evaluate((o) => (globalThis as unknown as BenchPage).classifyCold(o), coldOptions),
+              );
+            }
+          } catch (error) {
+            failures.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+            log(`  failed: ${failures.at(-1)}`);
           }
-        } catch (error) {
-          failures.push(`${backend} at batch ${batchSize}: ${error instanceof Error ? error.message : String(error)}`);
-          log(`  failed: ${failures.at(-1)}`);
         }
       }
     }
@@ -283,13 +339,14 @@ async function main(): Promise<number> {
     played.push({ runs: browserPart.runs, torch: 'runs' in torch ? torch : undefined });
   }
   // Latency is measured in the first round only; it stays with its configuration's figures.
-  const latencies = new Map(
-    played[0].runs.filter((r) => r.latency).map((r) => [`${r.backend}/${r.batchSize}`, r.latency]),
-  );
+  const latencies = new Map(played[0].runs.filter((r) => r.latency).map((r) => [configuration(r), r.latency]));
   const runs = medianRuns(
     played.flatMap((r) => r.runs),
-    (r) => `${r.backend}/${r.batchSize}`,
-  ).map((r) => ({ ...r, latency: latencies.get(`${r.backend}/${r.batchSize}`) }));
+    configuration,
+  ).map((r) => ({
+    ...r,
+    latency: latencies.get(configuration(r)),
+  }));
   const torchRuns = played.flatMap((r) => r.torch?.runs ?? []);
   const torchReport = played[0].torch && {
     ...played[0].torch,
@@ -297,6 +354,7 @@ async function main(): Promise<number> {
   };
   const roundRatios = played.map((r) => ratios(r.runs, r.torch, presetDefaults.batchSize));
   const summaries = summarizeRatios(roundRatios, presetDefaults.batchSize);
+  const speedups = summarizeSpeedups(played.map((r) => parallelSpeedups(r.runs)));
   const document = {
     model: preset,
     mode: full
@@ -318,6 +376,7 @@ async function main(): Promise<number> {
     pytorch: torchReport ?? { skipped: torchSkipped },
     ratios: summaries,
     roundRatios,
+    parallelSpeedups: speedups,
     failures,
   };
   const json = JSON.stringify(document, null, 2);
@@ -325,6 +384,9 @@ async function main(): Promise<number> {
   writeFileSync(join(benchDir, `result-${preset}${full ? '-full' : ''}.json`), `${json}\n`);
   process.stdout.write(`${json}\n`);
   log(`\n${table(runs, cold, torchReport, summaries)}`);
+  if (speedups.length > 0) {
+    log(`\n${speedupTable(speedups)}`);
+  }
   const lowAccuracy = played
     .flatMap((r) => r.runs)
     .filter((r) => r.testAccuracy !== undefined && r.testAccuracy < ACCURACY_FLOOR[preset]);

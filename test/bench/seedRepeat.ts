@@ -49,6 +49,8 @@ async function main(): Promise<number> {
   const seed = Number(args.seed);
   const server = await startBenchServer(
     await bundleBenchPage('test/bench/seedRepeatPage.ts'),
+    // No training workers on this page.
+    new Uint8Array(0),
     systemDatasetDir,
     join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist'),
   );

@@ -1,6 +1,7 @@
-// A static HTTP server on 127.0.0.1 for the benchmark page: the page, its bundle (held in memory,
-// so cleaning test-output/ during a run cannot break it), the decompressed data set and the WASM backend's binaries. No COOP/COEP headers, so the page is not cross-origin
-// isolated, like a VS Code webview (the WASM backend then runs without threads).
+// A static HTTP server on 127.0.0.1 for the benchmark page: the page, its bundle and the training
+// workers' bundle (held in memory, so cleaning test-output/ during a run cannot break them), the
+// decompressed data set and the WASM backend's binaries. No COOP/COEP headers, so the page is not
+// cross-origin isolated, like a VS Code webview (the WASM backend then runs without threads).
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,12 +13,19 @@ export interface BenchServer {
   origin: string;
   dataUrl: string;
   wasmUrl: string;
+  /** The data-parallel training workers' bundle, as the panel ships it. */
+  workerUrl: string;
   close(): Promise<void>;
 }
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>bench</title><script src="/bench.js"></script>';
 
-export async function startBenchServer(bundle: Uint8Array, datasetDir: string, wasmDir: string): Promise<BenchServer> {
+export async function startBenchServer(
+  bundle: Uint8Array,
+  workerBundle: Uint8Array,
+  datasetDir: string,
+  wasmDir: string,
+): Promise<BenchServer> {
   // Decompressed once: the page fetches the data set again for every run.
   const data = new Map(FASHION_MNIST.map((f) => [f.name, gunzipSync(readFileSync(join(datasetDir, `${f.name}.gz`)))]));
   const server = createServer((request, response) => {
@@ -28,6 +36,8 @@ export async function startBenchServer(bundle: Uint8Array, datasetDir: string, w
         send('text/html', PAGE);
       } else if (path === '/bench.js') {
         send('text/javascript', Buffer.from(bundle));
+      } else if (path === '/training-worker.js') {
+        send('text/javascript', Buffer.from(workerBundle));
       } else if (path.startsWith('/data/') && data.has(path.slice(6))) {
         send('application/octet-stream', data.get(path.slice(6))!);
       } else if (/^\/wasm\/[\w-]+\.wasm$/.test(path)) {
@@ -48,6 +58,7 @@ export async function startBenchServer(bundle: Uint8Array, datasetDir: string, w
     origin,
     dataUrl: `${origin}/data/`,
     wasmUrl: `${origin}/wasm/`,
+    workerUrl: `${origin}/training-worker.js`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -2,6 +2,7 @@
 // it crosses the page boundary through playwright's evaluate.
 
 import type { BackendName } from '../../src/shared/backendPolicy';
+import type { StepProfile } from '../../src/shared/ml/parallel/parallelTrainer';
 import type { ModelPreset } from '../../src/shared/settings';
 
 export type BenchBackend = BackendName;
@@ -22,6 +23,10 @@ export interface BenchOptions {
   wasmUrl: string;
   /** Measures classification latency and returns the trained model for the cold measurement. */
   measureLatency: boolean;
+  /** Threads that train: 1 is the page itself; more are data-parallel workers (WASM only). */
+  workers: number;
+  /** URL of the training workers' bundle. */
+  workerUrl: string;
 }
 
 /** tf.memory().numTensors at the points where a leak would show. */
@@ -61,6 +66,18 @@ export interface BenchResult {
   preset: ModelPreset;
   backend: BenchBackend;
   batchSize: number;
+  /** 1: the page's own thread; more: data-parallel workers. */
+  workers: number;
+  /** Milliseconds to start the workers (fetching their files, booting their backends). */
+  workerStartMs?: number;
+  /** Where worker 1's batches spent their time, mean milliseconds per batch. */
+  stepProfile?: StepProfile;
+  /** Each worker's TF.js after training: its WASM heap and the tensors in it, MB. */
+  workerMemoryMB?: { wasmHeap: number; tensors: number }[];
+  /** The page's own WASM heap after training, MB. */
+  pageWasmHeapMB?: number;
+  /** Peak resident memory of the page's renderer process (its workers are threads of it), MB; set by run.ts. */
+  rendererPeakMB?: number;
   tfjsVersion: string;
   /** WebGL's renderer string, e.g. SwiftShader's; null on the other backends. */
   glRenderer: string | null;

@@ -11,6 +11,8 @@ const QUICK = {
   'fashionClassifier.trainSubsetSize': 2000,
   'fashionClassifier.testSubsetSize': 500,
   'fashionClassifier.epochs': 1,
+  // The backends alone: worker counts are timed and tested in workers.test.ts.
+  'fashionClassifier.workers': 1,
 };
 
 /**

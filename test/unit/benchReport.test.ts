@@ -5,6 +5,7 @@ import type { BenchBackend } from '../bench/types';
 const ratio = (backend: BenchBackend, value: number): Ratio => ({
   backend,
   batchSize: 32,
+  workers: 1,
   editorSecondsPerEpoch: value * 10,
   pytorchSecondsPerEpoch: { tensor: 10 },
   fastestPytorch: 'tensor',

@@ -350,13 +350,13 @@ describe('the messaging core', () => {
   });
 
   describe('content security policies', () => {
-    it("lets only the classifier's page evaluate code (tfjs-vis), and every page compile WebAssembly", () => {
+    it("lets only the classifier's page evaluate code (tfjs-vis) and start blob: workers, and every page compile WebAssembly", () => {
       const source = 'https://*.vscode-cdn.net';
       assert.equal(
         contentSecurityPolicy(source, 'N0NCE', CLASSIFIER_PAGE),
         "default-src 'none'; base-uri 'none'; form-action 'none'; img-src https://*.vscode-cdn.net blob: data:; " +
           "style-src https://*.vscode-cdn.net 'unsafe-inline'; font-src https://*.vscode-cdn.net; " +
-          "script-src 'nonce-N0NCE' 'unsafe-eval' 'wasm-unsafe-eval'; connect-src https://*.vscode-cdn.net",
+          "script-src 'nonce-N0NCE' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src blob:; connect-src https://*.vscode-cdn.net",
       );
       assert.equal(
         contentSecurityPolicy(source, 'N0NCE', RESULTS_PAGE),

@@ -36,6 +36,7 @@ const rawSettings = fc.record(
     backend: fc.oneof(fc.constantFrom(...BACKENDS), fc.string()),
     model: fc.oneof(fc.constantFrom(...MODEL_PRESETS), fc.string(), fc.constant(null)),
     earlyStoppingPatience: anyValue,
+    workers: anyValue,
   },
   { requiredKeys: [] },
 );
@@ -55,6 +56,7 @@ function assertSettingsInRange(s: TrainingSettings): void {
   assert.ok((BACKENDS as readonly string[]).includes(s.backend));
   assert.ok((MODEL_PRESETS as readonly string[]).includes(s.model));
   assert.ok(Number.isInteger(s.earlyStoppingPatience) && s.earlyStoppingPatience >= 0 && s.earlyStoppingPatience <= 20);
+  assert.ok(Number.isInteger(s.workers) && s.workers >= 0 && s.workers <= 16, `workers ${s.workers}`);
 }
 
 describe('training plan', () => {

@@ -15,6 +15,8 @@ export interface ActiveBackend {
   reason: string;
   /** Faster WASM kernels that could not be installed on this TF.js (the log says so); usually none. */
   slowKernels: string[];
+  /** For fashionClassifier.workers "auto": the training threads timing found fastest on WebAssembly. */
+  workers?: number;
 }
 
 let rendererSeen: string | null | undefined;

@@ -10,9 +10,18 @@ import type { BackendCalibratedMessage } from '../../src/shared/protocol';
 import type { TrainingSettings } from '../../src/shared/settings';
 import { activateBackend, isWebglLost, type ActiveBackend } from './backend';
 import { calibrateBackends } from './calibrateBackends';
+import { availableCores } from './workers/workerPool';
 
 /** What a calibration found, for the panel, the log and the host's store. */
 export type CalibrationReport = Omit<BackendCalibratedMessage, 'type'>;
+
+/**
+ * "auto" times the backends before training; so does fashionClassifier.workers "auto" on
+ * WebAssembly (the worker counts), where there is more than one core to share out.
+ */
+function timesBeforeTraining(settings: TrainingSettings): boolean {
+  return settings.backend === 'auto' || (settings.backend === 'wasm' && settings.workers === 0 && availableCores() > 1);
+}
 
 export class BackendChooser {
   private activation: Promise<ActiveBackend> | undefined;
@@ -68,15 +77,16 @@ export class BackendChooser {
    */
   async forTraining(settings: TrainingSettings, training: ExampleBytes, measureAgain = false): Promise<ActiveBackend> {
     const active = await this.activate(settings.backend);
-    if (settings.backend !== 'auto') {
+    if (!timesBeforeTraining(settings)) {
       return active;
     }
-    if (this.choice !== 'auto' && this.choice !== undefined) {
+    if (this.choice !== settings.backend && this.choice !== undefined) {
       // The setting changed while this waited: its backend is activated (queued before anything
       // this call would queue), and timing for "auto" after it would switch TF.js away from it.
       return this.activate(this.choice);
     }
-    const key = calibrationKey(active.glRenderer, settings);
+    // A named backend is timed only for its worker counts, and kept apart from "auto"'s timing.
+    const key = calibrationKey(active.glRenderer, settings) + (settings.backend === 'auto' ? '' : settings.backend);
     if (this.calibrating?.key !== key || measureAgain) {
       const backend = this.queue.then(() => this.calibrate(key, active, settings, training, measureAgain));
       this.queue = backend.catch(() => undefined);
@@ -99,7 +109,9 @@ export class BackendChooser {
     measureAgain: boolean,
   ): Promise<ActiveBackend> {
     const { glRenderer } = active;
-    const stored = measureAgain ? undefined : this.known.get(key);
+    const known = measureAgain ? undefined : this.known.get(key);
+    // A timing from before worker counts were timed does not say how many to train on.
+    const stored = settings.workers === 0 && known && !known.workerTimings ? undefined : known;
     let report: CalibrationReport;
     if (stored && (await activateBackend(stored.choice, this.wasmFolderUrl)).name === stored.choice) {
       report = { key, model: settings.model, batchSize: settings.batchSize, calibration: stored, glRenderer };
@@ -107,7 +119,8 @@ export class BackendChooser {
       // WASM first: its figure comes in a fraction of its share, and WebGL's first batch
       // (compiling its shaders) cannot be cut short. WebGL is timed even in software: the
       // figures show why it loses there.
-      const candidates: BackendName[] = glRenderer === null || isWebglLost() ? ['wasm'] : ['wasm', 'webgl'];
+      const candidates: BackendName[] =
+        settings.backend === 'wasm' || glRenderer === null || isWebglLost() ? ['wasm'] : ['wasm', 'webgl'];
       const measured = await calibrateBackends(candidates, settings, training).catch((error: unknown) => {
         this.onFailure(error);
         return undefined;
@@ -134,6 +147,7 @@ export class BackendChooser {
       glRenderer,
       reason: `auto, by timing: ${describeCalibration(report.calibration, glRenderer)}`,
       slowKernels: active.slowKernels,
+      workers: report.calibration.workers,
     };
   }
 }

@@ -7,7 +7,8 @@ import type { BackendName } from '../../src/shared/backendPolicy';
 import {
   CALIBRATION_BUDGET_MS,
   calibrationImageCount,
-  fastestBackend,
+  chooseBackendAndThreads,
+  WORKER_TIMING_FLOOR_MS,
   type BackendTiming,
   type Calibration,
 } from '../../src/shared/backendCalibration';
@@ -23,9 +24,37 @@ import { createTrainingStep, rowRange } from '../../src/shared/ml/trainingStep';
 import { installWasmTrainingKernels } from '../../src/shared/ml/wasm';
 import type { TrainingSettings } from '../../src/shared/settings';
 import { ContextLossGuard } from './contextLossGuard';
+import { workerCandidates } from '../../src/shared/ml/parallel/workerCount';
+import { calibrateWorkers, type WorkerCalibration } from './workers/calibrateWorkers';
+import { availableCores } from './workers/workerPool';
 
 /** At most this many timed batches per candidate: enough for a steady figure. */
 const MAX_TIMED_BATCHES = 8;
+
+/**
+ * Worker counts on the images one thread was timed on, where that is worth it. Outside the
+ * budget's shares: starting workers takes what it takes, and the figures are kept.
+ */
+async function timeWorkerCounts(
+  counts: number[],
+  settings: TrainingSettings,
+  examples: ExampleBytes,
+  oneThread: BackendTiming,
+): Promise<WorkerCalibration> {
+  if (!oneThread.complete) {
+    return {
+      timings: [],
+      unavailable: "one thread's timing was stopped at its time limit, so there is nothing to compare",
+    };
+  }
+  if (oneThread.msPerBatch < WORKER_TIMING_FLOOR_MS) {
+    return {
+      timings: [],
+      unavailable: `a batch takes under ${WORKER_TIMING_FLOOR_MS} ms on one thread, too little to share`,
+    };
+  }
+  return calibrateWorkers(counts, settings, examples, oneThread.msPerBatch);
+}
 
 /** Starts `backend` (its first start loads WebGL or the WASM binary); false when it cannot. */
 async function start(backend: BackendName): Promise<boolean> {
@@ -117,19 +146,31 @@ export async function calibrateBackends(
   const started = performance.now();
   const examples = firstExamples(training, calibrationImageCount(settings.batchSize));
   const timings: BackendTiming[] = [];
+  // With fashionClassifier.workers on auto, WebAssembly is timed on each worker count too.
+  const counts = settings.workers === 0 ? workerCandidates(availableCores()) : [];
+  let workers: WorkerCalibration | undefined;
   for (const [i, backend] of candidates.entries()) {
     if (!(await start(backend))) {
       continue;
     }
     const left = CALIBRATION_BUDGET_MS - (performance.now() - started);
-    timings.push(await timeTraining(backend, settings, examples, left / (candidates.length - i)));
+    const timing = await timeTraining(backend, settings, examples, left / (candidates.length - i));
+    timings.push(timing);
+    if (backend === 'wasm' && counts.length > 0) {
+      workers = await timeWorkerCounts(counts, settings, examples, timing);
+    }
   }
-  const choice = fastestBackend(timings);
+  const { choice, workers: threads } = chooseBackendAndThreads(timings, workers?.timings ?? []);
   if (!(await start(choice))) {
     throw new Error(`${choice} stopped working after its calibration.`);
   }
-  return {
-    calibration: { timings, choice, measuredAt: new Date().toISOString() },
-    elapsedMs: performance.now() - started,
-  };
+  const calibration: Calibration = { timings, choice, measuredAt: new Date().toISOString() };
+  if (workers) {
+    calibration.workerTimings = workers.timings;
+    calibration.workers = threads;
+    if (workers.unavailable) {
+      calibration.workersUnavailable = workers.unavailable;
+    }
+  }
+  return { calibration, elapsedMs: performance.now() - started };
 }

@@ -23,6 +23,8 @@ export class LiveWeights {
   constructor(
     private readonly model: tf.LayersModel,
     private readonly view: LiveWeightsView,
+    /** Brings `model` up to date first (training on workers updates their replicas, not it). */
+    private readonly refresh: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.plans = planWeightFigures(model);
   }
@@ -49,6 +51,7 @@ export class LiveWeights {
   /** Reads and draws the weights; returns the milliseconds it took. */
   private async draw(caption: string): Promise<number> {
     const started = performance.now();
+    await this.refresh();
     const figures = await readWeightFigures(this.model, this.plans);
     this.view.showLiveWeights(figures, caption, performance.now() - started);
     return performance.now() - started;

@@ -8,7 +8,6 @@ import {
   BatchProgress,
   createModel,
   disposeModel,
-  evaluateModel,
   firstExamples,
   PIXELS_PER_IMAGE,
   predictSamples,
@@ -16,7 +15,6 @@ import {
   StopSignal,
   TrainingHistory,
   TrainingPlan,
-  trainModel,
   type ExampleBytes,
 } from '../../src/shared/ml';
 import { BatchCurve } from '../../src/shared/ml/batchCurve';
@@ -26,6 +24,8 @@ import type { Problem } from '../../src/shared/panelMessages';
 import type { SavedPrediction, SavedRun } from '../../src/shared/savedRun';
 import type { TrainingSettings } from '../../src/shared/settings';
 import { withRunSeed } from '../../src/shared/ml/random';
+import { singleThreadTrainer, type Trainer } from '../../src/shared/ml/parallel/trainer';
+import { WorkersFailed } from '../../src/shared/ml/parallel/workersOrThread';
 import type { ActiveBackend } from './backend';
 import { ContextLossGuard } from './contextLossGuard';
 import type { LoadedDataset } from './loadDataset';
@@ -56,9 +56,22 @@ export interface TrainedResults {
 /** What the model's store answered: saved, or why not (it then keeps the model; see UnsavedModel). */
 export type SaveOutcome = { saved: true } | { saved: false; problem: Problem };
 
+/** The threads a run trains on, as the run's start reports them. */
+export interface RunThreads {
+  /** 1: the page's own thread; more: data-parallel workers. */
+  workers: number;
+  /** Gives the page's model the weights training has reached (workers train replicas, not it). */
+  syncWeights(): Promise<void>;
+}
+
 export interface TrainingCallbacks {
   /** The model exists and the run begins, on `backend`, with `settings` (their seed filled in). */
-  started(backend: BackendName, model: tf.LayersModel, settings: TrainingSettings): Promise<void> | void;
+  started(
+    backend: BackendName,
+    model: tf.LayersModel,
+    settings: TrainingSettings,
+    threads: RunThreads,
+  ): Promise<void> | void;
   /** Every reported batch. */
   batch(progress: RunProgress, curve: BatchCurve): Promise<void> | void;
   /** An epoch is complete, its validation included; `history` holds it. */
@@ -77,6 +90,8 @@ export interface TrainingInput {
   plan: TrainingPlan;
   backend: Promise<ActiveBackend | undefined>;
   stopSignal: StopSignal;
+  /** Who trains: data-parallel workers where the settings ask for them; the page's thread without this. */
+  trainerFor?: (backend: ActiveBackend, settings: TrainingSettings) => Promise<Trainer>;
 }
 
 export type TrainingOutcome =
@@ -108,31 +123,35 @@ export async function runTraining(input: TrainingInput, callbacks: TrainingCallb
         actions: [{ kind: 'showLog' }],
       });
     }
-    return await train(input, backend.name, callbacks);
+    return await train(input, backend, callbacks);
   } catch (error) {
     const problem: Problem =
       error instanceof ExplainedFailure
         ? error.problem
-        : {
-            // TF.js' own words mean nothing to a learner; the log keeps them with the stack.
-            message:
-              'Training stopped on an error inside TensorFlow.js. The model saved before (if any) is unchanged. ' +
-              'Start training again, or choose another backend in the fashionClassifier.backend setting; the log has the details.',
-            actions: [{ kind: 'showLog' }, { kind: 'openSetting', setting: 'fashionClassifier.backend' }],
-          };
+        : error instanceof WorkersFailed
+          ? workersFailed(error)
+          : {
+              // TF.js' own words mean nothing to a learner; the log keeps them with the stack.
+              message:
+                'Training stopped on an error inside TensorFlow.js. The model saved before (if any) is unchanged. ' +
+                'Start training again, or choose another backend in the fashionClassifier.backend setting; the log has the details.',
+              actions: [{ kind: 'showLog' }, { kind: 'openSetting', setting: 'fashionClassifier.backend' }],
+            };
     return { outcome: 'failed', problem, error };
   }
 }
 
 async function train(
-  { dataset, settings: asked, plan, stopSignal }: TrainingInput,
-  backend: BackendName,
+  { dataset, settings: asked, plan, stopSignal, trainerFor }: TrainingInput,
+  active: ActiveBackend,
   callbacks: TrainingCallbacks,
 ): Promise<TrainingOutcome> {
+  const backend = active.name;
   // The seed decides the initial weights, the order of the examples and the dropout masks.
   const settings = withRunSeed(asked);
   const model = createModel(settings);
   let kept = false;
+  let trainer: Trainer | undefined;
   const gpu = new ContextLossGuard(
     () => stopSignal.stop(),
     () => contextLostFailure(),
@@ -141,12 +160,17 @@ async function train(
     const training = firstExamples(dataset.train, settings.trainSubsetSize);
     const { train, validation } = splitExamples(training, settings.validationSplit);
     const test = firstExamples(dataset.test, settings.testSubsetSize);
-    await callbacks.started(backend, model, settings);
+    trainer = trainerFor ? await trainerFor(active, settings) : singleThreadTrainer;
+    const chosen = trainer;
+    await callbacks.started(backend, model, settings, {
+      workers: chosen.workers,
+      syncWeights: () => chosen.syncWeights(model),
+    });
     const history: TrainingHistory = [];
     const curve = new BatchCurve();
     const progress = progressOf(settings.epochs);
     const result = await gpu.race(
-      trainModel(
+      chosen.train(
         model,
         { train, validation },
         {
@@ -175,7 +199,7 @@ async function train(
       return { outcome: 'stopped', history };
     }
     await callbacks.trained(result.seconds, result.earlyStop);
-    const evaluation = await gpu.race(evaluateModel(model, test, 512));
+    const evaluation = await gpu.race(chosen.evaluate(model, test, 512));
     const sampleCount = Math.min(PREDICTED_SAMPLES, test.labels.length);
     const samples = await gpu.race(
       predictSamples(
@@ -229,6 +253,7 @@ async function train(
     };
   } finally {
     gpu.dispose();
+    trainer?.dispose();
     if (!kept) {
       disposeModel(model);
     }
@@ -260,6 +285,14 @@ function progressOf(epochs: number): (batch: BatchProgress) => RunProgress {
       fraction: done / total,
       secondsLeft: done >= 20 ? (elapsed / done) * (total - done) : null,
     };
+  };
+}
+
+/** A training worker failed mid-run (the run is lost, the saved model untouched). */
+function workersFailed(error: WorkersFailed): Problem {
+  return {
+    message: `A training worker stopped: ${error.message} The model saved before (if any) is unchanged. Start training again, or set fashionClassifier.workers to 1 to train on one thread.`,
+    actions: [{ kind: 'openSetting', setting: 'fashionClassifier.workers' }, { kind: 'showLog' }],
   };
 }
 

@@ -11,7 +11,7 @@ import type { ClassifierProtocol } from '../../src/shared/protocol';
 import type { TrainingSettings } from '../../src/shared/settings';
 import type { HostConnection } from '../hostChannel';
 import { LiveWeights } from '../ml/liveWeights';
-import type { RunProgress, TrainedResults, TrainingCallbacks, TrainingOutcome } from '../ml/runTraining';
+import type { RunProgress, RunThreads, TrainedResults, TrainingCallbacks, TrainingOutcome } from '../ml/runTraining';
 import { describeStartup, markStartup } from '../startupTimings';
 import type { CurveMark } from '../views/curveChart';
 import type { PanelViews } from '../views/layout';
@@ -59,7 +59,7 @@ export function presentTraining(
   };
 
   return {
-    async started(backend: BackendName, model: tf.LayersModel, seeded: TrainingSettings) {
+    async started(backend: BackendName, model: tf.LayersModel, seeded: TrainingSettings, threads: RunThreads) {
       host.post({
         type: 'trainingStarted',
         backend,
@@ -67,12 +67,13 @@ export function presentTraining(
         trainCount: plan.trainCount,
         validationCount: plan.validationCount,
       });
+      const workers = threads.workers > 1 ? ` × ${threads.workers} workers` : '';
       views.status.show(
-        `Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}, seed ${seeded.seed}…`,
+        `Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}${workers}, seed ${seeded.seed}…`,
         'busy',
       );
       await views.training.showHistory([], settings.epochs);
-      live = new LiveWeights(model, views.inside);
+      live = new LiveWeights(model, views.inside, threads.syncWeights);
       await live.showStart();
     },
 

@@ -68,6 +68,8 @@ const FIELDS: readonly NumberField[] = [
   { key: 'trainSubsetSize', label: 'Training images used', step: 1000, zero: 'all' },
   { key: 'testSubsetSize', label: 'Test images used', step: 1000, zero: 'all' },
   { key: 'earlyStoppingPatience', label: 'Early stopping patience', step: 1, zero: 'off' },
+  // Not a hyperparameter (the same mathematics on any count), but where it is found.
+  { key: 'workers', label: 'Training threads on WebAssembly', step: 1, zero: 'auto' },
 ];
 
 const BACKEND_LABELS: Record<TrainingSettings['backend'], string> = {

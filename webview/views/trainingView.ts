@@ -9,8 +9,11 @@
 //   #backend[data-backend]          e.g. "webgl"; text "Backend: webgl · GPU: … · why"
 //   #backend[data-calibration]      "measured" (timed just now) | "kept" (an earlier timing) when
 //                                   "auto" chose by timing; #backend-timings lists the figures:
-//     li[data-backend][data-ms-per-batch][data-complete] one per backend timed
+//     li[data-backend][data-ms-per-batch][data-complete] one per backend timed, and for the
+//       worker counts WebAssembly was timed on, li[data-backend="wasm"][data-workers] each
 //   #measure-backends               "Measure again" (shown after a timing; disabled during a run)
+//   #training-threads[data-workers] the threads the run trains on (1: the panel's own) and why;
+//                                   data-fell-back="true" when more were asked for and did not start
 //   #training-progress …            see trainingProgress.ts
 //   #history-chart …                see historyChart.ts
 import type { BackendName } from '../../src/shared/backendPolicy';
@@ -24,6 +27,7 @@ import type { BatchPoint } from '../../src/shared/ml/batchCurve';
 import type { CurveMark } from './curveChart';
 import { createHistoryChart, EpochRecord } from './historyChart';
 import { BatchProgress, createTrainingProgress } from './trainingProgress';
+import type { WorkersNote } from '../ml/workers/runTrainer';
 
 export type { BatchProgress } from './trainingProgress';
 export type { EpochRecord } from './historyChart';
@@ -61,6 +65,8 @@ export interface TrainingView {
    */
   clearStartProblem(): void;
   showBackend(info: BackendInfo): void;
+  /** The threads a run trains on (data-parallel workers or the panel's own), and why. */
+  showWorkers(note: WorkersNote): void;
   /** Progress within the epoch; `null` returns to idle with an optional closing line. */
   showProgress(progress: BatchProgress | null, idleMessage?: string): void;
   /**
@@ -108,6 +114,7 @@ export function createTrainingView(): TrainingView {
   measureAgain.hidden = true;
   // The accessible name starts with the visible text, so speech users can say what they see (WCAG 2.5.3).
   measureAgain.setAttribute('aria-label', 'Measure again: time the backends anew and train on the faster');
+  const threads = h('p', { id: 'training-threads', class: 'backend', hidden: '' });
   const problemArea = h('div', { id: 'training-problem' });
   const progress = createTrainingProgress();
   const chart = createHistoryChart();
@@ -116,6 +123,7 @@ export function createTrainingView(): TrainingView {
     problemArea,
     h('div', { class: 'backend-row' }, backend, measureAgain),
     timings,
+    threads,
     progress.element,
     chart.element,
   );
@@ -168,7 +176,25 @@ export function createTrainingView(): TrainingView {
             `${backendLabel(t.backend, calibration!.glRenderer)}: ${t.complete ? '' : 'over '}${t.msPerBatch.toFixed(1)} ms per batch of ${calibration!.batchSize}`,
           ),
         ),
+        ...(calibration?.calibration.workerTimings ?? []).map((w) =>
+          h(
+            'li',
+            {
+              'data-backend': 'wasm',
+              'data-workers': String(w.workers),
+              'data-ms-per-batch': w.msPerBatch.toFixed(2),
+              'data-complete': String(w.complete),
+            },
+            `WebAssembly × ${w.workers} workers: ${w.complete ? '' : 'over '}${w.msPerBatch.toFixed(1)} ms per batch of ${calibration!.batchSize}`,
+          ),
+        ),
       );
+    },
+    showWorkers({ count, text, fellBack }) {
+      threads.hidden = false;
+      threads.dataset.workers = String(count);
+      threads.dataset.fellBack = String(fellBack);
+      threads.textContent = text;
     },
     showProgress(value, idleMessage) {
       if (value) {

@@ -60,12 +60,24 @@ export function registerWasmKernel(kernelName: string, kernelFunc: tf.KernelFunc
  * The WebAssembly memory of the active WASM backend (its Emscripten module exports it), for
  * kernels that run WebAssembly of their own on the backend's heap; undefined elsewhere.
  */
-export function wasmBackendMemory(): object | undefined {
+export function wasmBackendMemory(): { buffer: ArrayBuffer } | undefined {
   if (tf.getBackend() !== 'wasm') {
     return undefined;
   }
   const memory = (tf.backend() as unknown as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
   return memory instanceof webAssembly.Memory ? memory : undefined;
+}
+
+/**
+ * Copies a float32 tensor's values into `target` at `offset`. On the WASM backend straight from
+ * its heap (dataSync would first copy them into a new buffer); elsewhere through dataSync.
+ */
+export function copyTensorValues(tensor: tf.Tensor, target: Float32Array, offset: number): void {
+  if (tf.getBackend() === 'wasm' && tensor.dtype === 'float32') {
+    target.set((tf.backend() as unknown as WasmHeapBackend).typedArrayFromHeap(tensor), offset);
+  } else {
+    target.set(tensor.dataSync() as Float32Array, offset);
+  }
 }
 
 // ---- the engine ----
