@@ -225,7 +225,7 @@ describe('Continue in Python: a run as a Keras notebook', () => {
     const run = await newestRun();
     assert.equal(run.run.settings.model, 'cnn');
     const button = panel.locator(`#runs-table tr.run[data-id="${run.id}"] .open-notebook`);
-    assert.match((await button.getAttribute('aria-label')) ?? '', /^Open the run of .* CNN as a Keras notebook$/);
+    assert.match((await button.getAttribute('aria-label')) ?? '', /^Open as Keras notebook: the run of .* CNN$/);
     await button.click();
     notebooks.cnn = await acceptSaveDialog();
     assertRunFilesBeside(notebooks.cnn, run);
