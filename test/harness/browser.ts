@@ -137,7 +137,8 @@ export class Workbench {
     await this.page.keyboard.press('Escape');
     await this.page.getByRole('treeitem', { name: fileName, exact: true }).click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
-    await menu.waitFor({ timeout: 5000 });
+    // A busy machine took over 5 s to draw a menu after the right-click.
+    await menu.waitFor({ timeout: 20_000 });
     const labels = await menu.locator('.action-label').allInnerTexts();
     return labels.map((label) => label.trim()).filter(Boolean);
   }
