@@ -108,7 +108,9 @@ export async function renderGroups(
   );
   const series = sweepSeries(runs);
   const figures = series.map((sweep) => {
-    const chart = h('div', { class: 'sweep-plot', role: 'img', 'aria-label': describeSweep(sweep) });
+    // The chart library labels its own element; the text alternative sits on a wrapper it leaves alone.
+    const chart = h('div');
+    const plot = h('div', { class: 'sweep-plot', role: 'img', 'aria-label': describeSweep(sweep) }, chart);
     const table = h(
       'table',
       { class: 'data-table sweep-table' },
@@ -162,7 +164,7 @@ export async function renderGroups(
           {},
           `${sweep.label} (${kept} of ${sweep.planned} runs kept, ${new Date(sweep.finishedAt).toLocaleString()})`,
         ),
-        chart,
+        plot,
         h('div', { class: 'table-scroll' }, table),
       ),
     };
