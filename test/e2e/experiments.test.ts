@@ -13,6 +13,8 @@ const QUICK_RUN = {
   'fashionClassifier.testSubsetSize': 500,
   'fashionClassifier.epochs': 2,
   'fashionClassifier.backend': 'wasm',
+  // Every group trained here stays while later ones are compared.
+  'fashionClassifier.runHistoryLimit': 60,
 };
 
 /** Experiments of several runs: each run takes seconds here, the editor's startup more. */
@@ -92,7 +94,7 @@ describe('Repeats, sweeps and comparisons in the classifier panel', function () 
   it('"Repeat ×3" trains three seeds as one group, whose mean ± sd are the runs\' own values', async () => {
     assert.match(
       await panel().locator('#repeat-forecast').innerText(),
-      /3 runs to train; 0 runs kept now.*no kept run will be deleted/,
+      /3 runs to train; 0 runs kept now, the last 60 are kept.*no kept run will be deleted/,
     );
     firstRepeat = await repeat(3);
     const seeds = firstRepeat.map((r) => r.run.settings.seed);
@@ -183,6 +185,23 @@ describe('Repeats, sweeps and comparisons in the classifier panel', function () 
     );
     assert.equal(await verdict.locator('.repeat-compared').innerText(), 'Repeat each ×3');
     assert.equal(await verdict.locator('.verdict-p').count(), 0, 'no test, so no p-value');
+    // "Repeat each ×3" trains each single run's settings three more times, as a group of its own.
+    const before = await storedRuns();
+    const originals = singles.map((id) => before.find((r) => r.id === id)!);
+    await verdict.locator('.repeat-compared:not([disabled])').click();
+    await panel().locator('#experiment-progress[data-state="running"]').waitFor({ timeout: 60_000 });
+    await panel()
+      .locator('#experiment-progress[data-state="completed"][data-finished="6"]')
+      .waitFor({ timeout: EXPERIMENT_MS });
+    const added = (await storedRuns()).filter((r) => !before.some((b) => b.id === r.id));
+    assert.equal(added.length, 6);
+    for (const original of originals) {
+      const seed = original.run.settings.seed!;
+      const group = added.filter((r) => r.run.settings.seed! > seed && r.run.settings.seed! <= seed + 3);
+      assert.equal(group.length, 3, `three runs with the seeds after ${seed}`);
+      assert.equal(new Set(group.map((r) => r.run.group!.id)).size, 1, 'one group');
+      assert.ok(group.every((r) => r.run.group!.kind === 'repeat' && r.run.group!.size === 3));
+    }
   });
 
   it('does not call two repeats of identical settings different', async () => {

@@ -9,8 +9,8 @@ import {
   planRepeat,
   planSweep,
   parseSweepValues,
-  QUICK_SUBSET,
   sweepProblem,
+  sweepSubsetSizes,
   type ExperimentPlan,
   type PlannedRun,
 } from '../../src/shared/experiments/experimentPlan';
@@ -22,13 +22,13 @@ import {
   type RunEnd,
 } from '../../src/shared/experiments/experimentQueue';
 import { describeForecast, forecastDrops } from '../../src/shared/experiments/historyLimit';
-import { historySecondsPerCost, trainingCost } from '../../src/shared/experiments/timeEstimate';
+import { aboutDuration, historySecondsPerCost, trainingCost } from '../../src/shared/experiments/timeEstimate';
 import { formatMeanSd } from '../../src/shared/experiments/groupSummary';
 import { summarize } from '../../src/shared/stats/describe';
 import type { ClassifierProtocol, ExperimentRunInfo, RunsMessage } from '../../src/shared/protocol';
 import type { TrainingSettings } from '../../src/shared/settings';
 import type { HostConnection } from '../hostChannel';
-import { aboutDuration, type ExperimentDraft, type ExperimentView } from '../views/experimentView';
+import type { ExperimentDraft, ExperimentView } from '../views/experimentView';
 
 /** What the presenter needs of the page. */
 export interface ExperimentTrainer {
@@ -84,12 +84,7 @@ export class ExperimentPresenter {
       if ('reason' in parsed) {
         return { problem: parsed.reason };
       }
-      const subset =
-        draft.subset === 'quick'
-          ? QUICK_SUBSET
-          : draft.subset === 'full'
-            ? { train: 0, test: 0 }
-            : { train: settings.trainSubsetSize, test: settings.testSubsetSize };
+      const subset = sweepSubsetSizes(draft.subset, settings);
       const request = {
         settings,
         parameter: draft.parameter,
@@ -169,7 +164,7 @@ export class ExperimentPresenter {
         }
         return end;
       });
-      this.finish(ended, accuracies);
+      this.finish(ended, plan.runs[0].group.kind === 'sweep' ? undefined : accuracies);
     } finally {
       clearInterval(tick);
       this.queue = undefined;
@@ -185,9 +180,11 @@ export class ExperimentPresenter {
     }
   }
 
-  private finish(ended: ExperimentProgress, accuracies: number[]): void {
-    const summary =
-      accuracies.length > 0
+  /** `accuracies` of a repeat's kept runs; undefined for a sweep, whose values are not one group. */
+  private finish(ended: ExperimentProgress, accuracies: number[] | undefined): void {
+    const summary = !accuracies
+      ? `${ended.finished} run(s) kept; "7. Compare runs" has the chart and the table.`
+      : accuracies.length > 0
         ? `Test accuracy ${formatMeanSd(summarize(accuracies))}${accuracies.length > 1 ? ' (mean ± sd)' : ''} over ${accuracies.length} run(s); "7. Compare runs" has them.`
         : 'No run was kept.';
     this.view.showProgress(ended, summary);

@@ -28,15 +28,14 @@ import {
   MIN_SWEEP_REPEATS,
   QUICK_SUBSET,
   SWEEP_LABELS,
+  type SweepSubset,
 } from '../../src/shared/experiments/experimentPlan';
+import { aboutDuration } from '../../src/shared/experiments/timeEstimate';
 import { proposeSweepValues, SWEEP_SETTINGS, type SweepSetting } from '../../src/shared/experiments/sweepValues';
 import type { TrainingSettings } from '../../src/shared/settings';
 import { createButton, setDisabled } from '../ui/toolkit';
 import { createSection, h } from './dom';
 import { formatCount } from './format';
-
-/** Which images a sweep trains and tests on. */
-export type SweepSubset = 'quick' | 'settings' | 'full';
 
 /** What the section's fields say now. */
 export type ExperimentDraft =
@@ -64,11 +63,6 @@ export interface ExperimentView {
   showProgress(progress: ExperimentProgress | null, closing?: string): void;
   /** The current drafts, for a fresh forecast (after the history changed). */
   drafts(): ExperimentDraft[];
-}
-
-/** Seconds as "about 40 s" or "about 3 min". */
-export function aboutDuration(seconds: number): string {
-  return seconds < 90 ? `about ${Math.max(1, Math.round(seconds))} s` : `about ${Math.round(seconds / 60)} min`;
 }
 
 function numberInput(id: string, min: number, max: number, value: number, label: string): HTMLInputElement {

@@ -15,6 +15,24 @@ export const MAX_SWEEP_REPEATS = 10;
 /** A sweep's default subset: quick enough to try several values in minutes, large enough to rank them. */
 export const QUICK_SUBSET = { train: 10_000, test: 2_000 } as const;
 
+/** Which images a sweep trains and tests on: the quick subset, the settings' own, or all. */
+export type SweepSubset = 'quick' | 'settings' | 'full';
+
+/** The training and test images (0 = all) a sweep on `subset` uses. */
+export function sweepSubsetSizes(
+  subset: SweepSubset,
+  settings: Pick<TrainingSettings, 'trainSubsetSize' | 'testSubsetSize'>,
+): { train: number; test: number } {
+  switch (subset) {
+    case 'quick':
+      return { ...QUICK_SUBSET };
+    case 'settings':
+      return { train: settings.trainSubsetSize, test: settings.testSubsetSize };
+    case 'full':
+      return { train: 0, test: 0 };
+  }
+}
+
 /** The hyperparameters in words, for labels and messages. */
 export const SWEEP_LABELS: Record<SweepSetting, string> = {
   learningRate: 'learning rate',

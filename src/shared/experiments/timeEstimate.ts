@@ -30,3 +30,8 @@ export function historySecondsPerCost(
   const seconds = recent.reduce((sum, { run }) => sum + run.history.reduce((s, epoch) => s + epoch.seconds, 0), 0);
   return cost > 0 ? seconds / cost : undefined;
 }
+
+/** Seconds as an estimate reads: "about 40 s" under a minute and a half, "about 3 min" above. */
+export function aboutDuration(seconds: number): string {
+  return seconds < 90 ? `about ${Math.max(1, Math.round(seconds))} s` : `about ${Math.round(seconds / 60)} min`;
+}
