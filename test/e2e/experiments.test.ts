@@ -96,6 +96,10 @@ describe('Repeats, sweeps and comparisons in the classifier panel', function () 
       await panel().locator('#repeat-forecast').innerText(),
       /3 runs to train; 0 runs kept now, the last 60 are kept.*no kept run will be deleted/,
     );
+    // A count out of range is refused where it was typed, with what to type instead.
+    await panel().locator('#repeat-count').fill('11');
+    assert.match(await panel().locator('#repeat-forecast.field-error').innerText(), /whole number from 2 to 10/);
+    assert.equal(await panel().locator('#start-repeat').getAttribute('disabled'), '');
     firstRepeat = await repeat(3);
     const seeds = firstRepeat.map((r) => r.run.settings.seed);
     assert.equal(new Set(seeds).size, 3, `three seeds: ${seeds}`);

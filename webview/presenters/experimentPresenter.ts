@@ -6,6 +6,8 @@
 import type { AvailableExamples } from '../../src/shared/ml/plan';
 import { planTraining } from '../../src/shared/ml';
 import {
+  MAX_REPEATS,
+  MIN_REPEATS,
   planRepeat,
   planSweep,
   parseSweepValues,
@@ -78,6 +80,9 @@ export class ExperimentPresenter {
     }
     let plan: ExperimentPlan;
     if (draft.kind === 'repeat') {
+      if (!Number.isInteger(draft.count) || draft.count < MIN_REPEATS || draft.count > MAX_REPEATS) {
+        return { problem: `Runs are a whole number from ${MIN_REPEATS} to ${MAX_REPEATS}; type one to repeat.` };
+      }
       plan = planRepeat(settings, draft.count);
     } else {
       const parsed = parseSweepValues(draft.parameter, draft.valuesText);

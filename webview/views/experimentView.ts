@@ -6,7 +6,8 @@
 //
 // DOM for tests:
 //   #experiment-section                      the section
-//   #repeat-count                            number of repeats (2-10)
+//   #repeat-count                            number of repeats (2-10); #repeat-forecast says what
+//                                            it will do, or (with class field-error) what is wrong
 //   #start-repeat                            "Repeat ×N" (disabled while training or without data)
 //   #sweep-parameter                         the hyperparameter swept (a select; option values are setting keys)
 //   #sweep-values                            the values, comma-separated (proposed when the hyperparameter changes)
@@ -69,10 +70,8 @@ function numberInput(id: string, min: number, max: number, value: number, label:
   return h('input', { id, type: 'number', min, max, step: 1, value, class: 'setting-input', 'aria-label': label });
 }
 
-function clampedInteger(input: HTMLInputElement, min: number, max: number, fallback: number): number {
-  const value = Number(input.value);
-  return Number.isInteger(value) && value >= min && value <= max ? value : fallback;
-}
+/** The number typed; the plan says what is wrong with one out of range, rather than quietly using another. */
+const typedNumber = (input: HTMLInputElement) => (input.value.trim() === '' ? NaN : Number(input.value));
 
 export function createExperimentView(): ExperimentView {
   const { section, body } = createSection(
@@ -88,12 +87,14 @@ export function createExperimentView(): ExperimentView {
   let running = false;
   let valuesEdited = false;
   let sweepProblem: string | undefined;
+  let repeatProblem: string | undefined;
 
   // Repeat.
   const repeatCount = numberInput('repeat-count', MIN_REPEATS, MAX_REPEATS, 3, 'Number of runs to repeat');
   const startRepeat = createButton('Repeat ×3', () => emit(startListeners, repeatDraft()));
   startRepeat.id = 'start-repeat';
   const repeatForecast = h('p', { class: 'experiment-note', id: 'repeat-forecast', 'aria-live': 'polite' });
+  repeatCount.setAttribute('aria-describedby', 'repeat-forecast');
 
   // Sweep.
   const parameter = h(
@@ -184,7 +185,7 @@ export function createExperimentView(): ExperimentView {
   }
 
   function repeatDraft(): ExperimentDraft & { kind: 'repeat' } {
-    return { kind: 'repeat', count: clampedInteger(repeatCount, MIN_REPEATS, MAX_REPEATS, 3) };
+    return { kind: 'repeat', count: typedNumber(repeatCount) };
   }
 
   function sweepDraft(): ExperimentDraft {
@@ -193,7 +194,7 @@ export function createExperimentView(): ExperimentView {
       kind: 'sweep',
       parameter: parameter.value as SweepSetting,
       valuesText: values.value,
-      repeats: clampedInteger(sweepRepeats, MIN_SWEEP_REPEATS, MAX_SWEEP_REPEATS, 2),
+      repeats: typedNumber(sweepRepeats),
       subset: (subset as SweepSubset | undefined) ?? 'quick',
     };
   }
@@ -208,13 +209,15 @@ export function createExperimentView(): ExperimentView {
   }
 
   function changed(): void {
-    startRepeat.textContent = `Repeat ×${repeatDraft().count}`;
+    const { count } = repeatDraft();
+    startRepeat.textContent =
+      Number.isInteger(count) && count >= MIN_REPEATS && count <= MAX_REPEATS ? `Repeat ×${count}` : 'Repeat';
     emit(draftListeners, repeatDraft());
     emit(draftListeners, sweepDraft());
   }
 
   function renderControls(): void {
-    setDisabled(startRepeat, !ready || running);
+    setDisabled(startRepeat, !ready || running || repeatProblem !== undefined);
     setDisabled(startSweep, !ready || running || sweepProblem !== undefined);
     setDisabled(stop, !running);
     for (const control of [repeatCount, parameter, values, sweepRepeats]) {
@@ -255,7 +258,11 @@ export function createExperimentView(): ExperimentView {
     onStop: (listener) => void stopListeners.push(listener),
     showVerdict(kind, verdict) {
       if (kind === 'repeat') {
+        repeatProblem = verdict.problem;
         repeatForecast.textContent = verdict.problem ?? verdict.forecast ?? '';
+        repeatForecast.classList.toggle('field-error', verdict.problem !== undefined);
+        repeatCount.toggleAttribute('aria-invalid', verdict.problem !== undefined);
+        renderControls();
         return;
       }
       sweepProblem = verdict.problem;
