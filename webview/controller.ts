@@ -30,7 +30,7 @@ import { runTraining } from './ml/runTraining';
 import { showRunResults } from './presenters/runResults';
 import { earlyStopMarks, presentOutcome, presentTraining } from './presenters/trainingPresenter';
 import { ExperimentPresenter } from './presenters/experimentPresenter';
-import { planRepeatEach, type PlannedRun } from '../src/shared/experiments/experimentPlan';
+import { planRepeatEach, type ExperimentPlan, type PlannedRun } from '../src/shared/experiments/experimentPlan';
 import type { RunEnd } from '../src/shared/experiments/experimentQueue';
 import type { ExperimentRunInfo } from '../src/shared/protocol';
 import type { RunGroup } from '../src/shared/experiments/runGroup';
@@ -462,11 +462,18 @@ export class PanelController {
   }
 
   /** Starts a repeat or sweep, unless something trains already. */
-  private startExperiment(plan: Parameters<ExperimentPresenter['run']>[0]): void {
+  private startExperiment(plan: ExperimentPlan): void {
     if (this.state.run.kind !== 'idle' || this.experiments.active || !this.dataset) {
       return;
     }
-    void this.experiments.run(plan).then(() => this.applySettings(this.state.settings ?? plan.runs[0].settings));
+    void this.experiments
+      .run(plan)
+      .catch((error) => {
+        this.host.log('error', `${plan.label} failed`, error);
+        this.views.status.show(`${plan.label} failed: ${errorMessage(error)} The log has the details.`, 'error');
+      })
+      // Settings changed during the experiment apply now.
+      .then(() => this.applySettings(this.state.settings ?? plan.runs[0].settings));
   }
 
   /** One run of a repeat or sweep: its own settings (seed included), on its own backend when it names one. */
