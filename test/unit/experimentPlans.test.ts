@@ -99,6 +99,8 @@ describe('Repeats and sweeps', () => {
       );
       assert.ok(plan.runs.slice(3).every((r) => r.settings.hiddenUnits === 256 && Number.isInteger(r.settings.seed)));
       assert.notEqual(plan.runs[0].group.id, plan.runs[3].group.id);
+      assert.equal(plan.label, 'Repeat each of 2 runs ×3');
+      assert.equal(planRepeatEach([{ settings: DEFAULT_SETTINGS }], 3, source()).label, 'Repeat ×3');
     });
   });
 

@@ -121,7 +121,7 @@ export function planRepeatEach(
   checkCount('A repeat', count, MIN_REPEATS, MAX_REPEATS);
   const label = `Repeat ×${count}`;
   return {
-    label: `Repeat each of ${runs.length} runs ×${count}`,
+    label: runs.length === 1 ? label : `Repeat each of ${runs.length} runs ×${count}`,
     runs: runs.flatMap(({ settings }) => {
       const id = newGroupId(source);
       const first = settings.seed === null ? null : (settings.seed + 1) % (SEED_RANGE.max + 1);
