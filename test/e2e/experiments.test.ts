@@ -148,9 +148,19 @@ describe('Repeats, sweeps and comparisons in the classifier panel', function () 
     await session.workbench.screenshot('experiments-repeat');
   });
 
-  it('stops a repeat with Stop, keeping the runs finished before', async () => {
+  it('starts a repeat from the keyboard and stops it with Stop, keeping the runs finished before', async () => {
+    // From the keyboard: the count, then Tab to "Repeat ×10" and Enter.
     await panel().locator('#repeat-count').fill('10');
-    await panel().locator('#start-repeat:not([disabled])').click();
+    await panel().locator('#start-repeat:not([disabled])').waitFor();
+    await panel().locator('#repeat-count').press('Tab');
+    assert.equal(
+      await panel()
+        .locator('#start-repeat')
+        .evaluate((button) => button.matches(':focus-within')),
+      true,
+      'Tab goes from the count to its button',
+    );
+    await panel().locator('#start-repeat').press('Enter');
     await panel().locator('#experiment-progress[data-state="running"][data-run="2"]').waitFor({ timeout: 120_000 });
     await panel().locator('#stop-experiment:not([disabled])').click();
     const progress = panel().locator('#experiment-progress[data-state="stopped"]');
@@ -225,6 +235,15 @@ describe('Repeats, sweeps and comparisons in the classifier panel', function () 
     assert.match(await verdict.locator('.verdict-p').innerText(), /p [=<] [\d.]+ \(Welch's t-test\)/);
     const sides = panel().locator('#comparison-sides li.side');
     assert.deepEqual(await sides.evaluateAll((items) => items.map((li) => li.getAttribute('data-runs'))), ['3', '3']);
+    // Newest first, as the history lists them: the second repeat is the first side.
+    const accuracies = second.map((r) => r.run.evaluation.accuracy);
+    const sideText = await sides.first().innerText();
+    assert.ok(
+      sideText.includes(
+        `test accuracy ${mean(accuracies).toFixed(4)} ± ${sd(accuracies).toFixed(4)} (${accuracies.map((a) => a.toFixed(4)).join(', ')})`,
+      ) && /final validation loss .* ± .*; time \(s\) .* ± /.test(sideText),
+      sideText,
+    );
     await panel().locator('#comparison').scrollIntoViewIfNeeded();
     await session.workbench.screenshot('experiments-within-noise');
   });

@@ -90,6 +90,11 @@ describe('Groups of runs in the history', () => {
       sides.map((s) => s.runs.length),
       [3, 3],
     );
+    // Ticked newest first, as the history lists them; a side lists its runs in training order.
+    assert.deepEqual(
+      comparisonSides([...wide].reverse())[0].runs.map((r) => r.run.group!.index),
+      [0, 1, 2],
+    );
     const labels = sideLabels(sides, () => 'unused');
     assert.deepEqual(labels, ['hidden units 256', 'hidden units 8']);
     const [verdict] = sideVerdicts(sides, labels);

@@ -5,13 +5,14 @@
 // the verdict says so and offers to repeat those runs. Part of section 7 (runsView.ts).
 //
 // DOM for tests:
-//   #comparison-sides li.side[data-key][data-runs][data-mean][data-sd]   one per side
+//   #comparison-sides li.side[data-key][data-runs][data-mean][data-sd]   one per side: test accuracy,
+//       final validation loss and time as mean ± sd then each run (data-mean/sd: test accuracy)
 //   #comparison-verdicts li.verdict[data-kind][data-first][data-second]  one per pair of sides;
 //       data-kind: "beyond-noise" | "within-noise" | "cannot-tell"; data-first/second: side indexes
 //       .verdict-headline, .verdict-explanation, .verdict-method (in a <details>)
 //       .verdict-p                                                       the p-value, when there was a test
 //       .repeat-compared                                                 "Repeat each ×3" (cannot-tell verdicts)
-import { formatMeanSd } from '../../src/shared/experiments/groupSummary';
+import { formatMeanSd, summarizeGroup } from '../../src/shared/experiments/groupSummary';
 import {
   comparisonSides,
   MAX_COMPARED_SIDES,
@@ -20,7 +21,7 @@ import {
   sideVerdicts,
   type HistoryRun,
 } from '../../src/shared/experiments/runGroups';
-import { summarize } from '../../src/shared/stats/describe';
+import type { ValueSummary } from '../../src/shared/stats/describe';
 import { formatP } from '../../src/shared/stats/noiseVerdict';
 import { createButton } from '../ui/toolkit';
 import { h } from './dom';
@@ -45,21 +46,29 @@ export function createNoiseVerdicts(
         : `side ${i + 1}`,
   );
   const sideItems = sides.map((side, i) => {
-    const summary = summarize(side.runs.map((r) => r.run.evaluation.accuracy));
+    const summary = summarizeGroup(side.runs.map((r) => r.run));
+    const { testAccuracy: accuracy } = summary;
+    const result = (name: string, value: ValueSummary & { values: number[] }, digits: number) =>
+      side.runs.length > 1
+        ? `${name} ${formatMeanSd(value, digits)} (${value.values.map((v) => v.toFixed(digits)).join(', ')})`
+        : `${name} ${value.mean.toFixed(digits)}`;
+    const results = [
+      result('test accuracy', accuracy, 4),
+      ...(summary.finalValidationLoss ? [result('final validation loss', summary.finalValidationLoss, 4)] : []),
+      result('time (s)', summary.seconds, 1),
+    ];
     return h(
       'li',
       {
         class: 'side',
         'data-key': side.key,
         'data-runs': String(side.runs.length),
-        'data-mean': summary.mean.toFixed(4),
-        'data-sd': summary.standardDeviation === null ? '' : summary.standardDeviation.toFixed(4),
+        'data-mean': accuracy.mean.toFixed(4),
+        'data-sd': accuracy.standardDeviation === null ? '' : accuracy.standardDeviation.toFixed(4),
       },
       h('strong', {}, labels[i]),
-      `: test accuracy ${formatMeanSd(summary)}`,
-      side.runs.length > 1
-        ? ` (mean ± sd of ${side.runs.length} runs: ${side.runs.map((r) => r.run.evaluation.accuracy.toFixed(4)).join(', ')})`
-        : ' (1 run)',
+      side.runs.length > 1 ? ` (mean ± sd of ${side.runs.length} runs, then each run): ` : ' (1 run): ',
+      results.join('; '),
     );
   });
   const verdicts = sideVerdicts(sides, labels).map((entry) => {

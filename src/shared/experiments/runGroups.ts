@@ -66,7 +66,10 @@ export interface ComparisonSide {
   group?: Omit<RunGroup, 'index'>;
 }
 
-/** The ticked runs as sides: the runs of one cell together, each other run alone; in the order first met. */
+/**
+ * The ticked runs as sides: the runs of one cell together (in the order they trained), each other
+ * run alone; the sides in the order first met.
+ */
 export function comparisonSides(chosen: readonly HistoryRun[]): ComparisonSide[] {
   const sides = new Map<string, ComparisonSide>();
   for (const entry of chosen) {
@@ -79,7 +82,9 @@ export function comparisonSides(chosen: readonly HistoryRun[]): ComparisonSide[]
       sides.set(key, { key, runs: [entry], ...(group ? { group: withoutIndex(group) } : {}) });
     }
   }
-  return [...sides.values()];
+  // A group's runs in the order they trained, as the groups table lists them.
+  const byIndex = (a: HistoryRun, b: HistoryRun) => (a.run.group?.index ?? 0) - (b.run.group?.index ?? 0);
+  return [...sides.values()].map((side) => ({ ...side, runs: [...side.runs].sort(byIndex) }));
 }
 
 const SETTING_NAMES: Record<Exclude<keyof TrainingSettings, 'seed'>, string> = {
