@@ -30,6 +30,13 @@ import { runTraining } from './ml/runTraining';
 import { trainerForRun } from './ml/workers/runTrainer';
 import { showRunResults } from './presenters/runResults';
 import { earlyStopMarks, presentOutcome, presentTraining } from './presenters/trainingPresenter';
+import { ExperimentPresenter } from './presenters/experimentPresenter';
+import { planRepeatEach, type ExperimentPlan, type PlannedRun } from '../src/shared/experiments/experimentPlan';
+import type { RunEnd } from '../src/shared/experiments/experimentQueue';
+import type { ExperimentRunInfo } from '../src/shared/protocol';
+import type { RunGroup } from '../src/shared/experiments/runGroup';
+import type { TrainingOutcome } from './ml/runTraining';
+import { OFFERED_REPEATS } from './views/noiseView';
 import { markStartup } from './startupTimings';
 import type { PanelViews } from './views/layout';
 import { revealSection } from './views/sectionLinks';
@@ -42,6 +49,9 @@ const ORIGIN_NAMES: Record<FileOrigin, string> = {
 
 /** Training images shown in the data section, as in the tutorial's first figure. */
 const SAMPLE_IMAGES = 25;
+
+/** How long an export may take: the host's save dialog waits for the person. */
+const EXPORT_DEADLINE_MS = 10 * 60_000;
 
 /** The data set in the page. */
 type DataState =
@@ -72,6 +82,7 @@ export class PanelController {
   private state: PageState = { data: { kind: 'waiting' }, run: { kind: 'idle' } };
   private readonly backends: BackendChooser;
   private readonly datasetCache = new DatasetCache();
+  private readonly experiments: ExperimentPresenter;
   /** Actions the page carries out itself; the rest go to the host. */
   private readonly act = (action: UserAction) =>
     action.kind === 'trainOnWasm' ? void this.startTraining('wasm') : this.host.act(action);
@@ -97,6 +108,34 @@ export class PanelController {
     views.runs.onDelete((id) => this.host.post({ type: 'deleteRun', id }));
     views.runs.onRunAgain((settings) => this.runAgain(settings));
     views.runs.onOpenNotebook((id) => this.host.post({ type: 'openRunNotebook', id }));
+    views.runs.onRepeatRuns((runs) =>
+      this.startExperiment(
+        planRepeatEach(
+          runs.map(({ run }) => ({ settings: run.settings })),
+          OFFERED_REPEATS,
+        ),
+      ),
+    );
+    views.runs.onExport((ids, to) => void this.exportRuns(ids, to));
+    this.experiments = new ExperimentPresenter(views.experiment, host, {
+      settings: () => this.state.settings,
+      available: () => {
+        const dataset = this.dataset;
+        return dataset && { train: dataset.train.labels.length, test: dataset.test.labels.length };
+      },
+      train: (run, info, firstBatch) => this.trainPlanned(run, info, firstBatch),
+      changed: () => this.render(),
+      status: (message, kind) => this.views.status.show(message, kind),
+    });
+    views.experiment.onStart((draft) => {
+      const outcome = this.experiments.plan(draft);
+      if (outcome.plan) {
+        this.startExperiment(outcome.plan);
+      } else {
+        views.experiment.showVerdict(draft.kind, { problem: outcome.problem });
+      }
+    });
+    views.experiment.onStop(() => this.stopTraining());
   }
 
   async handle(message: HostToClassifier): Promise<void> {
@@ -129,6 +168,7 @@ export class PanelController {
         break;
       case 'runs':
         this.views.runs.show(message);
+        this.experiments.setHistory(message);
         break;
       case 'unsavedModel':
         this.showUnsavedModel(message.problem, message.savedRunId);
@@ -150,12 +190,14 @@ export class PanelController {
   /** Start is enabled only with data and settings that can train; otherwise the training section says why. */
   private render(): void {
     const { run } = this.state;
-    const training = run.kind === 'training';
+    // Between two runs of an experiment nothing trains, but nothing may start either.
+    const training = run.kind === 'training' || this.experiments.active;
     this.views.model.setPresetEnabled(!training);
     this.views.model.hyperparameters.setEnabled(!training);
     this.views.runs.setEnabled(!training);
+    this.views.experiment.setReady(!training && this.dataset !== undefined && this.state.settings !== undefined);
     if (training) {
-      this.views.training.setState(run.stopping ? 'stopping' : 'running');
+      this.views.training.setState(run.kind === 'training' && run.stopping ? 'stopping' : 'running');
       return;
     }
     const outcome = this.plan();
@@ -184,7 +226,7 @@ export class PanelController {
 
   /** Settings take effect at once, except during a run, which keeps the ones it started with. */
   private async applySettings(settings: TrainingSettings): Promise<void> {
-    if (this.state.run.kind === 'training') {
+    if (this.state.run.kind === 'training' || this.experiments.active) {
       this.state = { ...this.state, settings };
       return;
     }
@@ -194,6 +236,7 @@ export class PanelController {
         : // Not awaited here: the backend initialises while the data set loads.
           { choice: settings.backend, ready: this.chooseBackend(settings.backend) };
     this.update({ settings, backend });
+    this.views.experiment.setSettings(settings);
     void backend.ready.then((started) => started && this.showModel(settings));
     this.showDataSummary();
     this.prepareTrainingBackend();
@@ -413,13 +456,58 @@ export class PanelController {
     const base =
       chosen ??
       (backend && current.kind === 'idle' ? (current.lastSettings ?? this.state.settings) : this.state.settings);
-    const outcome = base && this.plan(base);
-    const dataset = this.dataset;
-    if (current.kind !== 'idle' || !dataset || !base || !this.state.backend || !outcome?.plan) {
+    if (current.kind !== 'idle' || this.experiments.active || !base) {
       return;
     }
     markStartup('start-clicked');
-    const settings = backend ? { ...base, backend } : base;
+    const ended = await this.trainOne(backend ? { ...base, backend } : base, backend);
+    if (ended) {
+      // Settings changed during the run apply now.
+      await this.applySettings(this.state.settings ?? base);
+    }
+  }
+
+  /** Starts a repeat or sweep, unless something trains already. */
+  private startExperiment(plan: ExperimentPlan): void {
+    if (this.state.run.kind !== 'idle' || this.experiments.active || !this.dataset) {
+      return;
+    }
+    void this.experiments
+      .run(plan)
+      .catch((error) => {
+        this.host.log('error', `${plan.label} failed`, error);
+        this.views.status.show(`${plan.label} failed: ${errorMessage(error)} The log has the details.`, 'error');
+      })
+      // Settings changed during the experiment apply now.
+      .then(() => this.applySettings(this.state.settings ?? plan.runs[0].settings));
+  }
+
+  /** One run of a repeat or sweep: its own settings (seed included), on its own backend when it names one. */
+  private async trainPlanned(run: PlannedRun, info: ExperimentRunInfo, firstBatch: () => void): Promise<RunEnd> {
+    const backend = run.settings.backend === 'auto' ? undefined : run.settings.backend;
+    const ended = await this.trainOne(run.settings, backend, { group: run.group, info, firstBatch });
+    if (!ended) {
+      return { outcome: 'failed', saved: false };
+    }
+    return ended.outcome === 'completed'
+      ? { outcome: 'completed', saved: !ended.unsaved, testAccuracy: ended.testAccuracy }
+      : { outcome: ended.outcome, saved: false };
+  }
+
+  /**
+   * Trains `settings` once (on `backend` when given, else the one the settings choose) and shows
+   * how it ended; undefined when it could not start.
+   */
+  private async trainOne(
+    settings: TrainingSettings,
+    backend: BackendName | undefined,
+    experiment?: { group: RunGroup; info: ExperimentRunInfo; firstBatch: () => void },
+  ): Promise<TrainingOutcome | undefined> {
+    const outcome = this.plan(settings);
+    const dataset = this.dataset;
+    if (this.state.run.kind !== 'idle' || !dataset || !this.state.backend || !outcome?.plan) {
+      return undefined;
+    }
     const stop = new StopSignal();
     this.releaseModel();
     this.update({ run: { kind: 'training', settings, stop, stopping: false } });
@@ -427,6 +515,7 @@ export class PanelController {
     this.views.evaluation.clear();
     this.views.predictions.clear();
     this.views.inside.training();
+    const callbacks = presentTraining(this.views, this.host, settings, outcome.plan, experiment?.info);
     const ended = await runTraining(
       {
         dataset,
@@ -439,8 +528,17 @@ export class PanelController {
             log: (level, message) => this.host.log(level, message),
             show: (note) => this.views.training.showWorkers(note),
           }),
+        ...(experiment ? { group: experiment.group } : {}),
       },
-      presentTraining(this.views, this.host, settings, outcome.plan),
+      experiment
+        ? {
+            ...callbacks,
+            batch: (progress, curve) => {
+              experiment.firstBatch();
+              return callbacks.batch(progress, curve);
+            },
+          }
+        : callbacks,
     );
     if (ended.outcome === 'failed') {
       this.host.log('error', 'Training failed', ended.error);
@@ -461,8 +559,23 @@ export class PanelController {
       problem,
       testAccuracy: ended.outcome === 'completed' ? ended.testAccuracy : undefined,
     });
-    // Settings changed during the run apply now.
-    await this.applySettings(this.state.settings ?? settings);
+    return ended;
+  }
+
+  /** Saves or copies the ticked runs as CSV through the host, and says what became of it. */
+  private async exportRuns(ids: string[], to: 'file' | 'clipboard'): Promise<void> {
+    try {
+      const reply = await this.host.request('exportRuns', { ids, to }, EXPORT_DEADLINE_MS);
+      const text =
+        reply.done === 'saved'
+          ? `Saved ${reply.runs} run(s) as CSV to ${reply.path}.`
+          : reply.done === 'copied'
+            ? `Copied ${reply.runs} run(s) as CSV.`
+            : 'Saving as CSV was cancelled.';
+      this.views.runs.showExportResult(text, 'done');
+    } catch (error) {
+      this.views.runs.showExportResult(`The runs could not be exported: ${errorMessage(error)}`, 'error');
+    }
   }
 
   /** A model the host could not store: why (with Save again and Export…), or that it is saved now. */
@@ -496,6 +609,7 @@ export class PanelController {
   }
 
   private stopTraining(): void {
+    this.experiments.stop();
     const { run } = this.state;
     if (run.kind === 'training') {
       run.stop.stop();

@@ -7,6 +7,7 @@
 // a passing reason is tried again (retry.ts). No `vscode` import: the store is unit-tested in Node.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runsToDrop } from '../shared/experiments/historyLimit';
 import type { SavedRun } from '../shared/savedRun';
 import { exists } from './durableFiles';
 import {
@@ -83,7 +84,8 @@ export class ModelStore {
   }
 
   /**
-   * Saves a trained model as a new run and selects it; the oldest runs beyond the limit go. The
+   * Saves a trained model as a new run and selects it; the oldest runs beyond the limit go,
+   * except those of the run's own repeat or sweep (kept whole while it runs). The
    * files are written and flushed in a staging folder without the lock, then published by one
    * rename under it. A failed save leaves every run and the pointer as they were; one that failed
    * for a passing reason (a file held by another program) is tried again a few times first.
@@ -108,7 +110,7 @@ export class ModelStore {
           await discardRun(this.runsDir, id);
           throw error;
         });
-        await this.prune();
+        await this.prune(model.run.group?.id);
         return { ...stored, selected: true };
       });
     } finally {
@@ -218,13 +220,16 @@ export class ModelStore {
     return this.storedRun(id, found, false);
   }
 
-  /** Removes the oldest runs so that `limit` are left, never the selected one. Under the lock. */
-  private async prune(): Promise<void> {
-    const unselected = (await this.list()).filter((run) => !run.selected);
-    for (const run of unselected.slice(this.limit - 1)) {
+  /**
+   * Removes the oldest runs so that `limit` are left, never the selected one nor a run of
+   * `savingGroup`, the repeat or sweep being saved (see historyLimit.ts). Under the lock.
+   */
+  private async prune(savingGroup: string | undefined): Promise<void> {
+    const runs = (await this.list()).map((run) => ({ id: run.id, selected: run.selected, groupId: run.run.group?.id }));
+    for (const id of runsToDrop(runs, this.limit, savingGroup)) {
       // The save has succeeded whatever happens here; a run that cannot go now (on Windows, one
       // whose file another process has open) goes with a later save.
-      await discardRun(this.runsDir, run.id).catch(() => undefined);
+      await discardRun(this.runsDir, id).catch(() => undefined);
     }
   }
 

@@ -27,6 +27,7 @@ import { openModelStore, runHistoryLimit } from '../storage';
 import { showProblemNotification } from '../userActions';
 import { noteWalkthroughProgress } from '../walkthrough/progress';
 import { datasetMessageFor } from './datasetForPanel';
+import { exportRuns } from './runExport';
 import { CLASSIFIER_PAGE } from './pagePolicy';
 import { PanelDefinition, PanelHost, PanelSlot } from './PanelHost';
 import { TrainingNotification } from './trainingNotification';
@@ -62,11 +63,18 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
   private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext) {
     super(panel, context, DEFINITION, CLASSIFIER_CHECKS, {
       saveModel: (request) => this.save(request),
+      exportRuns: async (request) => exportRuns(await openModelStore(this.context), request),
     });
     this.dataset = datasetMessageFor(context, panel.webview);
     this.disposables.push(
       this.statusBar,
       onTrainingSettingsChanged(() => this.post({ type: 'settingsChanged', settings: readTrainingSettings() })),
+      // The history says how many runs are kept, and an experiment what the limit will delete.
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(`${CONFIG_SECTION}.runHistoryLimit`)) {
+          void this.sendRuns();
+        }
+      }),
     );
   }
 
@@ -140,9 +148,16 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
           `Training started on ${message.backend}: ${message.trainCount} training and ${message.validationCount} ` +
             `validation images, settings ${JSON.stringify(message.settings)}.`,
         );
+        if (message.experiment) {
+          const { label, run, runs } = message.experiment;
+          log().info(`This is run ${run} of ${runs} of "${label}".`);
+        }
         this.training?.dispose();
-        this.training = new TrainingNotification(message.settings.epochs, message.backend, () =>
-          this.post({ type: 'stopTraining' }),
+        this.training = new TrainingNotification(
+          message.settings.epochs,
+          message.backend,
+          () => this.post({ type: 'stopTraining' }),
+          message.experiment,
         );
         break;
       case 'trainingProgress':

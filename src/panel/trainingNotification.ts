@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackendName } from '../shared/backendPolicy';
-import type { TrainingProgressMessage } from '../shared/protocol';
+import type { ExperimentRunInfo, TrainingProgressMessage } from '../shared/protocol';
 
 /**
  * The progress notification of a training run, whose Cancel button stops it. The run itself
@@ -11,11 +11,13 @@ export class TrainingNotification implements vscode.Disposable {
   private finish: (() => void) | undefined;
   private percentShown = 0;
 
-  constructor(epochs: number, backend: BackendName, onCancel: () => void) {
+  /** With `experiment`, the title says which run of the repeat or sweep it is; Cancel stops the whole experiment. */
+  constructor(epochs: number, backend: BackendName, onCancel: () => void, experiment?: ExperimentRunInfo) {
+    const place = experiment ? ` · ${experiment.label}, run ${experiment.run} of ${experiment.runs}` : '';
     void vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Training Fashion Classifier (${backend})`,
+        title: `Training Fashion Classifier (${backend})${place}`,
         cancellable: true,
       },
       (progress, token) =>

@@ -7,8 +7,9 @@ import { BACKEND_NAMES, type BackendName } from './backendPolicy';
 import { parseHistory } from './ml/history';
 import type { ReplyMessage, RequestMessage } from './messaging';
 import type { CommonWebviewMessage, LogLevel, PanelProtocol, Problem, UserAction } from './panelMessages';
-import type { ClassifierProtocol, ClassifierRequests, ClassifierToHost } from './protocol';
+import type { ClassifierProtocol, ClassifierRequests, ClassifierToHost, ExperimentRunInfo } from './protocol';
 import type { Classified, ClassificationSummary, ResultsProtocol, ResultsToHost } from './resultsProtocol';
+import { MAX_GROUP_SIZE } from './experiments/runGroup';
 import { parseSavedRun } from './savedRun';
 import { DEFAULT_SETTINGS, MODEL_PRESETS, normalizeSettings, SETTING_RANGES } from './settings';
 
@@ -26,6 +27,8 @@ export const MESSAGE_LIMITS = {
   /** Text for the clipboard (the results as Markdown or JSON). */
   clipboardChars: 4_000_000,
   results: 1_000,
+  /** Runs in one CSV export: more than the run history keeps (at most 200). */
+  exportedRuns: 500,
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -163,19 +166,23 @@ function checkClassifierEvent(raw: Raw): ClassifierToHost | undefined {
           }
         : undefined;
     }
-    case 'trainingStarted':
+    case 'trainingStarted': {
+      const experiment = raw.experiment === undefined ? undefined : checkExperimentRun(raw.experiment);
       return isBackend(raw.backend) &&
         isObject(raw.settings) &&
         isInteger(raw.trainCount, 1, 60_000) &&
-        isInteger(raw.validationCount, 0, 60_000)
+        isInteger(raw.validationCount, 0, 60_000) &&
+        (raw.experiment === undefined || experiment !== undefined)
         ? {
             type: 'trainingStarted',
             backend: raw.backend,
             settings: normalizeSettings(raw.settings),
             trainCount: raw.trainCount,
             validationCount: raw.validationCount,
+            ...(experiment ? { experiment } : {}),
           }
         : undefined;
+    }
     case 'trainingProgress':
       return isInteger(raw.epochs, 1, 1000) &&
         isInteger(raw.epoch, 1, raw.epochs) &&
@@ -233,9 +240,32 @@ function checkClassifierEvent(raw: Raw): ClassifierToHost | undefined {
   }
 }
 
+/** A run's place in its repeat or sweep, checked. */
+function checkExperimentRun(v: unknown): ExperimentRunInfo | undefined {
+  return isObject(v) && isText(v.label, 200) && isInteger(v.runs, 1, MAX_GROUP_SIZE) && isInteger(v.run, 1, v.runs)
+    ? { label: v.label, run: v.run, runs: v.runs }
+    : undefined;
+}
+
+/** Run ids are the store's own names (time and hex); anything else could name a path. */
+const isRunId = (v: unknown): v is string => typeof v === 'string' && /^[\w.-]{1,80}$/.test(v);
+
 /** A request of the classifier page, checked; undefined when it is not one a real page sends. */
 function checkClassifierRequest(raw: Raw): RequestMessage<ClassifierRequests> | undefined {
-  if (raw.type !== 'saveModel' || !isInteger(raw.requestId, 1, Number.MAX_SAFE_INTEGER)) {
+  if (!isInteger(raw.requestId, 1, Number.MAX_SAFE_INTEGER)) {
+    return undefined;
+  }
+  if (raw.type === 'exportRuns') {
+    const ids = raw.ids;
+    return Array.isArray(ids) &&
+      ids.length >= 1 &&
+      ids.length <= MESSAGE_LIMITS.exportedRuns &&
+      ids.every(isRunId) &&
+      (raw.to === 'file' || raw.to === 'clipboard')
+      ? { type: 'exportRuns', requestId: raw.requestId, ids: [...ids], to: raw.to }
+      : undefined;
+  }
+  if (raw.type !== 'saveModel') {
     return undefined;
   }
   const specs = checkWeightSpecs(raw.weightSpecs);

@@ -43,6 +43,17 @@ export interface TrainingStartedMessage {
   settings: TrainingSettings;
   trainCount: number;
   validationCount: number;
+  /** When the run is one of a repeat or sweep: which one, for the progress notification and the log. */
+  experiment?: ExperimentRunInfo;
+}
+
+/** A run's place in the experiment (repeat or sweep) it belongs to. */
+export interface ExperimentRunInfo {
+  /** e.g. "Repeat ×3" or "Sweep of learning rate". */
+  label: string;
+  /** From 1. */
+  run: number;
+  runs: number;
 }
 
 /** Progress within the run, a few times per second at most. */
@@ -120,10 +131,24 @@ export interface ModelFiles {
  */
 export type SaveModelReply = { runId: string; unsaved?: undefined } | { unsaved: Problem; runId?: undefined };
 
+/** Kept runs as CSV (settings, epoch curves and results; see experiments/runsCsv.ts), to a file or the clipboard. */
+export interface ExportRunsRequest {
+  /** The runs, in the order their rows come. */
+  ids: string[];
+  /** `file` asks where to save it; `clipboard` copies it. */
+  to: 'file' | 'clipboard';
+}
+
+/** What became of an export: where the file went, or that it was copied, or that the person cancelled. */
+export type ExportRunsReply =
+  { done: 'saved'; path: string; runs: number } | { done: 'copied'; runs: number } | { done: 'cancelled' };
+
 /** The requests the page makes of the host, with their replies. (A type, not an interface: it is a RequestMap.) */
 export type ClassifierRequests = {
   /** Store this trained model and its run as a new run, selected for "Classify image". */
   saveModel: { request: ModelFiles; reply: SaveModelReply };
+  /** Export these kept runs as CSV. */
+  exportRuns: { request: ExportRunsRequest; reply: ExportRunsReply };
 };
 
 /** Events the classifier page posts to the host. */

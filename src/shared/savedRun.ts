@@ -5,6 +5,7 @@ import { parseHistory, TrainingHistory } from './ml/history';
 import type { EarlyStop } from './ml/train';
 import { BACKEND_NAMES, type BackendName } from './backendPolicy';
 import { normalizeSettings, type TrainingSettings } from './settings';
+import { parseRunGroup, type RunGroup } from './experiments/runGroup';
 
 export interface SavedPrediction {
   /** 784 bytes of the test image, 0-255. */
@@ -39,6 +40,8 @@ export interface SavedRun {
   };
   /** The prediction gallery's images and results. */
   predictions: SavedPrediction[];
+  /** The repeat or sweep the run was trained in; absent for a run trained alone (and in older runs). */
+  group?: RunGroup;
 }
 
 /** Most points a batch curve may have: 25 an epoch (see ml/batchCurve.ts), 100 epochs, some slack. */
@@ -122,7 +125,9 @@ export function parseSavedRun(value: unknown): SavedRun | undefined {
       earlyStop.bestEpoch <= earlyStop.stoppedAfterEpoch &&
       earlyStop.stoppedAfterEpoch === history?.length);
   const evaluation = run.evaluation;
+  const group = parseRunGroup(run.group, settings);
   const valid =
+    group !== false &&
     typeof run.finishedAt === 'string' &&
     run.finishedAt.length <= 40 &&
     !Number.isNaN(Date.parse(run.finishedAt)) &&
@@ -169,6 +174,7 @@ export function parseSavedRun(value: unknown): SavedRun | undefined {
       predictedClass: p.predictedClass,
       probabilities: p.probabilities,
     })),
+    ...(group ? { group } : {}),
   };
 }
 

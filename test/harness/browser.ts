@@ -135,6 +135,12 @@ export class Workbench {
   /** Right-clicks a file in the explorer and returns the labels of the context menu's entries. */
   async contextMenuFor(fileName: string): Promise<string[]> {
     await this.page.keyboard.press('Escape');
+    // The hover of the entry right-clicked before (its path) can lie over this one and take the click.
+    await this.page.mouse.move(0, 0);
+    await this.page
+      .locator('.context-view .hover-contents')
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => undefined);
     await this.page.getByRole('treeitem', { name: fileName, exact: true }).click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
     // A busy machine took over 5 s to draw a menu after the right-click.

@@ -187,7 +187,7 @@ describe('the messaging core', () => {
         name: 'classifier',
         post: (message) => posted.push(message as Sent),
         checks: CLASSIFIER_CHECKS,
-        handlers: { saveModel: async () => ({ runId: 'r' }) },
+        handlers: { saveModel: async () => ({ runId: 'r' }), exportRuns: async () => ({ done: 'cancelled' }) },
         onReady: async (send) => {
           send({ type: 'datasetLoading' });
           sentAtReady.push('init');
@@ -220,7 +220,10 @@ describe('the messaging core', () => {
         name: 'classifier',
         post: (message) => posted.push(message as Sent),
         checks: CLASSIFIER_CHECKS,
-        handlers: { saveModel: async (request) => ({ runId: `run-of-${request.run.trainCount}` }) },
+        handlers: {
+          saveModel: async (request) => ({ runId: `run-of-${request.run.trainCount}` }),
+          exportRuns: async () => ({ done: 'cancelled' }),
+        },
         onReady: async () => undefined,
         onEvent: () => undefined,
         onUserAction: async () => undefined,
@@ -331,7 +334,7 @@ describe('the messaging core', () => {
         name: 'classifier',
         post: () => undefined,
         checks: CLASSIFIER_CHECKS,
-        handlers: { saveModel: async () => ({ runId: 'r' }) },
+        handlers: { saveModel: async () => ({ runId: 'r' }), exportRuns: async () => ({ done: 'cancelled' }) },
         onReady: async () => undefined,
         onEvent: (message) => void events.push(message.type),
         onUserAction: async (action) => void actions.push(action.kind),

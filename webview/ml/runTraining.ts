@@ -21,6 +21,7 @@ import { BatchCurve } from '../../src/shared/ml/batchCurve';
 import type { EpochMetrics } from '../../src/shared/ml/history';
 import type { EarlyStop } from '../../src/shared/ml/train';
 import type { Problem } from '../../src/shared/panelMessages';
+import type { RunGroup } from '../../src/shared/experiments/runGroup';
 import type { SavedPrediction, SavedRun } from '../../src/shared/savedRun';
 import type { TrainingSettings } from '../../src/shared/settings';
 import { withRunSeed } from '../../src/shared/ml/random';
@@ -92,6 +93,8 @@ export interface TrainingInput {
   stopSignal: StopSignal;
   /** Who trains: data-parallel workers where the settings ask for them; the page's thread without this. */
   trainerFor?: (backend: ActiveBackend, settings: TrainingSettings) => Promise<Trainer>;
+  /** The repeat or sweep the run belongs to, kept in its run.json. */
+  group?: RunGroup;
 }
 
 export type TrainingOutcome =
@@ -142,7 +145,7 @@ export async function runTraining(input: TrainingInput, callbacks: TrainingCallb
 }
 
 async function train(
-  { dataset, settings: asked, plan, stopSignal, trainerFor }: TrainingInput,
+  { dataset, settings: asked, plan, stopSignal, trainerFor, group }: TrainingInput,
   active: ActiveBackend,
   callbacks: TrainingCallbacks,
 ): Promise<TrainingOutcome> {
@@ -238,6 +241,7 @@ async function train(
       ...(result.earlyStop ? { earlyStop: result.earlyStop } : {}),
       evaluation: results.evaluation,
       predictions: predictions.map(({ testIndex: _testIndex, ...prediction }) => prediction),
+      ...(group ? { group } : {}),
     };
     // Saving reads the weights back, which a lost context would leave waiting for ever.
     const saved = await gpu.race(save(model, run, callbacks));

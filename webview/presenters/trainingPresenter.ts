@@ -7,7 +7,7 @@ import type { BackendName } from '../../src/shared/backendPolicy';
 import type { TrainingPlan } from '../../src/shared/ml';
 import type { BatchCurve } from '../../src/shared/ml/batchCurve';
 import type { EarlyStop } from '../../src/shared/ml/train';
-import type { ClassifierProtocol } from '../../src/shared/protocol';
+import type { ClassifierProtocol, ExperimentRunInfo } from '../../src/shared/protocol';
 import type { TrainingSettings } from '../../src/shared/settings';
 import type { HostConnection } from '../hostChannel';
 import { LiveWeights } from '../ml/liveWeights';
@@ -42,6 +42,7 @@ export function presentTraining(
   host: HostConnection<ClassifierProtocol>,
   settings: TrainingSettings,
   plan: TrainingPlan,
+  experiment?: ExperimentRunInfo,
 ): TrainingCallbacks {
   let live: LiveWeights | undefined;
   let lastPosted = 0;
@@ -66,10 +67,12 @@ export function presentTraining(
         settings: seeded,
         trainCount: plan.trainCount,
         validationCount: plan.validationCount,
+        ...(experiment ? { experiment } : {}),
       });
       const workers = threads.workers > 1 ? ` × ${threads.workers} workers` : '';
+      const place = experiment ? `${experiment.label}, run ${experiment.run} of ${experiment.runs}: ` : '';
       views.status.show(
-        `Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}${workers}, seed ${seeded.seed}…`,
+        `${place}Training on ${plan.trainCount.toLocaleString('en-US')} images with ${backend}${workers}, seed ${seeded.seed}…`,
         'busy',
       );
       await views.training.showHistory([], settings.epochs);

@@ -4,6 +4,7 @@
 import { createDataView, DataView } from './dataView';
 import { h } from './dom';
 import { createEvaluationView, EvaluationView } from './evaluationView';
+import { createExperimentView, ExperimentView } from './experimentView';
 import { createInsideView, InsideView } from './insideView';
 import { createModelView, ModelView } from './modelView';
 import { createPredictionsView, PredictionsView } from './predictionsView';
@@ -20,6 +21,7 @@ export interface PanelViews {
   predictions: PredictionsView;
   inside: InsideView;
   runs: RunsView;
+  experiment: ExperimentView;
 }
 
 /** Replaces the content of `app` with the panel's page. */
@@ -33,6 +35,7 @@ export function createPanelLayout(app: HTMLElement): PanelViews {
     predictions: createPredictionsView(),
     inside: createInsideView(),
     runs: createRunsView(),
+    experiment: createExperimentView(),
   };
   app.classList.add('panel');
   app.replaceChildren(
@@ -54,6 +57,7 @@ export function createPanelLayout(app: HTMLElement): PanelViews {
     views.predictions.element,
     views.inside.element,
     views.runs.element,
+    views.experiment.element,
   );
   return views;
 }

@@ -16,6 +16,12 @@
 //   #comparison[data-runs]                    the compared run ids, comma-separated; absent content under 2
 //   #comparison-loss, #comparison-accuracy    the overlaid curves (.curve-chart)
 //   #comparison-table tr[data-key] td[data-differs="true"]   a value that differs across the runs
+//   #runs-table tr.run[data-group]            the run's repeat or sweep id (empty for a run trained alone);
+//                                             its "Group" cell says e.g. "Repeat ×3, 2 of 3"
+//   #comparison-sides, #comparison-verdicts   whether differences are larger than run-to-run noise: see noiseView.ts
+//   #run-groups, #sweeps                      repeats and sweeps summarized: see groupsView.ts
+//   #export-csv, #copy-csv                    "Save as CSV…" / "Copy as CSV" of the ticked runs (disabled when none)
+//   #export-result                            what became of the last export
 import type { RunSummary, RunsMessage } from '../../src/shared/protocol';
 import { settingsToRunAgain } from '../../src/shared/savedRun';
 import type { TrainingSettings } from '../../src/shared/settings';
@@ -24,6 +30,9 @@ import { drawCurveChart } from './curveChart';
 import { createSection, h, placeholder } from './dom';
 import { formatCount, formatMetric, formatSeconds } from './format';
 import { comparisonPoints, comparisonRows, runLabel } from './runComparison';
+import type { HistoryRun } from '../../src/shared/experiments/runGroups';
+import { renderGroups } from './groupsView';
+import { createNoiseVerdicts } from './noiseView';
 
 export interface RunsView {
   readonly element: HTMLElement;
@@ -34,6 +43,11 @@ export interface RunsView {
   onRunAgain(listener: (settings: TrainingSettings) => void): void;
   /** "Open as Keras notebook": allowed while a run trains, since it changes no run. */
   onOpenNotebook(listener: (id: string) => void): void;
+  /** "Repeat each ×3" of a comparison that could not tell: the runs to train again. */
+  onRepeatRuns(listener: (runs: HistoryRun[]) => void): void;
+  /** Save or copy the ticked runs as CSV. */
+  onExport(listener: (ids: string[], to: 'file' | 'clipboard') => void): void;
+  showExportResult(text: string, kind: 'done' | 'error'): void;
   /** Runs cannot be deleted or chosen while one trains. */
   setEnabled(enabled: boolean): void;
 }
@@ -51,7 +65,38 @@ export function createRunsView(): RunsView {
   const usage = h('p', { id: 'runs-usage', class: 'runs-usage' });
   const table = h('table', { id: 'runs-table', class: 'data-table runs-table' });
   const comparison = h('div', { id: 'comparison', class: 'comparison' });
-  body.append(usage, h('div', { class: 'table-scroll' }, table), comparison);
+  const groups = h('div', { id: 'run-groups', class: 'run-groups' });
+  const sweeps = h('div', { id: 'sweeps', class: 'sweeps' });
+  const exportResult = h('p', { id: 'export-result', class: 'runs-usage', role: 'status' });
+  const exportListeners: ((ids: string[], to: 'file' | 'clipboard') => void)[] = [];
+  const repeatListeners: ((runs: HistoryRun[]) => void)[] = [];
+  const exportTo = (to: 'file' | 'clipboard') => () => {
+    const ids = runs.filter((run) => compared.has(run.id)).map((run) => run.id);
+    if (ids.length) {
+      exportListeners.forEach((l) => l(ids, to));
+    }
+  };
+  const saveCsv = createButton('Save ticked runs as CSV…', exportTo('file'), 'secondary');
+  saveCsv.id = 'export-csv';
+  saveCsv.setAttribute('aria-label', "Save the ticked runs' settings, epoch curves and results as a CSV file");
+  const copyCsv = createButton('Copy ticked runs as CSV', exportTo('clipboard'), 'secondary');
+  copyCsv.id = 'copy-csv';
+  copyCsv.setAttribute('aria-label', "Copy the ticked runs' settings, epoch curves and results as CSV");
+  const updateExport = () => {
+    const none = ![...compared].some((id) => runs.some((run) => run.id === id));
+    saveCsv.toggleAttribute('disabled', none);
+    copyCsv.toggleAttribute('disabled', none);
+  };
+  body.append(
+    usage,
+    h('div', { class: 'table-scroll' }, table),
+    h('div', { class: 'button-row' }, saveCsv, copyCsv),
+    exportResult,
+    comparison,
+    h('h3', {}, 'Repeats and sweeps'),
+    groups,
+    sweeps,
+  );
   const selectListeners: ((id: string) => void)[] = [];
   const deleteListeners: ((id: string) => void)[] = [];
   const runAgainListeners: ((settings: TrainingSettings) => void)[] = [];
@@ -74,6 +119,7 @@ export function createRunsView(): RunsView {
       } else {
         compared.delete(summary.id);
       }
+      updateExport();
       void drawComparison();
     });
     const use = summary.selected
@@ -128,6 +174,7 @@ export function createRunsView(): RunsView {
         'data-selected': String(summary.selected),
         'data-test-accuracy': formatMetric(run.evaluation.accuracy),
         'data-seed': run.settings.seed === null ? '' : String(run.settings.seed),
+        'data-group': run.group?.id ?? '',
       },
       h('td', {}, tick),
       h('th', { scope: 'row' }, new Date(run.finishedAt).toLocaleString()),
@@ -139,6 +186,7 @@ export function createRunsView(): RunsView {
       h('td', { class: 'number' }, formatSeconds(seconds)),
       h('td', { class: 'number' }, formatMetric(run.evaluation.accuracy)),
       h('td', { class: 'number' }, run.settings.seed === null ? '–' : String(run.settings.seed)),
+      h('td', { class: 'group' }, run.group ? `${run.group.label}, ${run.group.index + 1} of ${run.group.size}` : '–'),
       h('td', {}, h('div', { class: 'button-row' }, use, runAgain, notebook, remove)),
     );
   }
@@ -169,6 +217,7 @@ export function createRunsView(): RunsView {
       ),
     );
     comparison.replaceChildren(
+      createNoiseVerdicts(chosen, (again) => repeatListeners.forEach((l) => l(again)), enabled),
       h(
         'div',
         { class: 'history-plots' },
@@ -211,6 +260,7 @@ export function createRunsView(): RunsView {
             'Time',
             'Test accuracy',
             'Seed',
+            'Group',
             '',
           ].map((t) => h('th', { scope: 'col' }, t)),
         ),
@@ -220,6 +270,7 @@ export function createRunsView(): RunsView {
   }
 
   comparison.replaceChildren(placeholder('Tick two or more runs to compare them.'));
+  updateExport();
   return {
     element: section,
     show(message) {
@@ -233,15 +284,31 @@ export function createRunsView(): RunsView {
         ? `${runs.length} run(s) kept, ${megabytes(message.usageBytes)} (the last ${message.limit} are kept: the fashionClassifier.runHistoryLimit setting).`
         : 'No run kept yet: runs appear here when training completes.';
       render();
+      updateExport();
       void drawComparison();
+      void renderGroups(groups, sweeps, runs, (ids) => {
+        ids.forEach((id) => compared.add(id));
+        render();
+        updateExport();
+        void drawComparison().then(() => comparison.scrollIntoView({ block: 'nearest' }));
+      });
     },
     onSelect: (listener) => void selectListeners.push(listener),
     onDelete: (listener) => void deleteListeners.push(listener),
     onRunAgain: (listener) => void runAgainListeners.push(listener),
     onOpenNotebook: (listener) => void notebookListeners.push(listener),
+    onRepeatRuns: (listener) => void repeatListeners.push(listener),
+    onExport: (listener) => void exportListeners.push(listener),
+    showExportResult(text, kind) {
+      exportResult.textContent = text;
+      exportResult.dataset.kind = kind;
+    },
     setEnabled(value) {
-      enabled = value;
-      render();
+      if (value !== enabled) {
+        enabled = value;
+        render();
+        void drawComparison();
+      }
     },
   };
 }

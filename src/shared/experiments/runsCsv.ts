@@ -1,5 +1,5 @@
 // Runs as CSV for a spreadsheet or pandas: one row per run and epoch ("long" form), each row
-// carrying the run's settings, seed and results beside the epoch's figures, so the file can be
+// carrying the run's group (repeat or sweep), settings, seed and results beside the epoch's figures, so the file can be
 // filtered and pivoted without joins. RFC 4180: fields with a comma, quote or line break are
 // quoted with quotes doubled, lines end in CRLF. Pure: no DOM, no `vscode`.
 import type { SavedRun } from '../savedRun';
@@ -17,6 +17,10 @@ const SETTING_COLUMNS = Object.keys(DEFAULT_SETTINGS) as (keyof TrainingSettings
 export const RUNS_CSV_COLUMNS = [
   'run',
   'finishedAt',
+  'group',
+  'groupKind',
+  'groupLabel',
+  'groupIndex',
   ...SETTING_COLUMNS,
   'trainedOn',
   'trainCount',
@@ -65,6 +69,10 @@ export function runsToCsv(runs: readonly CsvRun[]): string {
         csvLine([
           id,
           run.finishedAt,
+          run.group?.id,
+          run.group?.kind,
+          run.group?.label,
+          run.group?.index,
           ...settings,
           run.backend,
           run.trainCount,
