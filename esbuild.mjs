@@ -54,7 +54,7 @@ const bundles = [
     external: ['vscode'],
   }),
   options('webview', {
-    entryPoints: { webview: 'webview/main.ts', results: 'webview/results/main.ts' },
+    entryPoints: { webview: 'webview/main.ts', results: 'webview/results/main.ts', draw: 'webview/draw/main.ts' },
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',

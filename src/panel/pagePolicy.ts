@@ -38,3 +38,6 @@ export function contentSecurityPolicy(cspSource: string, nonce: string, page: Pi
     `connect-src ${cspSource}`,
   ].join('; ');
 }
+
+/** The drawing pad: no vega charts, so no 'unsafe-eval'. */
+export const DRAW_PAGE: PageBundle = { script: 'draw.js', stylesheet: 'panel.css', allowEval: false };

@@ -40,7 +40,7 @@ export function summarise(results: ClassifiedImage[], milliseconds: number): str
   );
 }
 
-function probabilityRows(probabilities: number[], predicted: number): HTMLElement {
+export function probabilityRows(probabilities: number[], predicted: number): HTMLElement {
   return h(
     'div',
     { class: 'result-bars' },
