@@ -212,7 +212,7 @@ class PadPage {
     await this.useBackend(model.backend);
     const loaded = await loadModel(model.url, model.version);
     const prediction = await classifyPixels(loaded, input.pixels28);
-    this.view.showAnswer(prediction, model.version);
+    this.view.showAnswer(prediction, model.version, input.kind);
     if (since !== null) {
       // The bars are in the DOM; the next frame is the one that shows them.
       await new Promise<void>((resolve) =>

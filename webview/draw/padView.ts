@@ -13,8 +13,9 @@
 //                                   e.g. no trained model yet, with its "Train now"
 //   #draw-input[data-source]        the 28×28 input (a canvas); data-source "drawing", "pasted"
 //                                   or "empty"
-//   #draw-answer[data-predicted][data-confidence][data-model]   the answer once classified;
-//                                   data-model is the run whose model gave it
+//   #draw-answer[data-predicted][data-confidence][data-model][data-source]   the answer once
+//                                   classified; data-model is the run whose model gave it,
+//                                   data-source the input it answered ("drawing" or "pasted")
 //   #draw-answer .result-bar[data-class][data-predicted]   the ten probabilities
 //   #draw-why[aria-pressed]         "Why?"
 //   #draw-saliency[data-ready][data-ms]   the explanation of the current input (saliencyOverlay.ts)
@@ -53,7 +54,7 @@ export interface PadTiming {
 export interface PadView {
   showRaster(raster: InkRaster): void;
   showInput(pixels28: Uint8Array | undefined, source: 'drawing' | 'pasted' | 'empty'): void;
-  showAnswer(prediction: Prediction | undefined, model?: string): void;
+  showAnswer(prediction: Prediction | undefined, model?: string, source?: 'drawing' | 'pasted'): void;
   showStatus(message: string, kind?: 'info' | 'busy' | 'error'): void;
   showProblem(problem: Problem): void;
   showTiming(timing: PadTiming): void;
@@ -153,10 +154,11 @@ export function createPadView(app: HTMLElement, controls: PadControls): PadView 
       input.replaceWith(next);
       input = next;
     },
-    showAnswer(prediction, model) {
+    showAnswer(prediction, model, source) {
       if (!prediction) {
         delete answer.dataset.predicted;
         delete answer.dataset.confidence;
+        delete answer.dataset.source;
         answer.replaceChildren(answerLine);
         return;
       }
@@ -165,6 +167,9 @@ export function createPadView(app: HTMLElement, controls: PadControls): PadView 
       answer.dataset.confidence = confidence.toFixed(4);
       if (model) {
         answer.dataset.model = model;
+      }
+      if (source) {
+        answer.dataset.source = source;
       }
       answer.replaceChildren(
         h(
