@@ -24,7 +24,7 @@ import { asSentence } from '../../src/shared/sentences';
 import type { BackendChoice } from '../../src/shared/settings';
 import { connectToHost } from '../hostChannel';
 import { activateBackend } from '../ml/backend';
-import { loadModel } from '../results/modelCache';
+import { loadModel, ModelLoadError } from '../results/modelCache';
 import { classifyPixels, pastedPicture } from './padInput';
 import { createPadView } from './padView';
 
@@ -59,7 +59,7 @@ class PadPage {
   private readonly host = connectToHost<DrawProtocol>({
     onEvent: (message) => this.useModel(message.model, message.problem),
     requests: {},
-    onError: (error) => this.view.showStatus(asSentence(errorMessage(error)), 'error'),
+    onError: (error) => this.showFailure(error),
   });
 
   private readonly view = createPadView(document.getElementById('app')!, {
@@ -194,7 +194,7 @@ class PadPage {
       }
     } catch (error) {
       this.host.log('error', 'Classifying the drawing failed', error);
-      this.view.showStatus(`The drawing could not be classified: ${asSentence(errorMessage(error))}`, 'error');
+      this.showFailure(error);
     } finally {
       this.classifying = false;
     }
@@ -263,6 +263,18 @@ class PadPage {
     );
     this.schedule(null);
     void this.explain();
+  }
+
+  /** A saved model that does not load is trained again; anything else is in the log. */
+  private showFailure(error: unknown): void {
+    this.view.showProblem(
+      error instanceof ModelLoadError
+        ? { message: error.message, actions: [{ kind: 'trainNow' }, { kind: 'showLog' }] }
+        : {
+            message: `The drawing could not be classified: ${asSentence(errorMessage(error))} Draw on to try again; the log has the details.`,
+            actions: [{ kind: 'showLog' }],
+          },
+    );
   }
 
   // ---- Why? ----
