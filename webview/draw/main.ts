@@ -35,6 +35,9 @@ interface KeptState {
   erase: boolean;
 }
 
+const DRAW_HINT =
+  'Draw a garment with the mouse, a pen or a finger, or paste a picture with Ctrl+V (⌘V on a Mac). The answer follows the pen.';
+
 /** Long enough for a person to pick a folder in the save dialog. */
 const SAVE_DEADLINE_MS = 30 * 60_000;
 
@@ -89,9 +92,7 @@ class PadPage {
       this.setTools(BRUSH_SIZES.initial, false);
     }
     this.redraw(null);
-    this.view.showStatus(
-      'Draw a garment with the mouse, a pen or a finger, or paste a picture with Ctrl+V (⌘V on a Mac).',
-    );
+    this.view.showStatus(DRAW_HINT);
     document.addEventListener('paste', (event) => void this.paste(event));
     document.addEventListener('keydown', (event) => {
       const target = event.target as HTMLElement | null;
@@ -142,6 +143,7 @@ class PadPage {
   private change(step: PadStep): void {
     this.history.push(step);
     this.redraw(null);
+    this.showHint();
   }
 
   private undo(): void {
@@ -149,6 +151,14 @@ class PadPage {
       return;
     }
     this.redraw(null);
+    this.showHint();
+  }
+
+  /** Back to what the pad is for, unless a problem (no model) stands. */
+  private showHint(): void {
+    if (this.model) {
+      this.view.showStatus(DRAW_HINT);
+    }
   }
 
   /** Rebuilds the raster from the steps (after undo, clear, paste, reload) and classifies it. */
@@ -258,9 +268,7 @@ class PadPage {
     this.view.showStatus('Loading the trained model…', 'busy');
     await this.useBackend(model.backend);
     await loadModel(model.url, model.version);
-    this.view.showStatus(
-      'Draw a garment with the mouse, a pen or a finger, or paste a picture with Ctrl+V (⌘V on a Mac). The answer follows the pen.',
-    );
+    this.view.showStatus(DRAW_HINT);
     this.schedule(null);
     void this.explain();
   }
