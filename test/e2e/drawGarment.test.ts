@@ -15,21 +15,11 @@ import { loadSystemTestSet } from '../harness/fashionSamples';
 import { encodeGrayPng } from '../harness/png';
 import { seedTrainedModel } from '../harness/seedModel';
 import { axeViolations, describeViolations, panelFrameWith } from './axe';
+import { drawStroke, TROUSER } from './drawOnPad';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 
 const BAG = 8;
 const BAG_FILE = 'bag.png';
-/** A trouser's outline in pad pixels: waist, outer legs, hems, inner legs up to the crotch. */
-const TROUSER: [number, number][] = [
-  [95, 30],
-  [185, 30],
-  [195, 250],
-  [160, 250],
-  [140, 110],
-  [120, 250],
-  [85, 250],
-  [95, 30],
-];
 const BRUSH = 8;
 
 /** The 28×28 input the pad shows, read back from its canvas (the red channel is the gray value). */
@@ -111,16 +101,7 @@ describe('Draw a garment', () => {
     const run = await seedTrainedModel(session.server.globalStorage);
     await pad.locator('#draw-status[data-kind="info"]').waitFor({ timeout: 60_000 });
     await pad.locator('#draw-brush').fill(String(BRUSH));
-    const box = (await pad.locator('#draw-pad').boundingBox())!;
-    const scale = box.width / PAD_SIDE;
-    const at = ([x, y]: [number, number]) => [box.x + x * scale, box.y + y * scale] as const;
-    const { mouse } = workbench.page;
-    await mouse.move(...at(TROUSER[0]));
-    await mouse.down();
-    for (const point of TROUSER.slice(1)) {
-      await mouse.move(...at(point), { steps: 8 });
-    }
-    await mouse.up();
+    await drawStroke(workbench, pad, TROUSER);
     const answer = pad.locator('#draw-answer[data-predicted]');
     await answer.waitFor({ timeout: 60_000 });
     await pad.locator('#draw-timing[data-updates]').waitFor({ timeout: 30_000 });
