@@ -5,6 +5,7 @@
 // the first move not yet shown to the frame that shows its bars is measured with performance.now
 // and reported per stroke (on the page and in the extension's log).
 import '../ui/toolkit';
+import * as tf from '@tensorflow/tfjs';
 import {
   BRUSH_SIZES,
   PAD_SIDE,
@@ -246,7 +247,7 @@ class PadPage {
     this.host.log(
       'info',
       `Drawing pad: stroke to bars ${timing.medianMs.toFixed(1)} ms median, ${timing.maxMs.toFixed(1)} ms at most, ` +
-        `over ${timing.updates} update(s) (backend ${this.backend}).`,
+        `over ${timing.updates} update(s) (${tf.getBackend()} backend).`,
     );
   }
 
