@@ -57,6 +57,7 @@ const bundles = [
     entryPoints: {
       webview: 'webview/main.ts',
       results: 'webview/results/main.ts',
+      draw: 'webview/draw/main.ts',
       // Started by the panel as data-parallel training workers (webview/ml/workers/workerPool.ts).
       'training-worker': 'webview/worker/trainingWorker.ts',
     },

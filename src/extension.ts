@@ -5,6 +5,7 @@ import { exportTrainedModel } from './commands/exportModel';
 import { OPEN_RUN_NOTEBOOK_COMMAND, openRunAsNotebook } from './commands/openRunNotebook';
 import { disposeLog, log, showLog } from './log';
 import { ClassifierPanel } from './panel/ClassifierPanel';
+import { DrawPanel } from './panel/DrawPanel';
 import { ResultsPanel } from './panel/ResultsPanel';
 import { registerWalkthroughCommands } from './walkthrough/commands';
 
@@ -21,6 +22,9 @@ export function activate(context: vscode.ExtensionContext): FashionClassifierApi
     vscode.commands.registerCommand('fashionClassifier.exportModel', () => exportTrainedModel(context)),
     vscode.commands.registerCommand('fashionClassifier.showLog', showLog),
     vscode.commands.registerCommand(OPEN_RUN_NOTEBOOK_COMMAND, (runId?: unknown) => openRunAsNotebook(context, runId)),
+    vscode.commands.registerCommand('fashionClassifier.drawGarment', () => {
+      DrawPanel.slot.createOrShow(context);
+    }),
     // Panels open before a window reload come back with it.
     vscode.window.registerWebviewPanelSerializer(ClassifierPanel.viewType, {
       deserializeWebviewPanel: async (panel) => void ClassifierPanel.slot.revive(panel, context),
@@ -28,8 +32,12 @@ export function activate(context: vscode.ExtensionContext): FashionClassifierApi
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
       deserializeWebviewPanel: async (panel) => void ResultsPanel.slot.revive(panel, context),
     }),
+    vscode.window.registerWebviewPanelSerializer(DrawPanel.viewType, {
+      deserializeWebviewPanel: async (panel) => void DrawPanel.slot.revive(panel, context),
+    }),
     ClassifierPanel.slot,
     ResultsPanel.slot,
+    DrawPanel.slot,
     { dispose: disposeLog },
     ...registerWalkthroughCommands(context),
   );

@@ -17,6 +17,9 @@ export async function runUserAction(action: UserAction): Promise<void> {
     case 'showLog':
       showLog();
       break;
+    case 'drawGarment':
+      await vscode.commands.executeCommand('fashionClassifier.drawGarment');
+      break;
     case 'retryDataset':
     case 'trainOnWasm':
       // Only the classifier panel can do these; from a notification, it opens with its button.

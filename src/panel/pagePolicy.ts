@@ -60,3 +60,11 @@ export function contentSecurityPolicy(
     `connect-src ${cspSource}`,
   ].join('; ');
 }
+
+/** The drawing pad: no vega charts, so no 'unsafe-eval'; it only classifies, so no workers. */
+export const DRAW_PAGE: PageBundle = {
+  script: 'draw.js',
+  stylesheet: 'panel.css',
+  allowEval: false,
+  trainingWorkers: false,
+};

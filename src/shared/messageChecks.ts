@@ -7,6 +7,7 @@ import { BACKEND_NAMES, type BackendName } from './backendPolicy';
 import { parseHistory } from './ml/history';
 import type { ReplyMessage, RequestMessage } from './messaging';
 import type { CommonWebviewMessage, LogLevel, PanelProtocol, Problem, UserAction } from './panelMessages';
+import type { DrawProtocol, PadRequests } from './drawProtocol';
 import type { ClassifierProtocol, ClassifierRequests, ClassifierToHost, ExperimentRunInfo } from './protocol';
 import type { Classified, ClassificationSummary, ResultsProtocol, ResultsToHost } from './resultsProtocol';
 import { MAX_GROUP_SIZE } from './experiments/runGroup';
@@ -61,6 +62,7 @@ function checkAction(v: unknown): UserAction | undefined {
     case 'showLog':
     case 'saveAgain':
     case 'exportUnsaved':
+    case 'drawGarment':
       return { kind: v.kind };
     default:
       return undefined;
@@ -395,4 +397,40 @@ export function notificationText(text: string, max = 600): string {
     .replace(/\b(command|vscode|https?):/gi, '$1\u200b:')
     .replace(/[\r\n]+/g, ' ');
   return unlinked.length > max ? `${unlinked.slice(0, max - 1)}…` : unlinked;
+}
+
+// ---- the drawing pad ----
+
+/** The largest drawing the pad saves, a side in pixels (its raster is 280). */
+export const MAX_DRAWING_SIDE = 2048;
+
+/** A request of the drawing pad, checked; undefined when it is not one a real pad sends. */
+function checkDrawRequest(raw: Raw): RequestMessage<PadRequests> | undefined {
+  const ok =
+    raw.type === 'saveDrawing' &&
+    isInteger(raw.requestId, 1, Number.MAX_SAFE_INTEGER) &&
+    isInteger(raw.width, 1, MAX_DRAWING_SIDE) &&
+    isInteger(raw.height, 1, MAX_DRAWING_SIDE) &&
+    raw.pixels instanceof ArrayBuffer &&
+    raw.pixels.byteLength === (raw.width as number) * (raw.height as number);
+  return ok
+    ? {
+        type: 'saveDrawing',
+        requestId: raw.requestId as number,
+        width: raw.width as number,
+        height: raw.height as number,
+        pixels: raw.pixels as ArrayBuffer,
+      }
+    : undefined;
+}
+
+export const DRAW_CHECKS: PanelChecks<DrawProtocol> = {
+  event: () => undefined,
+  request: checkDrawRequest,
+  reply: {},
+};
+
+/** A message of the drawing pad, checked; undefined when it is not one a real pad sends. */
+export function checkDrawMessage(raw: unknown): CheckedFromPage<DrawProtocol> | undefined {
+  return checkPanelMessage(DRAW_CHECKS, raw);
 }

@@ -18,7 +18,9 @@ export type UserAction =
   /** Tries again to store the trained model the store could not take. */
   | { kind: 'saveAgain' }
   /** Writes the trained model the store could not take to a folder the person picks. */
-  | { kind: 'exportUnsaved' };
+  | { kind: 'exportUnsaved' }
+  /** Opens the drawing pad ("Draw a Garment"). */
+  | { kind: 'drawGarment' };
 
 /** A failure as a person reads it: whole sentences (what happened, why, what to do) and buttons. */
 export interface Problem {
@@ -43,6 +45,8 @@ export function actionLabel(action: UserAction): string {
       return 'Save again';
     case 'exportUnsaved':
       return 'Export…';
+    case 'drawGarment':
+      return 'Draw a garment';
   }
 }
 

@@ -4,11 +4,12 @@
 //
 //   npm run --silent screenshots
 //
-// Writes media/screenshot.png (the finished run), media/inside.png, media/classify.png and
-// media/walkthrough.png, and fails rather than write a picture of anything but a full default run.
+// Writes media/screenshot.png (the finished run), media/inside.png, media/classify.png,
+// media/draw.png (the drawing pad) and media/walkthrough.png, and fails rather than write a picture of anything but a full default run.
 import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEditorSession } from '../e2e/editorSession';
+import { drawStroke, TROUSER } from '../e2e/drawOnPad';
 import { selectedRun } from '../e2e/savedRuns';
 import { clickStepButton, openWalkthrough, showWelcome, stepDone } from '../e2e/walkthroughPage';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
@@ -87,6 +88,14 @@ async function main(): Promise<void> {
     await results.locator('#results .result .why-button[aria-pressed="true"]').waitFor({ timeout: 60_000 });
     await page.waitForTimeout(1000);
     await keep('classify');
+
+    await results.locator('#draw-garment').click();
+    const pad = await workbench.webviewWith('#draw-status[data-kind="info"]', 60_000);
+    await drawStroke(workbench, pad, TROUSER);
+    await pad.locator('#draw-answer[data-predicted]').waitFor({ timeout: 60_000 });
+    await pad.locator('#draw-why').click();
+    await pad.locator('#draw-saliency[data-ready="true"]').waitFor({ timeout: 60_000 });
+    await keep('draw');
 
     await showWelcome(page);
     await stepDone(page, 'classify').waitFor({ timeout: 30_000 });

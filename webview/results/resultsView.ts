@@ -11,6 +11,7 @@
 //   #results[data-restored]         "true" when the results were restored after a reload
 //   #results[data-model]            the id of the run whose model classified them
 //   #copy-markdown, #copy-json
+//   #draw-garment                   opens the drawing pad ("Draw a Garment")
 import { CLASS_NAMES } from '../../src/shared/classNames';
 import type { Problem, UserAction } from '../../src/shared/panelMessages';
 import { createButton } from '../ui/toolkit';
@@ -40,7 +41,7 @@ export function summarise(results: ClassifiedImage[], milliseconds: number): str
   );
 }
 
-function probabilityRows(probabilities: number[], predicted: number): HTMLElement {
+export function probabilityRows(probabilities: number[], predicted: number): HTMLElement {
   return h(
     'div',
     { class: 'result-bars' },
@@ -148,11 +149,14 @@ export function createResultsView(
   const copyJson = createButton('Copy as JSON', () => onCopy(toJson(current), 'JSON'), 'secondary');
   copyMarkdown.id = 'copy-markdown';
   copyJson.id = 'copy-json';
+  const draw = createButton('Draw a garment', () => onAction({ kind: 'drawGarment' }), 'secondary');
+  draw.id = 'draw-garment';
+  draw.title = 'Open a drawing pad whose answer follows the pen';
   const list = h('div', { id: 'results', class: 'results' });
   app.replaceChildren(
     h('h1', {}, 'Classification results'),
     status,
-    h('div', { class: 'results-actions' }, copyMarkdown, copyJson),
+    h('div', { class: 'results-actions' }, copyMarkdown, copyJson, draw),
     list,
   );
   const view: ResultsView = {

@@ -72,7 +72,7 @@ function repaintOnThemeChange(canvas: HTMLCanvasElement, repaint: () => void): v
 }
 
 /** The input with its saliency map on top, as a pixel canvas (see pixelImage.ts). */
-function createSaliencyImage(pixels: Uint8Array, result: SaliencyResult): HTMLCanvasElement {
+export function createSaliencyImage(pixels: Uint8Array, result: SaliencyResult): HTMLCanvasElement {
   const name = className(result.predictedClass);
   const canvas = createPixelCanvas(
     pixels,
@@ -87,7 +87,7 @@ function createSaliencyImage(pixels: Uint8Array, result: SaliencyResult): HTMLCa
 }
 
 /** What red and blue mean, and what hiding the reddest part does to the answer's probability. */
-function createLegend({ map, predictedClass, baseProbability }: SaliencyResult): HTMLElement {
+export function createLegend({ map, predictedClass, baseProbability }: SaliencyResult): HTMLElement {
   const largestDrop = map.reduce((largest, value) => Math.max(largest, value), 0);
   const answer = `“${className(predictedClass)}”`;
   const effect =
