@@ -110,7 +110,8 @@ export function createExperimentView(): ExperimentView {
   });
   const propose = createButton('Propose values', () => proposeValues(), 'secondary');
   propose.id = 'propose-sweep-values';
-  propose.setAttribute('aria-label', 'Propose sweep values around the value in force');
+  // Accessible names start with the visible text (WCAG 2.5.3).
+  propose.setAttribute('aria-label', 'Propose values around the value in force');
   const sweepRepeats = numberInput('sweep-repeats', MIN_SWEEP_REPEATS, MAX_SWEEP_REPEATS, 2, 'Repeats per value');
   const subsetChoice = (value: SweepSubset, label: string) => {
     const id = `sweep-subset-${value}`;

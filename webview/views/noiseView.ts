@@ -101,7 +101,7 @@ export function createNoiseVerdicts(
       repeat.classList.add('repeat-compared');
       repeat.setAttribute(
         'aria-label',
-        `Train each single run of this comparison ${OFFERED_REPEATS} more times with its own settings and nearby seeds, as groups`,
+        `Repeat each ×${OFFERED_REPEATS}: train each single run of this comparison ${OFFERED_REPEATS} more times with its own settings and nearby seeds, as groups`,
       );
       repeat.toggleAttribute('disabled', !repeatEnabled);
       item.append(h('div', { class: 'button-row' }, repeat));

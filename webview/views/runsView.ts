@@ -78,10 +78,11 @@ export function createRunsView(): RunsView {
   };
   const saveCsv = createButton('Save ticked runs as CSV…', exportTo('file'), 'secondary');
   saveCsv.id = 'export-csv';
-  saveCsv.setAttribute('aria-label', "Save the ticked runs' settings, epoch curves and results as a CSV file");
+  // Each accessible name starts with the visible text, so speech users can say what they see (WCAG 2.5.3).
+  saveCsv.setAttribute('aria-label', 'Save ticked runs as CSV… (their settings, epoch curves and results, to a file)');
   const copyCsv = createButton('Copy ticked runs as CSV', exportTo('clipboard'), 'secondary');
   copyCsv.id = 'copy-csv';
-  copyCsv.setAttribute('aria-label', "Copy the ticked runs' settings, epoch curves and results as CSV");
+  copyCsv.setAttribute('aria-label', 'Copy ticked runs as CSV (their settings, epoch curves and results)');
   const updateExport = () => {
     const none = ![...compared].some((id) => runs.some((run) => run.id === id));
     saveCsv.toggleAttribute('disabled', none);
