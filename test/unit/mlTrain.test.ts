@@ -58,7 +58,10 @@ describe('ML training', () => {
       const difference = tf.tidy(() =>
         Math.max(...ours.getWeights().map((w, i) => tf.max(tf.abs(tf.sub(w, keras.getWeights()[i]))).dataSync()[0])),
       );
-      assert.ok(difference < 1e-5, `largest weight difference ${difference}`);
+      // Adam divides each gradient by its own running size, so a weight whose gradient is nearly
+      // zero moves by up to a whole step on float noise alone: 1e-5 was exceeded (1.4e-5, 1.6e-5)
+      // in two full test runs of several. A wrong update differs by whole steps (the learning rate, 0.01).
+      assert.ok(difference < 1e-4, `largest weight difference ${difference}`);
     } finally {
       disposeModel(ours);
       disposeModel(keras);
