@@ -10,14 +10,14 @@
 // Prints, per run, the test accuracy in the panel (run.json), of its weights in Keras, of the same
 // weights in NumPy and of the reloaded .keras file; then the retrained model's, and both runs'
 // curves epoch by epoch. The notebooks, executed copies and pictures go to test-output/bench/notebooks.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { executeNotebook, notebookPython, reloadKerasFile } from '../harness/notebookPython';
-import { outputRoot, repoRoot, systemDatasetDir } from '../harness/paths';
+import { outputRoot, systemDatasetDir } from '../harness/paths';
 import { runNotebookName, writeRunNotebook } from '../../src/notebook/runNotebookFiles';
 import { parseSavedRun } from '../../src/shared/savedRun';
 import { MODEL_FILES } from '../../src/model/modelStore';
+import { evaluateIndependently } from './evaluateSaved';
 
 /** A full CNN retraining on two busy cores takes a while; nothing here should take longer. */
 const TIMEOUT_MS = 3 * 60 * 60_000;
@@ -25,17 +25,6 @@ const benchDir = join(outputRoot, 'bench', 'notebooks');
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
-}
-
-function evaluateIndependently(python: string, folder: string): number {
-  const result = spawnSync(python, [join(repoRoot, 'test', 'bench', 'evaluate_saved.py'), folder], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (result.status !== 0) {
-    throw new Error(`evaluate_saved.py failed on ${folder} (exit ${result.status})`);
-  }
-  return (JSON.parse(result.stdout) as { accuracy: number }).accuracy;
 }
 
 const f4 = (n: number | null | undefined) => (n == null ? '   -   ' : n.toFixed(4));

@@ -10,16 +10,16 @@
 //
 // Prints one line per run and the medians; the figures and copies of the saved runs go to
 // test-output/bench/panel-runs.
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEditorSession } from '../e2e/editorSession';
 import { selectedRun } from '../e2e/savedRuns';
-import { outputRoot, repoRoot } from '../harness/paths';
+import { outputRoot } from '../harness/paths';
 import { median } from './report';
 import { findTorchPython } from './torch';
+import { evaluateIndependently } from './evaluateSaved';
 
 /** Longer than any default run here (the CNN's is about 4-5 minutes). */
 const RUN_TIMEOUT_MS = 20 * 60_000;
@@ -69,17 +69,6 @@ interface PanelRun {
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
-}
-
-function evaluateIndependently(python: string, folder: string): number {
-  const result = spawnSync(python, [join(repoRoot, 'test', 'bench', 'evaluate_saved.py'), folder], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (result.status !== 0) {
-    throw new Error(`evaluate_saved.py failed on ${folder} (exit ${result.status})`);
-  }
-  return (JSON.parse(result.stdout) as { accuracy: number }).accuracy;
 }
 
 async function trainOnce(index: number, workers: number | undefined, python: string): Promise<PanelRun> {
