@@ -6,9 +6,8 @@
 // DOM for tests:
 //   .curve-chart[data-drawn]        "true" once drawn
 //   .curve-chart svg                the chart
-// vega-embed is the renderer tfjs-vis draws with; it comes with tfjs-vis, which pins its version.
-import embed from 'vega-embed';
 import { themeColor, rgbToCss } from './themeColors';
+import { chartColors, drawVegaLite } from './vegaChart';
 
 /** A point of a curve: `x` in epochs (batches between epochs have fractional x). */
 export interface CurvePoint {
@@ -49,18 +48,11 @@ function paletteColor(i: number): string {
   return rgb ? rgbToCss(rgb) : FALLBACK[i % FALLBACK.length];
 }
 
-function cssColor(variable: string, fallback: string): string {
-  const rgb = themeColor(variable);
-  return rgb ? rgbToCss(rgb) : fallback;
-}
-
 /** The vega-lite specification of the chart: exported for the unit tests of its shape. */
 export function curveSpec(data: CurveChartData, width: number) {
   const runs = [...new Set(data.points.map((p) => p.run).filter((r): r is string => r !== undefined))];
   const comparing = runs.length > 1;
-  const foreground = cssColor('--vscode-foreground', '#616161');
-  const muted = cssColor('--vscode-descriptionForeground', '#717171');
-  const grid = cssColor('--vscode-editorWidget-border', '#c8c8c8');
+  const { foreground, muted, grid } = chartColors();
   const seriesOrder = ['training', 'validation', 'batches'];
   const color = comparing
     ? {
@@ -143,15 +135,5 @@ export function curveSpec(data: CurveChartData, width: number) {
 export async function drawCurveChart(element: HTMLElement, data: CurveChartData): Promise<void> {
   element.classList.add('curve-chart');
   const width = Math.max(220, element.clientWidth - 8);
-  const result = await embed(element, curveSpec(data, width) as never, {
-    renderer: 'svg',
-    actions: false,
-    // The panel's CSP allows 'unsafe-eval' for this page: vega compiles its expressions.
-    ast: false,
-  });
-  // The previous view's listeners go with it; the element keeps only the new one.
-  const previous = (element as { view?: { finalize(): void } }).view;
-  previous?.finalize();
-  (element as { view?: { finalize(): void } }).view = result.view;
-  element.dataset.drawn = 'true';
+  await drawVegaLite(element, curveSpec(data, width));
 }

@@ -5,21 +5,13 @@
 // DOM for tests:
 //   .sweep-chart[data-drawn]   "true" once drawn
 //   .sweep-chart svg           the chart
-import embed from 'vega-embed';
 import type { SweepSeries } from '../../src/shared/experiments/runGroups';
 import { SWEEP_LABELS } from '../../src/shared/experiments/experimentPlan';
-import { themeColor, rgbToCss } from './themeColors';
-
-function cssColor(variable: string, fallback: string): string {
-  const rgb = themeColor(variable);
-  return rgb ? rgbToCss(rgb) : fallback;
-}
+import { chartColors, cssColor, drawVegaLite } from './vegaChart';
 
 /** The vega-lite specification of a sweep's chart. */
 export function sweepSpec(sweep: SweepSeries, width: number) {
-  const foreground = cssColor('--vscode-foreground', '#616161');
-  const muted = cssColor('--vscode-descriptionForeground', '#717171');
-  const grid = cssColor('--vscode-editorWidget-border', '#c8c8c8');
+  const { foreground, muted, grid } = chartColors();
   const mark = cssColor('--vscode-charts-blue', '#3794ff');
   const means = sweep.points.map((p) => ({
     value: p.value,
@@ -79,13 +71,5 @@ export function sweepSpec(sweep: SweepSeries, width: number) {
 export async function drawSweepChart(element: HTMLElement, sweep: SweepSeries): Promise<void> {
   element.classList.add('sweep-chart');
   const width = Math.max(220, element.clientWidth - 8);
-  const result = await embed(element, sweepSpec(sweep, width) as never, {
-    renderer: 'svg',
-    actions: false,
-    ast: false,
-  });
-  const previous = (element as { view?: { finalize(): void } }).view;
-  previous?.finalize();
-  (element as { view?: { finalize(): void } }).view = result.view;
-  element.dataset.drawn = 'true';
+  await drawVegaLite(element, sweepSpec(sweep, width));
 }
