@@ -511,6 +511,8 @@ export class PanelController {
     const stop = new StopSignal();
     this.releaseModel();
     this.update({ run: { kind: 'training', settings, stop, stopping: false } });
+    // The previous run's "Done" must not stand while the backend and model get ready.
+    this.views.status.show('Starting training…', 'busy');
     this.views.training.showProblem(undefined);
     this.views.evaluation.clear();
     this.views.predictions.clear();

@@ -166,8 +166,12 @@ describe('The first hour: walkthrough, status bar and settings', () => {
     await clickStepButton(page(), 'compare', 'Go to the run history');
     const panel = await session.workbench.webviewWith('body[data-revealed-section="runs"]', 60_000);
     await setInPanel(panel, 'epochs', '1');
+    // The panel still says "Done" for the run before: wait for this run's row in the history.
+    const runRows = panel.locator('#runs-table tr.run');
+    const before = await runRows.count();
     await panel.locator('#start-training:not([disabled])').click({ timeout: 60_000 });
-    await panel.locator('#status[data-kind="success"]').waitFor({ timeout: 300_000 });
+    await runRows.nth(before).waitFor({ timeout: 300_000 });
+    await panel.locator('#status[data-kind="success"]').waitFor({ timeout: 60_000 });
     const { run } = await selectedRun(session.server.globalStorage);
     assert.equal(run.settings.epochs, 1, 'run.json has the setting the panel showed');
     await showWelcome(page());
