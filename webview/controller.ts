@@ -50,6 +50,9 @@ const ORIGIN_NAMES: Record<FileOrigin, string> = {
 /** Training images shown in the data section, as in the tutorial's first figure. */
 const SAMPLE_IMAGES = 25;
 
+/** The status line while the training section says that an earlier page's run did not finish. */
+const UNFINISHED_RUN_STATUS = 'The last run did not finish: "3. Train the model" says what became of it.';
+
 /** How long an export may take: the host's save dialog waits for the person. */
 const EXPORT_DEADLINE_MS = 10 * 60_000;
 
@@ -83,6 +86,8 @@ export class PanelController {
   private readonly backends: BackendChooser;
   private readonly datasetCache = new DatasetCache();
   private readonly experiments: ExperimentPresenter;
+  /** The training section says a run of an earlier page did not finish, until a run starts. */
+  private unfinishedRunShown = false;
   /** Actions the page carries out itself; the rest go to the host. */
   private readonly act = (action: UserAction) =>
     action.kind === 'trainOnWasm' ? void this.startTraining('wasm') : this.host.act(action);
@@ -172,6 +177,12 @@ export class PanelController {
         break;
       case 'unsavedModel':
         this.showUnsavedModel(message.problem, message.savedRunId);
+        break;
+      case 'runUnfinished':
+        // Stays until the next run starts, whatever the settings check says meanwhile.
+        this.views.training.showProblem(message.problem, this.act, 'training');
+        this.unfinishedRunShown = true;
+        this.views.status.show(UNFINISHED_RUN_STATUS, 'warning');
         break;
       case 'revealSection':
         revealSection(message.section);
@@ -358,7 +369,11 @@ export class PanelController {
       );
       this.prepareTrainingBackend();
       if (this.state.run.kind === 'idle') {
-        this.views.status.show('Ready to train: choose "Start training".', 'info');
+        if (this.unfinishedRunShown) {
+          this.views.status.show(UNFINISHED_RUN_STATUS, 'warning');
+        } else {
+          this.views.status.show('Ready to train: choose "Start training".', 'info');
+        }
       }
     } catch (error) {
       this.host.log('error', 'Loading the data set into the panel failed', error);
@@ -511,6 +526,7 @@ export class PanelController {
     const stop = new StopSignal();
     this.releaseModel();
     this.update({ run: { kind: 'training', settings, stop, stopping: false } });
+    this.unfinishedRunShown = false;
     // The previous run's "Done" must not stand while the backend and model get ready.
     this.views.status.show('Starting training…', 'busy');
     this.views.training.showProblem(undefined);

@@ -30,6 +30,7 @@ import { datasetMessageFor } from './datasetForPanel';
 import { exportRuns } from './runExport';
 import { CLASSIFIER_PAGE } from './pagePolicy';
 import { PanelDefinition, PanelHost, PanelSlot } from './PanelHost';
+import { RunInProgressRecord } from './runInProgress';
 import { TrainingNotification } from './trainingNotification';
 import { TrainingStatusBar } from './trainingStatusBar';
 import { UnsavedModel } from './unsavedModel';
@@ -59,6 +60,8 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
   private dataset: ReturnType<typeof datasetMessageFor>;
   /** A trained model the store could not take, kept until it is saved or exported (see unsavedModel.ts). */
   private unsaved: UnsavedModel | undefined;
+  /** The run the page trains, so that a page back after a reload or a close can say it did not finish. */
+  private readonly runInProgress: RunInProgressRecord;
 
   private constructor(panel: vscode.WebviewPanel, context: vscode.ExtensionContext) {
     super(panel, context, DEFINITION, CLASSIFIER_CHECKS, {
@@ -66,6 +69,7 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
       exportRuns: async (request) => exportRuns(await openModelStore(this.context), request),
     });
     this.dataset = datasetMessageFor(context, panel.webview);
+    this.runInProgress = new RunInProgressRecord(context.workspaceState);
     this.disposables.push(
       this.statusBar,
       onTrainingSettingsChanged(() => this.post({ type: 'settingsChanged', settings: readTrainingSettings() })),
@@ -97,6 +101,14 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
     send(await this.runsMessage().catch(() => noRuns));
     if (this.unsaved) {
       send({ type: 'unsavedModel', problem: this.unsaved.problem });
+    }
+    const unfinished = await this.runInProgress.takeUnfinished().catch((error: unknown) => {
+      logError('Reading the run in progress', error);
+      return undefined;
+    });
+    if (unfinished) {
+      log().warn(unfinished.message);
+      send({ type: 'runUnfinished', problem: unfinished });
     }
     send({ type: 'datasetLoading' });
     send(await this.dataset);
@@ -152,6 +164,7 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
           const { label, run, runs } = message.experiment;
           log().info(`This is run ${run} of ${runs} of "${label}".`);
         }
+        void this.runInProgress.started(message);
         this.training?.dispose();
         this.training = new TrainingNotification(
           message.settings.epochs,
@@ -167,6 +180,7 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
         log().info(`Epoch ${message.metrics.epoch} of ${message.epochs}: ${formatEpochMetrics(message.metrics)}.`);
         break;
       case 'trainingEnded':
+        void this.runInProgress.ended();
         this.endTraining();
         if (message.outcome === 'completed') {
           log().info(
@@ -292,7 +306,10 @@ export class ClassifierPanel extends PanelHost<ClassifierProtocol> {
       log().warn(`Saving the model failed (${errorMessage(error)}); trying again (${attempt}).`),
     );
     try {
-      return { runId: await this.store(store, model) };
+      const runId = await this.store(store, model);
+      // Saved: a reload before the page says the run ended loses nothing of it.
+      await this.runInProgress.ended();
+      return { runId };
     } catch (error) {
       logError('Saving the model', error);
       this.unsaved = new UnsavedModel(model, store.runsDir, error);

@@ -238,6 +238,15 @@ export interface UnsavedModelMessage {
   savedRunId?: string;
 }
 
+/**
+ * A run this panel's page began did not end: the page went away (its panel closed, the window
+ * reloaded) while it trained. `problem` says which run, and that nothing of it was saved.
+ */
+export interface RunUnfinishedMessage {
+  type: 'runUnfinished';
+  problem: Problem;
+}
+
 /** Events the host posts to the classifier page. */
 export type HostToClassifier =
   | InitMessage
@@ -248,6 +257,7 @@ export type HostToClassifier =
   | StopTrainingMessage
   | RunsMessage
   | UnsavedModelMessage
+  | RunUnfinishedMessage
   | RevealSectionMessage;
 
 /** The classifier panel's protocol, as PanelHost and the page's channel take it. */

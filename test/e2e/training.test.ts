@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FrameLocator } from 'playwright-core';
 import { EditorSession, screenshotOnFailure, startEditorSession } from './editorSession';
 import { runsFolder, selectedRun } from './savedRuns';
 import { hashFolder } from './hashFolder';
@@ -11,6 +12,13 @@ const QUICK_RUN = {
   'fashionClassifier.testSubsetSize': 500,
   'fashionClassifier.epochs': 2,
 };
+
+/** What the training section says of a run that its page never finished. */
+async function unfinishedRun(panel: FrameLocator): Promise<string> {
+  const problem = panel.locator('#training-problem .problem[data-problem="training"]');
+  await problem.waitFor({ timeout: 30_000 });
+  return problem.innerText();
+}
 
 describe('Training in the classifier panel', () => {
   let session: EditorSession;
@@ -122,6 +130,8 @@ describe('Training in the classifier panel', () => {
     const accuracy = workbench.webview().locator('#test-accuracy[data-value]');
     await accuracy.waitFor({ timeout: 120_000 });
     assert.equal(await accuracy.getAttribute('data-value'), firstAccuracy);
+    // The new panel says what became of the run, instead of showing the older run as if nothing happened.
+    assert.match(await unfinishedRun(workbench.webview()), /did not finish: its panel closed or the window reloaded/);
   });
 
   it("comes back after a window reload during a run, showing the saved run's results, the model unchanged", async () => {
@@ -140,6 +150,11 @@ describe('Training in the classifier panel', () => {
     assert.equal(await panel.locator('#predictions .prediction').count(), 15);
     assert.equal(await panel.locator('#training-progress').getAttribute('data-active'), 'false');
     assert.deepEqual(hashFolder(modelDir), before);
+    const said = await unfinishedRun(panel);
+    assert.match(said, /^The run started at \d\d:\d\d:\d\d \(the MLP, \d+ epochs?, seed \d+\) did not finish/);
+    assert.match(said, /Nothing of it was saved/);
+    // The status line at the top points there.
+    await panel.locator('#status[data-kind="warning"]', { hasText: 'The last run did not finish' }).waitFor();
     await workbench.screenshot('training-restored-after-reload');
   });
 });
