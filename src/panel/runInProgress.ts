@@ -52,16 +52,13 @@ export class RunInProgressRecord {
       return undefined;
     }
     await this.ended();
-    return { message: describeUnfinishedRun(run), actions: [{ kind: 'showLog' }] };
+    return { message: describeUnfinishedRun(run, this.now()), actions: [{ kind: 'showLog' }] };
   }
 }
 
-/** Whole sentences: which run, what became of it, and what is unchanged. */
-export function describeUnfinishedRun(run: RunInProgress): string {
-  const started = new Date(run.startedAt);
-  const when = Number.isNaN(started.getTime())
-    ? 'earlier'
-    : `at ${started.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
+/** Whole sentences: which run (its day too when it was not today), what became of it, and what is unchanged. */
+export function describeUnfinishedRun(run: RunInProgress, now: Date): string {
+  const when = startedWhen(new Date(run.startedAt), now);
   const { model, epochs, seed } = run.settings;
   const what = `the ${model.toUpperCase()}, ${epochs} epoch${epochs === 1 ? '' : 's'}${seed === null ? '' : `, seed ${seed}`}`;
   const part = run.experiment
@@ -75,4 +72,15 @@ export function describeUnfinishedRun(run: RunInProgress): string {
     `trained. Nothing of it was saved, and the model "Classify image" uses is unchanged.${finished} ` +
     'Start training to run it again.'
   );
+}
+
+/** "at 23:05:09", or "on 30 Nov at 23:05:09" for a run of another day: the panel may reopen days later. */
+function startedWhen(started: Date, now: Date): string {
+  if (Number.isNaN(started.getTime())) {
+    return 'earlier';
+  }
+  const time = `at ${started.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
+  return started.toDateString() === now.toDateString()
+    ? time
+    : `on ${started.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`;
 }

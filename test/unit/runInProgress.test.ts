@@ -46,7 +46,7 @@ describe('the run a page trains, remembered until it ends', () => {
     const state = new MemoryState();
     await new RunInProgressRecord(state, () => at).started(started());
     // A new extension host after a window reload reads the same workspace state.
-    const record = new RunInProgressRecord(state);
+    const record = new RunInProgressRecord(state, () => at);
     const problem = await record.takeUnfinished();
     assert.equal(
       problem?.message,
@@ -72,6 +72,14 @@ describe('the run a page trains, remembered until it ends', () => {
       problem?.message ?? '',
       /The runs of "Repeat ×3" that finished before it are in the run history; the rest did not start\./,
     );
+  });
+
+  it('gives the day of a run that was not today', async () => {
+    const state = new MemoryState();
+    await new RunInProgressRecord(state, () => at).started(started());
+    const threeDaysLater = new Date(2026, 11, 4, 9, 0, 0);
+    const problem = await new RunInProgressRecord(state, () => threeDaysLater).takeUnfinished();
+    assert.match(problem?.message ?? '', /^The run started on 1 Dec at 23:05:09 \(the MLP/);
   });
 
   it('keeps only the latest run: a new start replaces one that ended unseen', async () => {
