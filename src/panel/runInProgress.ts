@@ -64,14 +64,25 @@ export function describeUnfinishedRun(run: RunInProgress, now: Date): string {
   const part = run.experiment
     ? `, run ${run.experiment.run} of ${run.experiment.runs} of "${run.experiment.label}",`
     : '';
-  const finished = run.experiment
-    ? ` The runs of "${run.experiment.label}" that finished before it are in the run history; the rest did not start.`
-    : '';
   return (
     `The run started ${when} (${what})${part} did not finish: its panel closed or the window reloaded while it ` +
-    `trained. Nothing of it was saved, and the model "Classify image" uses is unchanged.${finished} ` +
-    'Start training to run it again.'
+    `trained. Nothing of it was saved, and the model "Classify image" uses is unchanged. ${whatNext(run.experiment)}`
   );
+}
+
+/** Where the rest is, and how to train it again: a single run from Start, an experiment from its own section. */
+function whatNext(experiment: ExperimentRunInfo | undefined): string {
+  if (!experiment) {
+    return 'Start training to run it again.';
+  }
+  const { label, run } = experiment;
+  const before =
+    run === 1
+      ? `No run of "${label}" had finished.`
+      : `The ${run - 1} run${run === 2 ? '' : 's'} of "${label}" that finished before it ${run === 2 ? 'is' : 'are'} in the run history.`;
+  // "Repeat each of N runs ×3" is started from the comparison, the rest from their own section.
+  const where = label.startsWith('Repeat each') ? '"Repeat each ×3" in "7. Compare runs"' : '"8. Repeat and sweep"';
+  return `${before} ${where} starts it again.`;
 }
 
 /** "at 23:05:09", or "on 30 Nov at 23:05:09" for a run of another day: the panel may reopen days later. */

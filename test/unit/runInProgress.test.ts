@@ -70,7 +70,22 @@ describe('the run a page trains, remembered until it ends', () => {
     );
     assert.match(
       problem?.message ?? '',
-      /The runs of "Repeat ×3" that finished before it are in the run history; the rest did not start\./,
+      /unchanged\. The 1 run of "Repeat ×3" that finished before it is in the run history\. "8\. Repeat and sweep" starts it again\.$/,
+    );
+    await record.started(started({ experiment: { label: 'Sweep of learning rate', run: 1, runs: 6 } }));
+    assert.match(
+      (await record.takeUnfinished())?.message ?? '',
+      /, run 1 of 6 of "Sweep of learning rate", did not finish.* No run of "Sweep of learning rate" had finished\./,
+    );
+    await record.started(started({ experiment: { label: 'Repeat ×5', run: 4, runs: 5 } }));
+    assert.match(
+      (await record.takeUnfinished())?.message ?? '',
+      /The 3 runs of "Repeat ×5" that finished before it are/,
+    );
+    await record.started(started({ experiment: { label: 'Repeat each of 2 runs ×3', run: 5, runs: 6 } }));
+    assert.match(
+      (await record.takeUnfinished())?.message ?? '',
+      /The 4 runs of "Repeat each of 2 runs ×3" .* "Repeat each ×3" in "7\. Compare runs" starts it again\.$/,
     );
   });
 
