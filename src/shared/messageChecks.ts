@@ -41,6 +41,8 @@ const isInteger = (v: unknown, min: number, max: number): v is number =>
   Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 const isFraction = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
 const isBackend = (v: unknown): v is BackendName => (BACKEND_NAMES as readonly unknown[]).includes(v);
+/** Run ids are the store's own names (time and hex); anything else could name a path. */
+const isRunId = (v: unknown): v is string => typeof v === 'string' && /^[\w.-]{1,80}$/.test(v);
 const SETTING_KEYS = new Set(
   Object.keys(DEFAULT_SETTINGS)
     .map((key) => `fashionClassifier.${key}`)
@@ -226,8 +228,7 @@ function checkClassifierEvent(raw: Raw): ClassifierToHost | undefined {
     case 'selectRun':
     case 'deleteRun':
     case 'openRunNotebook':
-      // Run ids are the store's own names (time and hex); anything else could name a path.
-      return typeof raw.id === 'string' && /^[\w.-]{1,80}$/.test(raw.id) ? { type: raw.type, id: raw.id } : undefined;
+      return isRunId(raw.id) ? { type: raw.type, id: raw.id } : undefined;
     case 'updateSetting': {
       // A value is accepted only as the settings would keep it: in range, of the right type.
       const key = raw.key as keyof typeof DEFAULT_SETTINGS;
@@ -248,9 +249,6 @@ function checkExperimentRun(v: unknown): ExperimentRunInfo | undefined {
     ? { label: v.label, run: v.run, runs: v.runs }
     : undefined;
 }
-
-/** Run ids are the store's own names (time and hex); anything else could name a path. */
-const isRunId = (v: unknown): v is string => typeof v === 'string' && /^[\w.-]{1,80}$/.test(v);
 
 /** A request of the classifier page, checked; undefined when it is not one a real page sends. */
 function checkClassifierRequest(raw: Raw): RequestMessage<ClassifierRequests> | undefined {
