@@ -29,7 +29,7 @@ import { DatasetUrls, FileOrigin, LoadedDataset, loadDataset } from './ml/loadDa
 import { runTraining } from './ml/runTraining';
 import { trainerForRun } from './ml/workers/runTrainer';
 import { showRunResults } from './presenters/runResults';
-import { earlyStopMarks, presentOutcome, presentTraining } from './presenters/trainingPresenter';
+import { earlyStopMarks, presentOutcome, presentTraining, type ExperimentRun } from './presenters/trainingPresenter';
 import { ExperimentPresenter } from './presenters/experimentPresenter';
 import { planRepeatEach, type ExperimentPlan, type PlannedRun } from '../src/shared/experiments/experimentPlan';
 import type { RunEnd } from '../src/shared/experiments/experimentQueue';
@@ -516,7 +516,7 @@ export class PanelController {
   private async trainOne(
     settings: TrainingSettings,
     backend: BackendName | undefined,
-    experiment?: { group: RunGroup; info: ExperimentRunInfo; firstBatch: () => void },
+    experiment?: ExperimentRun & { group: RunGroup },
   ): Promise<TrainingOutcome | undefined> {
     const outcome = this.plan(settings);
     const dataset = this.dataset;
@@ -533,7 +533,6 @@ export class PanelController {
     this.views.evaluation.clear();
     this.views.predictions.clear();
     this.views.inside.training();
-    const callbacks = presentTraining(this.views, this.host, settings, outcome.plan, experiment?.info);
     const ended = await runTraining(
       {
         dataset,
@@ -548,15 +547,7 @@ export class PanelController {
           }),
         ...(experiment ? { group: experiment.group } : {}),
       },
-      experiment
-        ? {
-            ...callbacks,
-            batch: (progress, curve) => {
-              experiment.firstBatch();
-              return callbacks.batch(progress, curve);
-            },
-          }
-        : callbacks,
+      presentTraining(this.views, this.host, settings, outcome.plan, experiment),
     );
     if (ended.outcome === 'failed') {
       this.host.log('error', 'Training failed', ended.error);

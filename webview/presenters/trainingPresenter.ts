@@ -37,13 +37,20 @@ export function earlyStopMarks(earlyStop: EarlyStop): CurveMark[] {
       ];
 }
 
+/** A run of a repeat or sweep: its place, and who hears of its first batch (the gap between runs is timed to it). */
+export interface ExperimentRun {
+  info: ExperimentRunInfo;
+  firstBatch(): void;
+}
+
 export function presentTraining(
   views: PanelViews,
   host: HostConnection<ClassifierProtocol>,
   settings: TrainingSettings,
   plan: TrainingPlan,
-  experiment?: ExperimentRunInfo,
+  experimentRun?: ExperimentRun,
 ): TrainingCallbacks {
+  const experiment = experimentRun?.info;
   let live: LiveWeights | undefined;
   let lastPosted = 0;
   let lastDrawn = performance.now();
@@ -56,6 +63,7 @@ export function presentTraining(
       first = false;
       markStartup('first-batch');
       host.log('info', `First batch trained; since the page started: ${describeStartup()}`);
+      experimentRun?.firstBatch();
     }
   };
 
