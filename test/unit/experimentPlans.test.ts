@@ -22,6 +22,7 @@ import { parseRunGroup } from '../../src/shared/experiments/runGroup';
 import { historySecondsPerCost, trainingCost } from '../../src/shared/experiments/timeEstimate';
 import { parseSavedRun, type SavedRun } from '../../src/shared/savedRun';
 import { DEFAULT_SETTINGS, defaultsFor } from '../../src/shared/settings';
+import { savedRunFixture } from './runFixtures';
 
 /** Fixed time and a fixed sequence of "random" numbers. */
 function source(values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]): PlanSource {
@@ -29,20 +30,8 @@ function source(values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]): PlanSou
   return { now: () => 1_700_000_000_000, random: () => values[i++ % values.length] };
 }
 
-function savedRun(overrides: Partial<SavedRun> = {}): SavedRun {
-  return {
-    finishedAt: new Date(0).toISOString(),
-    settings: { ...DEFAULT_SETTINGS, seed: 5 },
-    backend: 'wasm',
-    trainCount: 8,
-    validationCount: 2,
-    testCount: 4,
-    history: [{ epoch: 1, loss: 1, accuracy: 0.5, valLoss: 1.1, valAccuracy: 0.4, seconds: 1 }],
-    evaluation: { loss: 0.9, accuracy: 0.5, confusionMatrix: Array.from({ length: 10 }, () => Array(10).fill(0)) },
-    predictions: [],
-    ...overrides,
-  };
-}
+const savedRun = (overrides: Partial<SavedRun> = {}): SavedRun =>
+  savedRunFixture({ settings: { ...DEFAULT_SETTINGS, seed: 5 }, ...overrides });
 
 describe('Repeats and sweeps', () => {
   describe('a repeat', () => {

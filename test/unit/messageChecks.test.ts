@@ -9,22 +9,17 @@ import {
 } from '../../src/shared/messageChecks';
 import { parseSavedRun, type SavedRun } from '../../src/shared/savedRun';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { savedRunFixture } from './runFixtures';
 
 function run(): SavedRun {
-  return {
-    finishedAt: new Date(0).toISOString(),
+  return savedRunFixture({
     settings: { ...DEFAULT_SETTINGS, epochs: 2 },
-    backend: 'wasm',
-    trainCount: 8,
-    validationCount: 2,
-    testCount: 4,
     history: [
       { epoch: 1, loss: 1, accuracy: 0.5, valLoss: 1.1, valAccuracy: 0.4, seconds: 1 },
       { epoch: 2, loss: 0.8, accuracy: 0.6, valLoss: 1, valAccuracy: 0.5, seconds: 1 },
     ],
-    evaluation: { loss: 0.9, accuracy: 0.5, confusionMatrix: Array.from({ length: 10 }, () => Array(10).fill(0)) },
     predictions: [{ pixels: Array(784).fill(7), trueLabel: 3, predictedClass: 3, probabilities: Array(10).fill(0.1) }],
-  };
+  });
 }
 
 function saveRequest(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -18,24 +18,18 @@ import { join } from 'node:path';
 import { ModelStore, ModelToSave, RunNotFoundError, RUNS_FOLDER } from '../../src/model/modelStore';
 import { DEFAULT_LOCK_WAIT_MS, STALE_AFTER_MS } from '../../src/model/storeLock';
 import { makeUnwritable } from '../harness/unwritableFolder';
-import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import type { SavedRun } from '../../src/shared/savedRun';
+import { savedRunFixture } from './runFixtures';
 
 const root = join(__dirname, '..', '..', '..', 'test-output', 'unit', 'modelStore');
 const MINUTE = 60_000;
 
 function run(accuracy: number): SavedRun {
-  return {
-    finishedAt: new Date(0).toISOString(),
-    settings: { ...DEFAULT_SETTINGS },
+  return savedRunFixture({
     backend: 'cpu',
-    trainCount: 8,
-    validationCount: 2,
-    testCount: 4,
-    history: [{ epoch: 1, loss: 1, accuracy: 0.5, valLoss: 1.1, valAccuracy: 0.4, seconds: 1 }],
     evaluation: { loss: 0.9, accuracy, confusionMatrix: Array.from({ length: 10 }, () => Array(10).fill(0)) },
     predictions: [{ pixels: Array(784).fill(7), trueLabel: 3, predictedClass: 3, probabilities: Array(10).fill(0.1) }],
-  };
+  });
 }
 
 function model(fill: number, accuracy: number): ModelToSave {

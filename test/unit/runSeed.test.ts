@@ -4,20 +4,10 @@ import * as assert from 'node:assert/strict';
 import { checkClassifierMessage } from '../../src/shared/messageChecks';
 import { parseSavedRun, settingsToRunAgain, type SavedRun } from '../../src/shared/savedRun';
 import { DEFAULT_SETTINGS, parseSeedText } from '../../src/shared/settings';
+import { savedRunFixture } from './runFixtures';
 
-function savedRun(seed: number | null): SavedRun {
-  return {
-    finishedAt: new Date(0).toISOString(),
-    settings: { ...DEFAULT_SETTINGS, backend: 'auto', seed },
-    backend: 'wasm',
-    trainCount: 8,
-    validationCount: 2,
-    testCount: 4,
-    history: [{ epoch: 1, loss: 1, accuracy: 0.5, valLoss: 1.1, valAccuracy: 0.4, seconds: 1 }],
-    evaluation: { loss: 0.9, accuracy: 0.5, confusionMatrix: Array.from({ length: 10 }, () => Array(10).fill(0)) },
-    predictions: [],
-  };
-}
+const savedRun = (seed: number | null): SavedRun =>
+  savedRunFixture({ settings: { ...DEFAULT_SETTINGS, backend: 'auto', seed } });
 
 describe("A run's seed", () => {
   it('is kept in run.json as the run trained with it', () => {
